@@ -1,0 +1,78 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { EventLogger, OrchestratorEvent, OrchestratorEventsModule } from '@orchestrator/events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JobsModule } from './jobs.module';
+import { JobsService } from './jobs.service';
+
+describe('JobsService', () => {
+  let dir: string;
+  let module: TestingModule;
+  let jobs: JobsService;
+  let events: EventLogger;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-'));
+    module = await Test.createTestingModule({
+      imports: [
+        OrchestratorEventsModule.forRoot({ logFile: path.join(dir, 'orch.log'), env: {} }),
+        JobsModule,
+      ],
+    }).compile();
+    await module.init();
+    jobs = module.get(JobsService);
+    events = module.get(EventLogger);
+  });
+
+  afterEach(async () => {
+    await module.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function lifeOf(runId: string, last: string): Promise<OrchestratorEvent[]> {
+    const seen: OrchestratorEvent[] = [];
+    await new Promise<void>((resolve) => {
+      const sub = events.stream({ run_id: runId }).subscribe((e) => {
+        seen.push(e);
+        if (e.event === last) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    return seen;
+  }
+
+  it('records started, each step and completed with the job ids', async () => {
+    const handle = jobs.start({ steps: 3, step_ms: 5, task_id: 'demo-1' });
+    expect(handle.task_id).toBe('demo-1');
+    const life = await lifeOf(handle.run_id, 'job_completed');
+    expect(life.map((e) => [e.event, e.status ?? null, e['step'] ?? null])).toEqual([
+      ['job_step', null, 1],
+      ['job_step', null, 2],
+      ['job_step', null, 3],
+      ['job_completed', 'success', null],
+    ]);
+    const history = await events.query({ run_id: handle.run_id });
+    expect(history.events[0]).toMatchObject({
+      event: 'job_started',
+      status: 'running',
+      task_id: 'demo-1',
+    });
+    expect(history.events[4]).toMatchObject({ result: { steps_done: 3 } });
+    expect(history.events.every((e) => e.task_id === 'demo-1')).toBe(true);
+  });
+
+  it('records job_failed at the failing step, with the error', async () => {
+    const handle = jobs.start({ steps: 3, step_ms: 1, fail_at_step: 2 });
+    expect(handle.task_id).toMatch(/^task-/);
+    const life = await lifeOf(handle.run_id, 'job_failed');
+    expect(life.map((e) => e.event)).toEqual(['job_step', 'job_failed']);
+    expect(life[1]).toMatchObject({
+      level: 'ERROR',
+      status: 'failed',
+      error: { message: 'step 2 of 3 failed' },
+    });
+  });
+});

@@ -1,0 +1,41 @@
+import { performance } from 'node:perf_hooks';
+
+/** How often the monotonic clock is re-anchored to the wall clock. */
+const RESYNC_INTERVAL_US = 1_000_000;
+
+/**
+ * Wall-clock time in microseconds that never goes backwards, and its ISO 8601 form.
+ * `Date.now()` has only milliseconds and can jump back; `performance.now()` has microseconds and
+ * is monotonic but drifts from the wall clock, so it is re-anchored once a second and clamped.
+ */
+export class EventClock {
+  private offsetMs = Date.now() - performance.now();
+  private lastUs = 0;
+  private nextSyncUs = 0;
+  private cachedSecond = -1;
+  private cachedPrefix = '';
+
+  /** Microseconds since the epoch, never less than the previous call's value. */
+  nowMicros(): number {
+    let us = Math.floor((this.offsetMs + performance.now()) * 1000);
+    if (us >= this.nextSyncUs) {
+      this.offsetMs = Date.now() - performance.now();
+      us = Math.floor((this.offsetMs + performance.now()) * 1000);
+      this.nextSyncUs = us + RESYNC_INTERVAL_US;
+    }
+    if (us < this.lastUs) us = this.lastUs;
+    this.lastUs = us;
+    return us;
+  }
+
+  /** `2026-11-24T10:30:45.123456Z`; the part up to the second is cached, since it changes once a second. */
+  format(us: number): string {
+    const second = Math.floor(us / 1_000_000);
+    if (second !== this.cachedSecond) {
+      this.cachedSecond = second;
+      this.cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    }
+    const fraction = us - second * 1_000_000;
+    return `${this.cachedPrefix}${String(fraction).padStart(6, '0')}Z`;
+  }
+}

@@ -1,0 +1,339 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TestingModule } from '@nestjs/testing';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { createLogger } from '../testing/logger-module';
+import { readEvents, tempDir } from '../testing/temp-dir';
+import { OrchestratorEvent } from './event';
+import { EventLogger } from './event-logger.service';
+import { backupPath } from './file/log-files';
+
+describe('EventLogger', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let file: string;
+  let module: TestingModule | undefined;
+
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    file = path.join(dir, 'orch.log');
+  });
+  afterEach(async () => {
+    await module?.close();
+    module = undefined;
+    cleanup();
+  });
+
+  async function start(options: Parameters<typeof createLogger>[0] = {}): Promise<EventLogger> {
+    const created = await createLogger({ logFile: file, ...options });
+    module = created.module;
+    return created.logger;
+  }
+
+  describe('rotation under a tight burst', () => {
+    it('200,000 events at 64k with 5 backups: exact retention, every line whole, ids without gaps', async () => {
+      const logger = await start({ maxSize: '64k', maxFiles: 5 });
+      for (let n = 0; n < 200_000; n++) {
+        logger.log({
+          event: 'task_progress',
+          task_id: `t-${n % 1000}`,
+          run_id: `r-${n % 100}`,
+          status: 'running',
+          message: `step ${n}`,
+          n,
+        });
+      }
+      await logger.flush();
+
+      const names = fs.readdirSync(dir).sort();
+      expect(names).toEqual([
+        'orch.log',
+        'orch.log.1',
+        'orch.log.2',
+        'orch.log.3',
+        'orch.log.4',
+        'orch.log.5',
+      ]);
+      const oldestFirst = [5, 4, 3, 2, 1].map((n) => backupPath(file, n)).concat(file);
+      const events = oldestFirst.flatMap((f) => readEvents(f)) as OrchestratorEvent[];
+      for (const f of oldestFirst) {
+        const longest = Math.max(
+          ...fs
+            .readFileSync(f, 'utf8')
+            .split('\n')
+            .map((l) => l.length + 1),
+        );
+        expect(fs.statSync(f).size).toBeLessThanOrEqual(64 * 1024);
+        expect(fs.statSync(f).size).toBeGreaterThan(f === file ? 0 : 64 * 1024 - longest);
+      }
+      const bad = events.filter(
+        (e, i) =>
+          i > 0 &&
+          !(e.event_id > events[i - 1].event_id && e['n'] === (events[i - 1]['n'] as number) + 1),
+      );
+      expect(bad).toEqual([]);
+      expect(events[events.length - 1]['n']).toBe(199_999);
+      expect(logger.stats()).toMatchObject({ written: 200_000, pending: 0, writeErrors: 0 });
+    });
+  });
+
+  it('a second logger on the same files continues the ids above the first one', async () => {
+    const first = await start({ maxSize: '4k', maxFiles: 2 });
+    const ids1 = Array.from({ length: 300 }, (_, n) => first.log({ event: 'a', n }) as string);
+    await module?.close();
+    module = undefined;
+    const second = await start({ maxSize: '4k', maxFiles: 2 });
+    const id2 = second.log({ event: 'b' }) as string;
+    expect(id2 > ids1[ids1.length - 1]).toBe(true);
+    await second.flush();
+    const page = await second.query({ limit: 2 });
+    expect(page.events.map((e) => e.event_id)).toEqual([ids1[ids1.length - 1], id2]);
+  });
+
+  it('keeps the caller message and drops events below LOG_LEVEL from file and bus', async () => {
+    const logger = await start({ level: 'warn' });
+    const seen: OrchestratorEvent[] = [];
+    const sub = logger.stream().subscribe((e) => seen.push(e));
+    expect(
+      logger.info('task_started', { task_id: 't1', message: 'Task started successfully' }),
+    ).toBeUndefined();
+    logger.warn('task_slow', { task_id: 't1', message: 'Slow: 5s' });
+    logger.log({ event: 'task_failed', level: 'error', message: 'Boom' });
+    await logger.flush();
+    sub.unsubscribe();
+    const lines = readEvents(file);
+    expect(lines.map((l) => [l['event'], l['level'], l['message']])).toEqual([
+      ['task_slow', 'WARNING', 'Slow: 5s'],
+      ['task_failed', 'ERROR', 'Boom'],
+    ]);
+    expect(seen.map((e) => e.event)).toEqual(['task_slow', 'task_failed']);
+  });
+
+  it('never throws into the caller, whatever it logs', async () => {
+    const logger = await start();
+    const circular: Record<string, unknown> = {};
+    circular['me'] = circular;
+    const inputs: unknown[] = [
+      { event: 'x', circular },
+      { event: 'x', big: 10n },
+      { event: 'x', err: new Error('e') },
+      { event: undefined },
+      { event: 'x', level: 'NOPE' },
+      { event: 'x', task_id: { nested: true } },
+      { event: 'x', payload: 'z'.repeat(1024 * 1024) },
+    ];
+    for (const input of inputs) expect(() => logger.log(input as never)).not.toThrow();
+    await logger.flush();
+    expect(readEvents(file)).toHaveLength(inputs.length);
+  });
+
+  describe('withContext', () => {
+    it('stamps ids across awaits and keeps parallel contexts apart', async () => {
+      const logger = await start();
+      const job = (task: string, delays: number[]) =>
+        logger.withContext({ task_id: task, run_id: `run-${task}` }, async () => {
+          for (const [i, ms] of delays.entries()) {
+            await new Promise((r) => setTimeout(r, ms));
+            logger.info('step', { step: i });
+          }
+          logger.info('own', { task_id: 'explicit' });
+        });
+      await Promise.all([job('a', [5, 1, 7]), job('b', [1, 6, 2]), job('c', [3, 3, 3])]);
+      logger.info('outside');
+      await logger.flush();
+      const events = readEvents(file);
+      for (const task of ['a', 'b', 'c']) {
+        const steps = events.filter((e) => e['event'] === 'step' && e['task_id'] === task);
+        expect(steps.map((e) => [e['step'], e['run_id']])).toEqual([
+          [0, `run-${task}`],
+          [1, `run-${task}`],
+          [2, `run-${task}`],
+        ]);
+      }
+      expect(events.filter((e) => e['event'] === 'own').map((e) => e['task_id'])).toEqual([
+        'explicit',
+        'explicit',
+        'explicit',
+      ]);
+      const outside = events.find((e) => e['event'] === 'outside');
+      expect(outside && 'task_id' in outside).toBe(false);
+    });
+
+    it('nests: inner ids win, outer ones stay', async () => {
+      const logger = await start();
+      logger.withContext({ task_id: 'outer', run_id: 'r1' }, () =>
+        logger.withContext({ task_id: 'inner' }, () => logger.info('x')),
+      );
+      await logger.flush();
+      expect(readEvents(file)[0]).toMatchObject({ task_id: 'inner', run_id: 'r1' });
+    });
+  });
+
+  describe('track', () => {
+    it('logs started and completed with duration and result, carrying the ids inside', async () => {
+      const logger = await start();
+      const result = await logger.track(
+        'job',
+        { task_id: 'job-456', run_id: 'run-789' },
+        async () => {
+          logger.info('job_step', { step: 1 });
+          await new Promise((r) => setTimeout(r, 20));
+          return { processed: 3 };
+        },
+      );
+      expect(result).toEqual({ processed: 3 });
+      await logger.flush();
+      const events = readEvents(file);
+      expect(events.map((e) => [e['event'], e['status'], e['task_id'], e['run_id']])).toEqual([
+        ['job_started', 'running', 'job-456', 'run-789'],
+        ['job_step', undefined, 'job-456', 'run-789'],
+        ['job_completed', 'success', 'job-456', 'run-789'],
+      ]);
+      expect(events[2]['result']).toEqual({ processed: 3 });
+      expect(events[2]['duration_ms']).toBeGreaterThanOrEqual(15);
+    });
+
+    it('logs failed with the error and duration at ERROR level, and rethrows', async () => {
+      const logger = await start();
+      const failure = new Error('disk full');
+      await expect(
+        logger.track('job', { task_id: 'j1' }, async () => {
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      await logger.flush();
+      const [started, failed] = readEvents(file);
+      expect(started).toMatchObject({ event: 'job_started', status: 'running' });
+      expect(failed).toMatchObject({
+        event: 'job_failed',
+        level: 'ERROR',
+        status: 'failed',
+        task_id: 'j1',
+        error: { name: 'Error', message: 'disk full' },
+      });
+      expect(typeof failed['duration_ms']).toBe('number');
+      expect('result' in failed).toBe(false);
+    });
+  });
+
+  describe('query', () => {
+    async function seeded(): Promise<{ logger: EventLogger; ids: string[] }> {
+      const logger = await start({ maxSize: '8k', maxFiles: 5, level: 'DEBUG' });
+      const ids: string[] = [];
+      for (let n = 0; n < 400; n++) {
+        const level = (['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const)[n % 4];
+        ids.push(
+          logger.log({
+            event: n % 2 === 0 ? 'even' : 'odd',
+            task_id: `t-${n % 5}`,
+            run_id: `r-${n % 3}`,
+            level,
+            n,
+          }) as string,
+        );
+      }
+      return { logger, ids };
+    }
+
+    it('returns the newest matches in chronological order, across rotated files, without flushing first', async () => {
+      const { logger } = await seeded();
+      const page = await logger.query({ task_id: 't-2', limit: 5 });
+      expect(page.events.map((e) => e['n'])).toEqual([377, 382, 387, 392, 397]);
+      expect(page.has_more).toBe(true);
+      expect(fs.readdirSync(dir).length).toBe(6);
+    });
+
+    it('combines task, run, event names and minimum level', async () => {
+      const { logger } = await seeded();
+      const page = await logger.query({
+        task_id: 't-1',
+        run_id: 'r-0',
+        event: ['odd', 'even'],
+        level: 'WARNING',
+        limit: 1000,
+      });
+      const expected = (page.events.length > 0 ? page.events : [{ n: -1 }]).map(
+        (e) => e['n'] as number,
+      );
+      for (const n of expected) {
+        expect(n % 5).toBe(1);
+        expect(n % 3).toBe(0);
+        expect(n % 4).toBeGreaterThanOrEqual(2);
+      }
+      const all = Array.from({ length: 400 }, (_, n) => n).filter(
+        (n) => n % 5 === 1 && n % 3 === 0 && n % 4 >= 2,
+      );
+      const oldestKept = (await logger.query({ limit: 1000 })).events[0]['n'] as number;
+      expect(expected).toEqual(all.filter((n) => n >= oldestKept));
+      expect(page.has_more).toBe(false);
+    });
+
+    it('pages backwards with before and forwards with after, with no gap or repeat', async () => {
+      const { logger } = await seeded();
+      const retained = (await logger.query({ limit: 1000 })).events;
+      const backward: number[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await logger.query({ event: ['even'], limit: 7, before });
+        backward.unshift(...page.events.map((e) => e['n'] as number));
+        if (!page.has_more) break;
+        before = page.events[0].event_id;
+      }
+      const forward: number[] = [];
+      let after = '0';
+      for (;;) {
+        const page = await logger.query({ event: ['even'], limit: 7, after });
+        forward.push(...page.events.map((e) => e['n'] as number));
+        if (!page.has_more) break;
+        after = page.events[page.events.length - 1].event_id;
+      }
+      const expected = retained.filter((e) => e.event === 'even').map((e) => e['n']);
+      expect(backward).toEqual(expected);
+      expect(forward).toEqual(expected);
+    });
+
+    it('filters by time: since inclusive, until exclusive', async () => {
+      const { logger } = await seeded();
+      const all = (await logger.query({ limit: 1000 })).events;
+      const since = all[10].timestamp;
+      const until = all[20].timestamp;
+      const page = await logger.query({ since, until, limit: 1000 });
+      const expected = all.filter((e) => e.timestamp >= since && e.timestamp < until);
+      expect(page.events).toEqual(expected);
+      expect(expected.length).toBeGreaterThanOrEqual(10);
+    });
+
+    it('skips and counts torn lines', async () => {
+      const logger = await start();
+      logger.info('a');
+      await logger.flush();
+      fs.appendFileSync(file, '{"torn": tr\n');
+      logger.info('b');
+      const page = await logger.query();
+      expect(page.events.map((e) => e.event)).toEqual(['a', 'b']);
+      expect(page.skipped_lines).toBe(1);
+    });
+  });
+
+  describe('stream', () => {
+    it('emits only matching live events, and works with for await', async () => {
+      const logger = await start();
+      const observed = firstValueFrom(logger.stream({ task_id: 't1' }).pipe(take(2), toArray()));
+      const iterated: string[] = [];
+      const reader = (async () => {
+        for await (const event of logger.stream({ event: ['done'] })) {
+          iterated.push(`${event.task_id}:${event.event}`);
+          if (iterated.length === 2) break;
+        }
+      })();
+      logger.info('start', { task_id: 't1' });
+      logger.info('start', { task_id: 't2' });
+      logger.info('done', { task_id: 't2' });
+      logger.info('done', { task_id: 't1' });
+      expect((await observed).map((e) => e.event)).toEqual(['start', 'done']);
+      await reader;
+      expect(iterated).toEqual(['t2:done', 't1:done']);
+      expect(logger.stats().subscribers).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,226 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import * as winston from 'winston';
+import { MESSAGE } from 'triple-beam';
+import { EventBus } from './bus/event-bus';
+import {
+  EventFilter,
+  EventInput,
+  EventLevel,
+  levelRank,
+  OrchestratorEvent,
+  parseLevel,
+} from './event';
+import { EventContext, EventContextStore } from './event-context';
+import { EventIdGenerator, EVENT_ID_PATTERN } from './event-id';
+import { EventLineBuilder } from './event-line';
+import { EventStream } from './event-stream';
+import { EventPage, EventQuery, EventStore } from './file/event-store';
+import { logFilesNewestFirst, newestLine } from './file/log-files';
+import { RotatingFileTransport } from './file/rotating-file.transport';
+import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
+import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
+
+/** Fields of an event other than its name, for the level shorthands and `track()`. */
+export type EventFields = Omit<EventInput, 'event' | 'level'>;
+
+/** Health of the logger: the numbers an operator needs. */
+export interface EventLoggerStats extends FileWriterStats {
+  /** Events logged since start (below-level ones not counted). */
+  logged: number;
+  /** Calls to `log()` that failed inside the logger and were recovered from. */
+  internalErrors: number;
+  /** Open live subscriptions on the bus. */
+  subscribers: number;
+}
+
+const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
+
+/**
+ * Records orchestrator events: one JSON line per event in a size-rotated file (through winston),
+ * published to the event bus for live readers. Every method that logs returns at once and never
+ * throws into the caller.
+ */
+@Injectable()
+export class EventLogger implements OnApplicationShutdown {
+  private readonly writer: RotatingFileWriter;
+  private readonly winston: winston.Logger;
+  private readonly builder: EventLineBuilder;
+  private readonly store: EventStore;
+  private readonly context = new EventContextStore();
+  private readonly minRank: number;
+  private logged = 0;
+  private internalErrors = 0;
+  private readonly diagnostics = new Logger('EventLogger');
+
+  constructor(
+    @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
+    @Inject(EventBus) private readonly bus: EventBus,
+  ) {
+    const files = logFilesNewestFirst(options.logFile, options.maxFiles);
+    // Continue above the newest id on disk so ids never repeat across restarts.
+    const lastLine = newestLine(files, (line) => lastIdOf(line) !== undefined);
+    const ids = new EventIdGenerator(options.orchId, lastLine && lastIdOf(lastLine));
+    this.builder = new EventLineBuilder(options.orchId, ids, options.maxLineBytes);
+    this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles);
+    this.winston = winston.createLogger({
+      levels: WINSTON_LEVELS,
+      level: 'DEBUG',
+      // The line is already serialized: winston's own json format would serialize it a second time.
+      format: winston.format((info) => info)(),
+      transports: [new RotatingFileTransport(this.writer)],
+      exitOnError: false,
+    });
+    this.store = new EventStore(options.logFile, options.maxFiles, () => this.writer.flushSync());
+    this.minRank = levelRank(options.level);
+  }
+
+  /**
+   * Records one event. Returns its `event_id`, or `undefined` when its level is below `LOG_LEVEL`.
+   * `level` defaults to `INFO`; task and run ids default to the enclosing `withContext()`.
+   */
+  log(input: EventInput): string | undefined {
+    try {
+      const level = (input.level && parseLevel(String(input.level))) || 'INFO';
+      if (levelRank(level) < this.minRank) return undefined;
+      const built = this.builder.build(input, level, this.context.current());
+      this.winston.write({ level, message: '', [MESSAGE]: built.line } as winston.LogEntry);
+      this.logged++;
+      this.bus.publish(built);
+      return built.event.event_id;
+    } catch (err) {
+      this.internalErrors++;
+      this.diagnostics.error(`log() failed and recovered: ${(err as Error)?.message ?? err}`);
+      return undefined;
+    }
+  }
+
+  /** `log()` at level DEBUG: `debug('cache_hit', { task_id })` or `debug({ event, ... })`. */
+  debug(event: string | EventInput, fields?: EventFields): string | undefined {
+    return this.log(withLevel(event, fields, 'DEBUG'));
+  }
+
+  /** `log()` at level INFO. */
+  info(event: string | EventInput, fields?: EventFields): string | undefined {
+    return this.log(withLevel(event, fields, 'INFO'));
+  }
+
+  /** `log()` at level WARNING. */
+  warn(event: string | EventInput, fields?: EventFields): string | undefined {
+    return this.log(withLevel(event, fields, 'WARNING'));
+  }
+
+  /** `log()` at level ERROR. */
+  error(event: string | EventInput, fields?: EventFields): string | undefined {
+    return this.log(withLevel(event, fields, 'ERROR'));
+  }
+
+  /**
+   * Runs `fn` between `<name>_started` (status `running`) and `<name>_completed` (status `success`,
+   * `duration_ms`, `result` when `fn` returns one) or `<name>_failed` (level ERROR, status `failed`,
+   * `error`, `duration_ms`), and rethrows what `fn` threw. Events logged inside `fn` carry the
+   * `task_id`/`run_id` of `fields`.
+   */
+  async track<T>(name: string, fields: EventFields, fn: () => T | Promise<T>): Promise<T> {
+    const context: EventContext = {};
+    if (typeof fields.task_id === 'string') context.task_id = fields.task_id;
+    if (typeof fields.run_id === 'string') context.run_id = fields.run_id;
+    return this.withContext(context, async () => {
+      const started = performance.now();
+      const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+      this.log({ ...fields, event: `${name}_started`, status: 'running' });
+      try {
+        const result = await fn();
+        const done: EventInput = {
+          ...fields,
+          event: `${name}_completed`,
+          status: 'success',
+          duration_ms: elapsed(),
+        };
+        if (result !== undefined) done['result'] = result;
+        this.log(done);
+        return result;
+      } catch (error) {
+        this.log({
+          ...fields,
+          event: `${name}_failed`,
+          level: 'ERROR',
+          status: 'failed',
+          error,
+          duration_ms: elapsed(),
+        });
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` so that every event logged inside it, across awaits, carries these ids unless the
+   * call gives its own. Contexts nest (inner ids win) and parallel contexts never mix.
+   */
+  withContext<T>(context: EventContext, fn: () => T): T {
+    return this.context.run(context, fn);
+  }
+
+  /** Resolves once every event logged before the call has been written to the file. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /**
+   * Past events from the current file and its rotated backups. Without `after`: the newest `limit`
+   * matches; with `after`: the oldest `limit` matches above that id; both in chronological order.
+   */
+  query(query: EventQuery = {}): Promise<EventPage> {
+    return this.store.query(query);
+  }
+
+  /** Live events matching `filter`, as an Observable that `for await` can also read. */
+  stream(filter: EventFilter = {}): EventStream<OrchestratorEvent> {
+    return new EventStream<OrchestratorEvent>((subscriber) => {
+      const subscription = this.bus.subscribe(filter, (built) => subscriber.next(built.event));
+      return () => subscription.unsubscribe();
+    });
+  }
+
+  /** Counters for health checks. */
+  stats(): EventLoggerStats {
+    return {
+      ...this.writer.stats(),
+      logged: this.logged,
+      internalErrors: this.internalErrors,
+      subscribers: this.bus.subscriberCount(),
+    };
+  }
+
+  /** The orchestrator id this logger stamps on events. */
+  get orchId(): string {
+    return this.options.orchId;
+  }
+
+  /**
+   * Writes out the queue. Events logged afterwards, from other providers' shutdown hooks, are
+   * written synchronously as they come, so all of them are on disk before the process exits.
+   */
+  onApplicationShutdown(): void {
+    this.writer.close();
+  }
+}
+
+function withLevel(
+  event: string | EventInput,
+  fields: EventFields | undefined,
+  level: EventLevel,
+): EventInput {
+  return typeof event === 'string' ? { ...fields, event, level } : { ...event, level };
+}
+
+function lastIdOf(line: string): string | undefined {
+  try {
+    const id = (JSON.parse(line) as OrchestratorEvent).event_id;
+    return typeof id === 'string' && EVENT_ID_PATTERN.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,237 @@
+import * as fs from 'node:fs';
+import { EventFilter, matches, OrchestratorEvent } from '../event';
+import { logFilesNewestFirst } from './log-files';
+import { scanBackward, scanForward } from './line-scanner';
+
+/** A history query: an `EventFilter` plus a time window, a cursor and a page size. */
+export interface EventQuery extends EventFilter {
+  /** Inclusive lower bound on `timestamp` (ISO 8601 or Date). */
+  since?: string | Date;
+  /** Exclusive upper bound on `timestamp` (ISO 8601 or Date). */
+  until?: string | Date;
+  /** Only events with an id above this one; the page is then the oldest `limit` of them. */
+  after?: string;
+  /** Only events with an id below this one. */
+  before?: string;
+  /** Page size, 1-1000. Default 100. */
+  limit?: number;
+}
+
+/** One page of history, in chronological order. */
+export interface EventPage {
+  events: OrchestratorEvent[];
+  /** True when more matches exist beyond this page (older without `after`, newer with it). */
+  has_more: boolean;
+  /** Torn or corrupt lines passed over while reading. */
+  skipped_lines: number;
+}
+
+/** Page size when a query gives none. */
+export const DEFAULT_QUERY_LIMIT = 100;
+/** Largest page size. */
+export const MAX_QUERY_LIMIT = 1000;
+
+interface OpenFile {
+  fd: number;
+  size: number;
+}
+
+interface Scan {
+  accept: (event: OrchestratorEvent) => boolean;
+  want: number;
+  needle: Buffer | undefined;
+  skipped: number;
+}
+
+/**
+ * Reads history from the current file and its rotated backups. The files are opened together in one
+ * synchronous step, right after the writer's queue was written out: a rotation during the read
+ * cannot make it skip or repeat a file, and everything logged before the query is visible.
+ */
+export class EventStore {
+  /**
+   * @param beforeRead called first, synchronously: the writer writes out its queue there.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly maxFiles: number,
+    private readonly beforeRead: () => void = () => undefined,
+  ) {}
+
+  /** One page of matching events, in chronological order. Torn lines are skipped and counted. */
+  async query(query: EventQuery = {}): Promise<EventPage> {
+    const limit = clampLimit(query.limit);
+    const since = query.since === undefined ? undefined : toTimestamp(query.since);
+    const until = query.until === undefined ? undefined : toTimestamp(query.until);
+    const scan: Scan = {
+      accept: (event) =>
+        matches(query, event) &&
+        (since === undefined || event.timestamp >= since) &&
+        (until === undefined || event.timestamp < until) &&
+        (query.before === undefined || event.event_id < query.before),
+      want: limit + 1,
+      needle: needleFor(query),
+      skipped: 0,
+    };
+    const files = this.openAll();
+    try {
+      const found =
+        query.after === undefined
+          ? await newestFirst(files, scan, since)
+          : await oldestAfter(files, scan, query.after, until);
+      const events = found.slice(0, limit);
+      if (query.after === undefined) events.reverse();
+      return { events, has_more: found.length > limit, skipped_lines: scan.skipped };
+    } finally {
+      for (const { fd } of files) fs.close(fd, () => undefined);
+    }
+  }
+
+  private openAll(): OpenFile[] {
+    this.beforeRead();
+    const out: OpenFile[] = [];
+    for (const path of logFilesNewestFirst(this.file, this.maxFiles)) {
+      try {
+        const fd = fs.openSync(path, 'r');
+        out.push({ fd, size: fs.fstatSync(fd).size });
+      } catch {
+        // A backup that does not exist (yet): nothing to read there.
+      }
+    }
+    return out;
+  }
+}
+
+/** Newest first until `want` matches, or until timestamps fall below `since`. */
+async function newestFirst(
+  files: OpenFile[],
+  scan: Scan,
+  since: string | undefined,
+): Promise<OrchestratorEvent[]> {
+  const out: OrchestratorEvent[] = [];
+  let lastId: string | undefined;
+  let done = false;
+  for (const { fd, size } of files) {
+    await scanBackward(
+      fd,
+      size,
+      (buf, start, end) => {
+        const event = parseLine(buf, start, end, scan);
+        // Ids only decrease going back; anything else is a duplicate left by a crash mid-rotation.
+        if (!event || (lastId !== undefined && event.event_id >= lastId)) return true;
+        lastId = event.event_id;
+        if (since !== undefined && event.timestamp < since) {
+          done = true;
+        } else if (scan.accept(event)) {
+          done = out.push(event) >= scan.want;
+        }
+        return !done;
+      },
+      scan.needle,
+    );
+    if (done) break;
+  }
+  return out;
+}
+
+/** Oldest first, from the newest file that starts at or below `after`. */
+async function oldestAfter(
+  files: OpenFile[],
+  scan: Scan,
+  after: string,
+  until: string | undefined,
+): Promise<OrchestratorEvent[]> {
+  let first = files.length - 1;
+  for (let i = 0; i < files.length; i++) {
+    const oldest = await firstId(files[i]);
+    if (oldest !== undefined && oldest <= after) {
+      first = i;
+      break;
+    }
+  }
+  const out: OrchestratorEvent[] = [];
+  let lastId = after;
+  let done = false;
+  for (let i = first; i >= 0; i--) {
+    const { fd, size } = files[i];
+    await scanForward(
+      fd,
+      0,
+      size,
+      (buf, start, end) => {
+        const event = parseLine(buf, start, end, scan);
+        if (!event || event.event_id <= lastId) return true;
+        lastId = event.event_id;
+        if (until !== undefined && event.timestamp >= until) {
+          done = true;
+        } else if (scan.accept(event)) {
+          done = out.push(event) >= scan.want;
+        }
+        return !done;
+      },
+      scan.needle,
+    );
+    if (done) break;
+  }
+  return out;
+}
+
+/** The id of a file's first parseable line. */
+async function firstId(file: OpenFile): Promise<string | undefined> {
+  let id: string | undefined;
+  const ignore = { skipped: 0 };
+  await scanForward(file.fd, 0, file.size, (buf, start, end) => {
+    id = parseLine(buf, start, end, ignore)?.event_id;
+    return id === undefined;
+  });
+  return id;
+}
+
+function parseLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  counter: { skipped: number },
+): OrchestratorEvent | undefined {
+  try {
+    const event = JSON.parse(buf.toString('utf8', start, end)) as OrchestratorEvent;
+    if (typeof event === 'object' && event !== null && typeof event.event_id === 'string') {
+      return event;
+    }
+  } catch {
+    // fall through: a torn or corrupt line
+  }
+  counter.skipped++;
+  return undefined;
+}
+
+/**
+ * The exact bytes a matching line must contain, as the logger serializes them (`"task_id":"t-1"`).
+ * A false hit (the text inside a message) is harmless: every candidate is parsed and checked.
+ */
+function needleFor(filter: EventFilter): Buffer | undefined {
+  if (filter.task_id !== undefined)
+    return Buffer.from(`"task_id":${JSON.stringify(filter.task_id)}`);
+  if (filter.run_id !== undefined) return Buffer.from(`"run_id":${JSON.stringify(filter.run_id)}`);
+  if (filter.event?.length === 1) return Buffer.from(`"event":${JSON.stringify(filter.event[0])}`);
+  return undefined;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_QUERY_LIMIT;
+  return Math.min(MAX_QUERY_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/** Timestamps compare as strings once in the logger's own form: `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
+const LOGGER_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** Converts an ISO 8601 time (any offset, any precision) to the logger's timestamp form. */
+export function toTimestamp(value: string | Date): string {
+  if (typeof value === 'string' && LOGGER_TIMESTAMP.test(value)) return value;
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not an ISO 8601 time: ${String(value)}`);
+  const iso = date.toISOString();
+  // Keep sub-millisecond digits the caller gave (Date drops them).
+  const micro = typeof value === 'string' ? (/\.\d{3}(\d{1,3})/.exec(value)?.[1] ?? '') : '';
+  return `${iso.slice(0, 23)}${micro.padEnd(3, '0')}Z`;
+}

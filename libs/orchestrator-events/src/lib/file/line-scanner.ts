@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import { promisify } from 'node:util';
+
+const read = promisify(fs.read);
+
+/** Read size: large enough that a search runs at memory speed, small enough to stay in cache. */
+const CHUNK = 1024 * 1024;
+const NEWLINE = 10;
+
+/**
+ * Called with the bytes of one line (without newline). Return `false` to stop the scan.
+ * The buffer is reused after the call returns: copy what you keep.
+ */
+export type LineVisitor = (buf: Buffer, start: number, end: number) => boolean;
+
+/**
+ * Visits the lines of `[0, size)` of a file from the last to the first. With a `needle`, only lines
+ * containing it are visited: the search runs on raw bytes (`Buffer.indexOf`), so lines that cannot
+ * match are never decoded or parsed.
+ */
+export async function scanBackward(
+  fd: number,
+  size: number,
+  visit: LineVisitor,
+  needle?: Buffer,
+): Promise<void> {
+  let end = size;
+  let carry: Buffer | undefined;
+  while (end > 0) {
+    const start = Math.max(0, end - CHUNK);
+    const chunk = Buffer.allocUnsafe(end - start);
+    await readFully(fd, chunk, start);
+    const data: Buffer = carry ? Buffer.concat([chunk, carry]) : chunk;
+    // Bytes before the first newline may belong to a line that starts in the previous chunk.
+    const firstNl = start === 0 ? -1 : data.indexOf(NEWLINE);
+    const from = firstNl + 1;
+    if (start > 0 && firstNl === -1) {
+      carry = data;
+      end = start;
+      continue;
+    }
+    if (!visitRange(data, from, data.length, visit, needle, true)) return;
+    carry = start === 0 ? undefined : data.subarray(0, firstNl);
+    end = start;
+  }
+}
+
+/** Visits the lines of `[from, size)` of a file from first to last, like `scanBackward`. */
+export async function scanForward(
+  fd: number,
+  from: number,
+  size: number,
+  visit: LineVisitor,
+  needle?: Buffer,
+): Promise<void> {
+  let pos = from;
+  let carry: Buffer | undefined;
+  while (pos < size) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - pos));
+    await readFully(fd, chunk, pos);
+    pos += chunk.length;
+    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const lastNl = pos >= size ? data.length : data.lastIndexOf(NEWLINE);
+    if (lastNl === -1) {
+      carry = data;
+      continue;
+    }
+    if (!visitRange(data, 0, lastNl, visit, needle, false)) return;
+    carry = pos >= size ? undefined : data.subarray(lastNl + 1);
+  }
+}
+
+/** Visits the complete lines in `data[from, to)`, newest first when `backward`. */
+function visitRange(
+  data: Buffer,
+  from: number,
+  to: number,
+  visit: LineVisitor,
+  needle: Buffer | undefined,
+  backward: boolean,
+): boolean {
+  if (needle === undefined) {
+    if (backward) {
+      let lineEnd = to;
+      while (lineEnd > from) {
+        const nl = data.lastIndexOf(NEWLINE, lineEnd - 1);
+        const lineStart = nl < from ? from : nl + 1;
+        if (lineStart < lineEnd && !visit(data, lineStart, lineEnd)) return false;
+        lineEnd = lineStart - 1;
+      }
+      return true;
+    }
+    let lineStart = from;
+    while (lineStart < to) {
+      let nl = data.indexOf(NEWLINE, lineStart);
+      if (nl === -1 || nl > to) nl = to;
+      if (nl > lineStart && !visit(data, lineStart, nl)) return false;
+      lineStart = nl + 1;
+    }
+    return true;
+  }
+  // Find candidate lines by the needle first; visit them in the wanted order.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = data.indexOf(needle, from);
+  while (at !== -1 && at < to) {
+    const nl = data.lastIndexOf(NEWLINE, at);
+    const lineStart = nl < from ? from : nl + 1;
+    let lineEnd = data.indexOf(NEWLINE, at);
+    if (lineEnd === -1 || lineEnd > to) lineEnd = to;
+    starts.push(lineStart);
+    ends.push(lineEnd);
+    at = data.indexOf(needle, lineEnd + 1);
+  }
+  if (backward) {
+    for (let i = starts.length - 1; i >= 0; i--) if (!visit(data, starts[i], ends[i])) return false;
+  } else {
+    for (let i = 0; i < starts.length; i++) if (!visit(data, starts[i], ends[i])) return false;
+  }
+  return true;
+}
+
+async function readFully(fd: number, buf: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < buf.length) {
+    const { bytesRead } = await read(fd, buf, offset, buf.length - offset, position + offset);
+    if (bytesRead === 0) {
+      buf.fill(NEWLINE, offset);
+      return;
+    }
+    offset += bytesRead;
+  }
+}

@@ -1,0 +1,22 @@
+import TransportStream from 'winston-transport';
+import { MESSAGE } from 'triple-beam';
+import { RotatingFileWriter } from './rotating-file.writer';
+
+/**
+ * A winston transport that hands finished lines (`info[MESSAGE]`) to a `RotatingFileWriter`.
+ * It stands in for winston-daily-rotate-file on the event log because that one cannot keep the
+ * promises made here: its retention deleted nothing during a tight burst, its `maxFiles` counts the
+ * active file, its names carry a date and a counter that resets daily, and its `finish` fires before
+ * the bytes are on disk. The writer's `append()` is synchronous and constant time, so the callback
+ * returns at once and winston never buffers behind this transport.
+ */
+export class RotatingFileTransport extends TransportStream {
+  constructor(private readonly writer: RotatingFileWriter) {
+    super({});
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    this.writer.append(info[MESSAGE] as string);
+    callback();
+  }
+}

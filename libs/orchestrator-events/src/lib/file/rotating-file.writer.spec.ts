@@ -1,0 +1,149 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../../testing/temp-dir';
+import { backupPath } from './log-files';
+import { RotatingFileWriter } from './rotating-file.writer';
+
+describe('RotatingFileWriter', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let file: string;
+
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    file = path.join(dir, 'logs', 'orch.log');
+  });
+  afterEach(() => cleanup());
+
+  const line = (n: number) => JSON.stringify({ n, pad: 'x'.repeat(50) });
+  const numbersIn = (f: string) =>
+    fs
+      .readFileSync(f, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { n: number }).n);
+
+  it('creates the directory and writes lines in order after flush()', async () => {
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    for (let n = 0; n < 100; n++) writer.append(line(n));
+    expect(writer.stats().pending).toBe(100);
+    await writer.flush();
+    expect(numbersIn(file)).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    expect(writer.stats()).toMatchObject({ written: 100, pending: 0, writeErrors: 0 });
+    writer.close();
+  });
+
+  it('rotates before the limit, keeps exactly maxFiles backups and loses no line', async () => {
+    const writer = new RotatingFileWriter(file, 4096, 3);
+    for (let n = 0; n < 2000; n++) writer.append(line(n));
+    await writer.flush();
+    writer.close();
+    const files = [backupPath(file, 3), backupPath(file, 2), backupPath(file, 1), file];
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(
+      files.map((f) => path.basename(f)).sort(),
+    );
+    const all = files.flatMap(numbersIn);
+    expect(all[all.length - 1]).toBe(1999);
+    all.forEach((n, i) => expect(n).toBe(all[0] + i));
+    for (const f of files) expect(fs.statSync(f).size).toBeLessThanOrEqual(4096);
+    expect(fs.statSync(backupPath(file, 1)).size).toBeGreaterThan(4096 - line(0).length - 1);
+  });
+
+  it('puts an oversized line alone in its own file', async () => {
+    const writer = new RotatingFileWriter(file, 1024, 2);
+    writer.append('small-1');
+    writer.append('y'.repeat(3000));
+    writer.append('small-2');
+    await writer.flush();
+    writer.close();
+    expect(fs.readFileSync(backupPath(file, 2), 'utf8')).toBe('small-1\n');
+    expect(fs.readFileSync(backupPath(file, 1), 'utf8')).toBe('y'.repeat(3000) + '\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe('small-2\n');
+  });
+
+  it('removes backups above maxFiles left by an earlier run', async () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    for (const n of [1, 2, 3, 7]) fs.writeFileSync(backupPath(file, n), 'old\n');
+    const writer = new RotatingFileWriter(file, 4096, 2);
+    writer.close();
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual([
+      'orch.log',
+      'orch.log.1',
+      'orch.log.2',
+    ]);
+  });
+
+  it('ends a torn last line before appending, so the next line starts clean', async () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '{"n":1}\n{"n":2,"tor');
+    const writer = new RotatingFileWriter(file, 4096, 2);
+    writer.append('{"n":3}');
+    await writer.flush();
+    writer.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2,"tor\n{"n":3}\n');
+  });
+
+  it('keeps the file reachable at its path during rotations (tail -F)', async () => {
+    const writer = new RotatingFileWriter(file, 2048, 2);
+    let missing = 0;
+    const check = setInterval(() => {
+      if (!fs.existsSync(file)) missing++;
+    }, 0);
+    for (let round = 0; round < 20; round++) {
+      for (let n = 0; n < 100; n++) writer.append(line(n));
+      await writer.flush();
+      if (!fs.existsSync(file)) missing++;
+    }
+    clearInterval(check);
+    writer.close();
+    expect(writer.stats().rotations).toBeGreaterThan(50);
+    expect(missing).toBe(0);
+  });
+
+  it('refuses a second writer on the same file in one process', () => {
+    const writer = new RotatingFileWriter(file, 4096, 2);
+    expect(() => new RotatingFileWriter(file, 4096, 2)).toThrow(/already open/);
+    writer.close();
+    new RotatingFileWriter(file, 4096, 2).close();
+  });
+
+  it('writes synchronously after close(), for events logged during shutdown', () => {
+    const writer = new RotatingFileWriter(file, 4096, 2);
+    writer.append(line(1));
+    writer.close();
+    writer.append(line(2));
+    expect(numbersIn(file)).toEqual([1, 2]);
+  });
+
+  it('recreates the file and its directory when they are deleted while running', async () => {
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    writer.append(line(1));
+    await writer.flush();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    writer.append(line(2));
+    await writer.flush();
+    writer.close();
+    expect(numbersIn(file)).toEqual([2]);
+  });
+
+  it('keeps lines queued through a write error and writes them once the disk accepts', async () => {
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    writer.append(line(1));
+    await writer.flush();
+    // A read-only directory cannot be faked for root; a file where the directory should be can.
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    fs.writeFileSync(path.dirname(file), 'not a directory');
+    writer.append(line(2));
+    writer.append(line(3));
+    const flushed = writer.flush();
+    await new Promise((r) => setTimeout(r, 120));
+    expect(writer.stats().writeErrors).toBeGreaterThan(0);
+    expect(writer.stats().lastError).toMatch(/EEXIST|ENOTDIR/);
+    expect(writer.stats().pending).toBe(2);
+    fs.rmSync(path.dirname(file));
+    await flushed;
+    writer.close();
+    expect(numbersIn(file)).toEqual([2, 3]);
+    expect(writer.stats().lastError).toBeUndefined();
+  });
+});

@@ -1,0 +1,297 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { backupPath, staleBackups } from './log-files';
+
+/** Counters a health check can show. */
+export interface FileWriterStats {
+  /** Lines written to disk since start. */
+  written: number;
+  /** Lines accepted but not yet on disk. */
+  pending: number;
+  rotations: number;
+  /** Failed write attempts (the lines stay queued and are retried). */
+  writeErrors: number;
+  /** The latest write error, cleared once a write succeeds again. */
+  lastError: string | undefined;
+}
+
+const RETRY_MIN_MS = 50;
+const RETRY_MAX_MS = 2000;
+
+/** Files open for writing in this process: two writers on one file is how the seed lost lines. */
+const openFiles = new Set<string>();
+
+/**
+ * Appends lines to a file and rotates it by size, exactly:
+ * - a file never passes `maxSize` unless a single line is larger than `maxSize`;
+ * - exactly `maxFiles` numbered backups are kept (`file.1` newest), counted from the directory
+ *   itself, so no state file can make it keep more;
+ * - the current file is always reachable at `file` (the old one is hard-linked to `file.1`, then an
+ *   empty file is renamed over `file`), so `tail -F file` follows across rotations;
+ * - lines are queued by `append()` (constant time) and written in one batch per event-loop turn with
+ *   synchronous writes, so nothing is in flight when the process exits and order is never in doubt.
+ * A failed write keeps its lines queued and is retried with backoff; nothing accepted is dropped.
+ */
+export class RotatingFileWriter {
+  private fd = -1;
+  private ino = -1;
+  private size = 0;
+  private queue: string[] = [];
+  /** Bytes of a batch a failed write left half written: they go first on the retry. */
+  private unwritten: Buffer | undefined;
+  private unwrittenLines = 0;
+  private accepted = 0;
+  private written = 0;
+  private rotations = 0;
+  private writeErrors = 0;
+  private lastError: string | undefined;
+  private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay = RETRY_MIN_MS;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
+  private closed = false;
+  private readonly onExit = () => this.flushSync();
+
+  constructor(
+    readonly file: string,
+    private readonly maxSize: number,
+    private readonly maxFiles: number,
+  ) {
+    if (openFiles.has(file)) {
+      throw new Error(`${file} is already open for writing in this process: one file, one writer`);
+    }
+    this.open();
+    openFiles.add(file);
+    for (const stale of staleBackups(file, maxFiles)) fs.rmSync(stale, { force: true });
+    // A process.exit() right after logging must not lose the queue.
+    process.on('exit', this.onExit);
+  }
+
+  /** Queues one line (without its newline) and returns its sequence number. */
+  append(line: string): number {
+    this.queue.push(line);
+    this.accepted++;
+    if (this.closed) {
+      this.drain();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.drainScheduled);
+    }
+    return this.accepted;
+  }
+
+  /** Resolves once every line appended before the call is written to the file. */
+  flush(): Promise<void> {
+    const upTo = this.accepted;
+    if (this.written >= upTo) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ upTo, resolve });
+      if (!this.scheduled && this.retryTimer === undefined) {
+        this.scheduled = true;
+        setImmediate(this.drainScheduled);
+      }
+    });
+  }
+
+  /** Writes everything queued now, synchronously (for exit paths). */
+  flushSync(): void {
+    this.drain();
+  }
+
+  /** Writes what is queued; later appends are written at once, synchronously. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.drain();
+    process.off('exit', this.onExit);
+    openFiles.delete(this.file);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  stats(): FileWriterStats {
+    return {
+      written: this.written,
+      pending: this.accepted - this.written,
+      rotations: this.rotations,
+      writeErrors: this.writeErrors,
+      lastError: this.lastError,
+    };
+  }
+
+  private readonly drainScheduled = () => {
+    this.scheduled = false;
+    this.drain();
+  };
+
+  private drain(): void {
+    if (this.queue.length === 0 && this.unwritten === undefined) return;
+    try {
+      this.checkFile();
+      if (this.unwritten) {
+        this.writeBuffer(this.unwritten);
+        this.unwritten = undefined;
+        this.written += this.unwrittenLines;
+        this.unwrittenLines = 0;
+      }
+      while (this.queue.length > 0) {
+        const lines = this.queue;
+        this.queue = [];
+        this.writeLines(lines);
+      }
+      this.retryDelay = RETRY_MIN_MS;
+      this.lastError = undefined;
+    } catch (err) {
+      this.writeErrors++;
+      this.lastError =
+        `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
+      this.scheduleRetry();
+    }
+    this.resolveWaiters();
+  }
+
+  /** Writes lines in as few syscalls as the size limit allows, rotating exactly at the boundary. */
+  private writeLines(lines: string[]): void {
+    let start = 0;
+    let batchEnd = 0;
+    let batchBytes = 0;
+    try {
+      for (let i = 0; i < lines.length; i++) {
+        const bytes = Buffer.byteLength(lines[i]) + 1;
+        if (this.size + batchBytes + bytes > this.maxSize && this.size + batchBytes > 0) {
+          batchEnd = i;
+          this.writeBatch(lines, start, batchEnd);
+          start = batchEnd;
+          batchBytes = 0;
+          this.rotate();
+        }
+        batchBytes += bytes;
+      }
+      batchEnd = lines.length;
+      this.writeBatch(lines, start, batchEnd);
+    } catch (err) {
+      // A batch that failed half way is kept in `unwritten`; only the lines after it are queued again.
+      const from = this.unwritten !== undefined ? batchEnd : start;
+      this.queue = lines.slice(from).concat(this.queue);
+      throw err;
+    }
+  }
+
+  private writeBatch(lines: string[], start: number, end: number): void {
+    if (start >= end) return;
+    const text = (start === 0 && end === lines.length ? lines : lines.slice(start, end)).join('\n');
+    try {
+      this.writeBuffer(Buffer.from(text + '\n'));
+    } catch (err) {
+      this.unwrittenLines = end - start;
+      throw err;
+    }
+    this.written += end - start;
+  }
+
+  private writeBuffer(buf: Buffer): void {
+    let offset = 0;
+    try {
+      while (offset < buf.length) {
+        offset += fs.writeSync(this.fd, buf, offset, buf.length - offset);
+      }
+    } finally {
+      this.size += offset;
+      if (offset < buf.length) this.unwritten = buf.subarray(offset);
+    }
+  }
+
+  /**
+   * Shifts backups up by one (the rename over `file.<maxFiles>` deletes the oldest), links the
+   * current file as `file.1` and renames a fresh empty file over `file`: at no moment is `file` missing.
+   */
+  private rotate(): void {
+    for (let n = this.maxFiles - 1; n >= 1; n--) {
+      renameIfExists(backupPath(this.file, n), backupPath(this.file, n + 1));
+    }
+    if (this.maxFiles > 0) {
+      const first = backupPath(this.file, 1);
+      fs.rmSync(first, { force: true });
+      try {
+        fs.linkSync(this.file, first);
+      } catch {
+        // File systems without hard links: a plain rename leaves `file` missing for a moment only.
+        fs.renameSync(this.file, first);
+      }
+    }
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    fs.renameSync(tmp, this.file);
+    fs.closeSync(this.fd);
+    this.fd = fd;
+    this.ino = fs.fstatSync(fd).ino;
+    this.size = 0;
+    this.rotations++;
+  }
+
+  private open(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    this.finishInterruptedRotation();
+    this.fd = fs.openSync(this.file, 'a+');
+    const stat = fs.fstatSync(this.fd);
+    this.ino = stat.ino;
+    this.size = stat.size;
+    if (this.size > 0 && !endsWithNewline(this.fd, this.size)) {
+      // A crash tore the last line: end it so the next line starts clean (readers skip the fragment).
+      this.writeBuffer(Buffer.from('\n'));
+    }
+  }
+
+  /** A crash between the link and the rename leaves `file` and `file.1` as one inode. */
+  private finishInterruptedRotation(): void {
+    const current = fs.statSync(this.file, { throwIfNoEntry: false });
+    const first = fs.statSync(backupPath(this.file, 1), { throwIfNoEntry: false });
+    if (current && first && current.ino === first.ino && current.dev === first.dev) {
+      fs.rmSync(this.file);
+    }
+  }
+
+  /** Reopens when the file was deleted or replaced under us (directory removed, external rotation). */
+  private checkFile(): void {
+    const stat = fs.statSync(this.file, { throwIfNoEntry: false });
+    if (stat && stat.ino === this.ino && this.fd >= 0) return;
+    const oldFd = this.fd;
+    this.fd = -1;
+    if (oldFd >= 0) fs.closeSync(oldFd);
+    this.open();
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.drain();
+    }, this.retryDelay);
+    this.retryTimer.unref();
+    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  private resolveWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const waiter of this.waiters) {
+      if (this.written >= waiter.upTo) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+}
+
+function renameIfExists(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = Buffer.alloc(1);
+  fs.readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 10;
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppLogger } from './app-logger.service';
+import { EventBus } from './bus/event-bus';
+import { MemoryEventBus } from './bus/memory-event.bus';
+import { EventLogger } from './event-logger.service';
+import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+  OPTIONS_TYPE,
+} from './orchestrator-events.module-definition';
+import {
+  OrchestratorEventsModuleOptions,
+  resolveOptions,
+  ResolvedOrchestratorEventsOptions,
+} from './orchestrator-events.options';
+
+/**
+ * Registers `EventLogger`, the event bus and `AppLogger`. Global by default, so any module can
+ * inject `EventLogger` after one `OrchestratorEventsModule.forRoot()` in the root module.
+ */
+@Module({
+  providers: [
+    {
+      provide: ORCH_EVENTS_OPTIONS,
+      useFactory: (options: OrchestratorEventsModuleOptions) => resolveOptions(options),
+      inject: [MODULE_OPTIONS_TOKEN],
+    },
+    {
+      provide: EventBus,
+      useFactory: (options: ResolvedOrchestratorEventsOptions) =>
+        new MemoryEventBus(options.replayBufferSize),
+      inject: [ORCH_EVENTS_OPTIONS],
+    },
+    EventLogger,
+    AppLogger,
+  ],
+  exports: [EventLogger, EventBus, AppLogger, ORCH_EVENTS_OPTIONS],
+})
+export class OrchestratorEventsModule extends ConfigurableModuleClass {
+  /** Options default from the environment (see `OrchestratorEventsModuleOptions`); global unless `isGlobal: false`. */
+  static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot({ isGlobal: true, ...options });
+  }
+
+  /** Like `forRoot`, with options from a factory (`useFactory`, `useClass` or `useExisting`). */
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync({ isGlobal: true, ...options });
+  }
+}

@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tempDir } from '../testing/temp-dir';
+import { createLogger } from '../testing/logger-module';
+import {
+  OrchestratorEventsConfigError,
+  parseSize,
+  resolveOptions,
+} from './orchestrator-events.options';
+
+describe('resolveOptions', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('uses the documented defaults', () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(resolveOptions({ env: {} })).toEqual({
+        orchId: 'o-glm',
+        logFile: path.join(fs.realpathSync(dir), '.devlogs', 'orch-o-glm.log'),
+        level: 'INFO',
+        appLogFile: undefined,
+        maxSize: 10 * 1024 * 1024,
+        maxFiles: 5,
+        maxLineBytes: 65536,
+        replayBufferSize: 10000,
+      });
+      expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('reads the environment, and options win over it', () => {
+    const env = {
+      ORCH_ID: 'o-1',
+      ORCH_LOG_FILE: path.join(dir, 'a', 'events.log'),
+      LOG_LEVEL: 'warn',
+      LOG_FILE: path.join(dir, 'app.log'),
+      ORCH_LOG_MAX_SIZE: '64k',
+      ORCH_LOG_MAX_FILES: '2',
+    };
+    expect(resolveOptions({ env })).toMatchObject({
+      orchId: 'o-1',
+      logFile: env.ORCH_LOG_FILE,
+      level: 'WARNING',
+      appLogFile: env.LOG_FILE,
+      maxSize: 65536,
+      maxFiles: 2,
+    });
+    expect(resolveOptions({ env, orchId: 'o-2', level: 'debug', maxFiles: 0 })).toMatchObject({
+      orchId: 'o-2',
+      level: 'DEBUG',
+      maxFiles: 0,
+    });
+  });
+
+  it('derives the log file name from ORCH_ID', () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(path.basename(resolveOptions({ env: { ORCH_ID: 'worker-7' } }).logFile)).toBe(
+        'orch-worker-7.log',
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it.each([
+    [{ ORCH_ID: '../x' }, /ORCH_ID="\.\.\/x".*\[A-Za-z0-9\._-\]/],
+    [{ ORCH_ID: 'a'.repeat(65) }, /ORCH_ID=.*1-64 characters/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL="verbose".*DEBUG, INFO, WARNING/],
+    [{ ORCH_LOG_MAX_SIZE: '10q' }, /ORCH_LOG_MAX_SIZE="10q".*k, m or g/],
+    [{ ORCH_LOG_MAX_SIZE: '100' }, /ORCH_LOG_MAX_SIZE="100".*from 1k/],
+    [{ ORCH_LOG_MAX_FILES: '-1' }, /ORCH_LOG_MAX_FILES="-1".*integer from 0 to 1000/],
+    [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
+  ])(
+    'refuses %j with an error naming the variable, the value and what is allowed',
+    (env, message) => {
+      const logFile = path.join(dir, 'orch.log');
+      expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile, ...env } })).toThrow(
+        OrchestratorEventsConfigError,
+      );
+      expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile, ...env } })).toThrow(message);
+    },
+  );
+
+  it('names the option, not the variable, when the bad value came from an option', () => {
+    expect(() =>
+      resolveOptions({ env: {}, orchId: 'a/b', logFile: path.join(dir, 'x.log') }),
+    ).toThrow(/option orchId="a\/b"/);
+  });
+
+  it('refuses a log file whose directory cannot be created', () => {
+    const blocker = path.join(dir, 'blocker');
+    fs.writeFileSync(blocker, 'a file, not a directory');
+    expect(() =>
+      resolveOptions({ env: { ORCH_LOG_FILE: path.join(blocker, 'orch.log') } }),
+    ).toThrow(/ORCH_LOG_FILE=.*cannot be created or written/);
+  });
+
+  it('refuses LOG_FILE equal to the event log', () => {
+    const file = path.join(dir, 'same.log');
+    expect(() => resolveOptions({ env: { ORCH_LOG_FILE: file, LOG_FILE: file } })).toThrow(
+      /LOG_FILE=.*must differ/,
+    );
+  });
+
+  it('parses sizes', () => {
+    expect(parseSize('64k')).toBe(65536);
+    expect(parseSize('10M')).toBe(10 * 1024 * 1024);
+    expect(parseSize('1g')).toBe(1024 ** 3);
+    expect(parseSize('1.5k')).toBe(1536);
+    expect(parseSize('4096')).toBe(4096);
+    expect(parseSize('10mb')).toBe(10 * 1024 * 1024);
+    expect(parseSize('ten')).toBeUndefined();
+  });
+
+  it('fails the Nest module at startup on a bad value', async () => {
+    await expect(createLogger({ env: { ORCH_ID: '../x' } })).rejects.toThrow(/ORCH_ID="\.\.\/x"/);
+  });
+});

@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EventLevel, parseLevel } from './event';
+
+/**
+ * Options of `OrchestratorEventsModule.forRoot()`. Each one defaults from the environment variable
+ * named in its doc, then from the built-in default; an option given here wins over the environment.
+ */
+export interface OrchestratorEventsModuleOptions {
+  /** Orchestrator id, `[A-Za-z0-9._-]{1,64}`. Env `ORCH_ID`, default `o-glm`. */
+  orchId?: string;
+  /** The current event log file; its directory is created. Env `ORCH_LOG_FILE`, default `.devlogs/orch-{orchId}.log`. */
+  logFile?: string;
+  /** Minimum level written to the file and the bus. Env `LOG_LEVEL`, default `INFO`. */
+  level?: string;
+  /** Optional general application log (Nest's own logs as JSON lines). Env `LOG_FILE`, default unset. */
+  appLogFile?: string;
+  /** Rotate before the current file would pass this size: bytes, or a number with `k`/`m`/`g`. Env `ORCH_LOG_MAX_SIZE`, default `10m`. */
+  maxSize?: number | string;
+  /** Rotated backups kept besides the current file (0-1000). Env `ORCH_LOG_MAX_FILES`, default `5`. */
+  maxFiles?: number | string;
+  /** Longest line written, in bytes; longer events have their largest values cut and carry `"_truncated": true`. Default 65536. */
+  maxLineBytes?: number;
+  /** Recent events kept in memory for stream resumption. Env `ORCH_REPLAY_BUFFER`, default 10000. */
+  replayBufferSize?: number | string;
+  /** Where defaults are read from. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Options after defaults and validation: what every other part of the library reads. */
+export interface ResolvedOrchestratorEventsOptions {
+  orchId: string;
+  logFile: string;
+  level: EventLevel;
+  appLogFile: string | undefined;
+  maxSize: number;
+  maxFiles: number;
+  maxLineBytes: number;
+  replayBufferSize: number;
+}
+
+/** A bad setting: the message names the setting, the value and what is allowed. */
+export class OrchestratorEventsConfigError extends Error {
+  constructor(setting: string, value: unknown, allowed: string) {
+    super(`Invalid ${setting}=${JSON.stringify(value)}: ${allowed}`);
+    this.name = 'OrchestratorEventsConfigError';
+  }
+}
+
+const ORCH_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i;
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Picks the option, else the environment variable, and remembers which one it was for error messages. */
+function pick<T>(
+  option: T | undefined,
+  optionName: string,
+  env: Record<string, string | undefined>,
+  envName: string,
+): { value: T | string | undefined; setting: string } {
+  if (option !== undefined) return { value: option, setting: `option ${optionName}` };
+  const fromEnv = env[envName];
+  return { value: fromEnv === '' ? undefined : fromEnv, setting: envName };
+}
+
+/** Parses `10m`, `64k`, `1048576`... into bytes. */
+export function parseSize(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.floor(value) : undefined;
+  const match = SIZE_PATTERN.exec(value.trim());
+  if (!match) return undefined;
+  return Math.floor(Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()]);
+}
+
+function parseInteger(
+  picked: { value: unknown; setting: string },
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (picked.value === undefined) return fallback;
+  const n = typeof picked.value === 'number' ? picked.value : Number(String(picked.value).trim());
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new OrchestratorEventsConfigError(
+      picked.setting,
+      picked.value,
+      `expected an integer from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+/** Creates the log directory and checks that it can be written, so a bad path fails at startup, not at the first event. */
+function ensureWritableDir(file: string, setting: string): void {
+  const dir = path.dirname(file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new OrchestratorEventsConfigError(
+      setting,
+      file,
+      `its directory ${dir} cannot be created or written (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+    throw new OrchestratorEventsConfigError(
+      setting,
+      file,
+      'expected a file path, found a directory',
+    );
+  }
+}
+
+/**
+ * Merges options over the environment over the defaults and validates the result: the one place
+ * configuration is read. Throws `OrchestratorEventsConfigError` on the first bad value.
+ */
+export function resolveOptions(
+  options: OrchestratorEventsModuleOptions = {},
+): ResolvedOrchestratorEventsOptions {
+  const env = options.env ?? process.env;
+
+  const orchIdPick = pick(options.orchId, 'orchId', env, 'ORCH_ID');
+  const orchId = orchIdPick.value === undefined ? 'o-glm' : String(orchIdPick.value);
+  if (!ORCH_ID_PATTERN.test(orchId)) {
+    throw new OrchestratorEventsConfigError(
+      orchIdPick.setting,
+      orchId,
+      'expected 1-64 characters of [A-Za-z0-9._-] (it names the log file, so no path separators)',
+    );
+  }
+
+  const filePick = pick(options.logFile, 'logFile', env, 'ORCH_LOG_FILE');
+  const logFile = path.resolve(
+    filePick.value === undefined ? `.devlogs/orch-${orchId}.log` : String(filePick.value),
+  );
+  ensureWritableDir(logFile, filePick.setting);
+
+  const levelPick = pick(options.level, 'level', env, 'LOG_LEVEL');
+  const level = levelPick.value === undefined ? 'INFO' : parseLevel(String(levelPick.value));
+  if (!level) {
+    throw new OrchestratorEventsConfigError(
+      levelPick.setting,
+      levelPick.value,
+      'expected DEBUG, INFO, WARNING (or WARN) or ERROR, in any case',
+    );
+  }
+
+  const appPick = pick(options.appLogFile, 'appLogFile', env, 'LOG_FILE');
+  const appLogFile = appPick.value === undefined ? undefined : path.resolve(String(appPick.value));
+  if (appLogFile !== undefined) {
+    if (appLogFile === logFile) {
+      throw new OrchestratorEventsConfigError(
+        appPick.setting,
+        appLogFile,
+        'must differ from the event log file: one file, one writer',
+      );
+    }
+    ensureWritableDir(appLogFile, appPick.setting);
+  }
+
+  const sizePick = pick(options.maxSize, 'maxSize', env, 'ORCH_LOG_MAX_SIZE');
+  const maxSize = sizePick.value === undefined ? 10 * 1024 ** 2 : parseSize(sizePick.value);
+  if (maxSize === undefined || maxSize < 1024 || maxSize > 1024 ** 4) {
+    throw new OrchestratorEventsConfigError(
+      sizePick.setting,
+      sizePick.value,
+      'expected a size from 1k to 1024g: bytes, or a number with k, m or g (64k, 10m)',
+    );
+  }
+
+  const maxFiles = parseInteger(
+    pick(options.maxFiles, 'maxFiles', env, 'ORCH_LOG_MAX_FILES'),
+    5,
+    0,
+    1000,
+  );
+  const maxLineBytes = parseInteger(
+    { value: options.maxLineBytes, setting: 'option maxLineBytes' },
+    65536,
+    1024,
+    64 * 1024 ** 2,
+  );
+  const replayBufferSize = parseInteger(
+    pick(options.replayBufferSize, 'replayBufferSize', env, 'ORCH_REPLAY_BUFFER'),
+    10000,
+    0,
+    10_000_000,
+  );
+
+  return {
+    orchId,
+    logFile,
+    level,
+    appLogFile,
+    maxSize,
+    maxFiles,
+    maxLineBytes,
+    replayBufferSize,
+  };
+}

@@ -1,0 +1,98 @@
+/** Deeper structures are replaced by this marker instead of overflowing the stack. */
+const MAX_DEPTH = 32;
+
+/**
+ * Turns any value into plain JSON data that `JSON.stringify` cannot throw on and that survives a
+ * round trip unchanged: circular references become `"[Circular]"`, BigInt its decimal string,
+ * an Error `{name, message, stack, ...own fields, cause}`, Map an object, Set an array, non-finite
+ * numbers `null`; `undefined`, functions and symbols are dropped (as JSON.stringify drops them).
+ * A getter or `toJSON` that throws becomes `"[Unserializable: <reason>]"`.
+ */
+export function toJsonSafe(value: unknown): unknown {
+  return convert(value, new Set(), 0);
+}
+
+function convert(value: unknown, ancestors: Set<object>, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return null;
+  const obj = value as object;
+  if (ancestors.has(obj)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[Depth limit]';
+  ancestors.add(obj);
+  try {
+    return convertObject(obj, ancestors, depth + 1);
+  } catch (err) {
+    return `[Unserializable: ${err instanceof Error ? err.message : String(err)}]`;
+  } finally {
+    ancestors.delete(obj);
+  }
+}
+
+function convertObject(obj: object, ancestors: Set<object>, depth: number): unknown {
+  if (obj instanceof Error) {
+    const out: Record<string, unknown> = { name: obj.name, message: obj.message };
+    if (obj.stack !== undefined) out['stack'] = obj.stack;
+    copyFields(obj, out, ancestors, depth);
+    if (obj.cause !== undefined) out['cause'] = convert(obj.cause, ancestors, depth);
+    return out;
+  }
+  const toJSON = (obj as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return convert(toJSON.call(obj), ancestors, depth);
+  if (Array.isArray(obj)) {
+    return obj.map((item) => {
+      const converted = convert(item, ancestors, depth);
+      return converted === undefined ? null : converted;
+    });
+  }
+  if (obj instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of obj) setField(out, String(key), convert(item, ancestors, depth));
+    return out;
+  }
+  if (obj instanceof Set) {
+    return [...obj].map((item) => convert(item, ancestors, depth) ?? null);
+  }
+  if (ArrayBuffer.isView(obj)) return `[${obj.constructor.name} ${obj.byteLength} bytes]`;
+  const out: Record<string, unknown> = {};
+  copyFields(obj, out, ancestors, depth);
+  return out;
+}
+
+function copyFields(
+  obj: object,
+  out: Record<string, unknown>,
+  ancestors: Set<object>,
+  depth: number,
+): void {
+  for (const key of Object.keys(obj)) {
+    if (key in out) continue;
+    setField(out, key, convert((obj as Record<string, unknown>)[key], ancestors, depth));
+  }
+}
+
+/** `__proto__` as a plain key would change the object's prototype instead of adding a field. */
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    out[key] = value;
+  }
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readEvents, tempDir } from '../testing/temp-dir';
+import { logFilesNewestFirst } from './file/log-files';
+
+const CHILD = path.join(__dirname, '..', 'testing', 'shutdown-child.ts');
+const TS_NODE_ENV = {
+  TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.spec.json'),
+  TS_NODE_TRANSPILE_ONLY: 'true',
+};
+
+function runChild(file: string, count: number, signal: NodeJS.Signals) {
+  return new Promise<{ code: number | null; signal: string | null; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register', CHILD, file, String(count)],
+        {
+          env: { ...process.env, ...TS_NODE_ENV },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`child did not finish: ${stderr}`));
+      }, 30_000);
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('logged')) child.kill(signal);
+      });
+      child.on('exit', (code, sig) => {
+        clearTimeout(timer);
+        resolve({ code, signal: sig, stderr });
+      });
+    },
+  );
+}
+
+describe.each(['SIGTERM', 'SIGINT'] as const)('shutdown on %s', (signal) => {
+  it('writes every event, also from later shutdown hooks, and exits 0', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = path.join(dir, 'orch.log');
+      const result = await runChild(file, 10_000, signal);
+      expect(result).toEqual({ code: 0, signal: null, stderr: '' });
+      const events = logFilesNewestFirst(file, 5)
+        .reverse()
+        .filter((f) => fs.existsSync(f))
+        .flatMap((f) => readEvents(f));
+      const burst = events.filter((e) => e['event'] === 'burst').map((e) => e['n']);
+      expect(burst).toEqual(Array.from({ length: 10_000 }, (_, n) => n));
+      expect(events[events.length - 1]).toMatchObject({ event: 'late_shutdown_event', signal });
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,0 +1,15 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { EventLogger } from '../lib/event-logger.service';
+import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
+
+/** A real Nest module with the library, on the given options and an empty environment. */
+export async function createLogger(
+  options: OrchestratorEventsModuleOptions,
+): Promise<{ module: TestingModule; logger: EventLogger }> {
+  const module = await Test.createTestingModule({
+    imports: [OrchestratorEventsModule.forRoot({ env: {}, ...options })],
+  }).compile();
+  await module.init();
+  return { module, logger: module.get(EventLogger) };
+}
