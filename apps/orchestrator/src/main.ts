@@ -1,22 +1,35 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppLogger, EventLogger } from '@orchestrator/events';
+import compression from 'compression';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { listenConfig } from './app.config';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const { host, port } = listenConfig();
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
   app.useLogger(app.get(AppLogger));
+  app.use(compression());
   app.setGlobalPrefix('api/v1');
+  app.useStaticAssets(join(__dirname, 'public'));
+  const openApi = new DocumentBuilder()
+    .setTitle('orchestrator-events')
+    .setDescription('Orchestrator events: history, live stream, demo jobs')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
   // process.exit(0) after the hooks instead of re-raising the signal: a clean exit code, and the
   // event writer's exit handler still runs.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(port, host);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const address = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;
   const events = app.get(EventLogger);
   events.info('orchestrator_started', { message: `listening on ${url}`, pid: process.pid });
-  process.stdout.write(`orchestrator ${events.orchId} listening on ${url}\n`);
+  process.stdout.write(`orchestrator ${events.orchId} listening on ${url} (dashboard)\n`);
 }
 
 bootstrap().catch((err: unknown) => {

@@ -176,6 +176,11 @@ export class EventLogger implements OnApplicationShutdown {
     return this.store.query(query);
   }
 
+  /** The id of the oldest event still in the files, if any: older resume points have been rotated away. */
+  oldestEventId(): Promise<string | undefined> {
+    return this.store.oldestId();
+  }
+
   /** Live events matching `filter`, as an Observable that `for await` can also read. */
   stream(filter: EventFilter = {}): EventStream<OrchestratorEvent> {
     return new EventStream<OrchestratorEvent>((subscriber) => {

@@ -1,13 +1,35 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { createEventsController } from './http/events.controller';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
+
+/** Default route of the events controller, under the app's global prefix. */
+export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
+
+/**
+ * Module-shape settings, known when the module is defined (before any async factory runs):
+ * - `isGlobal` (default true): inject `EventLogger` anywhere after one `forRoot()`;
+ * - `controller` (default `{ path: 'orchestrator/events' }`): where the REST and SSE endpoints are
+ *   registered, or `false` to register none.
+ */
+export interface OrchestratorEventsModuleExtras {
+  isGlobal?: boolean;
+  controller?: { path?: string } | false;
+}
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<OrchestratorEventsModuleOptions>({
     moduleName: 'OrchestratorEvents',
   })
     .setClassMethodName('forRoot')
-    .setExtras({ isGlobal: true }, (definition, extras) => ({
-      ...definition,
-      global: extras.isGlobal,
-    }))
+    .setExtras<OrchestratorEventsModuleExtras>(
+      { isGlobal: true, controller: { path: DEFAULT_EVENTS_PATH } },
+      (definition, extras) => ({
+        ...definition,
+        global: extras.isGlobal,
+        controllers:
+          extras.controller === false
+            ? []
+            : [createEventsController(extras.controller?.path ?? DEFAULT_EVENTS_PATH)],
+      }),
+    )
     .build();

@@ -3,6 +3,7 @@ import { AppLogger } from './app-logger.service';
 import { EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
 import { EventLogger } from './event-logger.service';
+import { SseHub } from './http/sse-hub.service';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -17,8 +18,9 @@ import {
 } from './orchestrator-events.options';
 
 /**
- * Registers `EventLogger`, the event bus and `AppLogger`. Global by default, so any module can
- * inject `EventLogger` after one `OrchestratorEventsModule.forRoot()` in the root module.
+ * Registers `EventLogger`, the event bus, `AppLogger` and the events controller
+ * (`GET <prefix>/orchestrator/events` and `/stream`). Global by default, so any module can inject
+ * `EventLogger` after one `OrchestratorEventsModule.forRoot()` in the root module.
  */
 @Module({
   providers: [
@@ -34,12 +36,16 @@ import {
       inject: [ORCH_EVENTS_OPTIONS],
     },
     EventLogger,
+    SseHub,
     AppLogger,
   ],
-  exports: [EventLogger, EventBus, AppLogger, ORCH_EVENTS_OPTIONS],
+  exports: [EventLogger, EventBus, SseHub, AppLogger, ORCH_EVENTS_OPTIONS],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {
-  /** Options default from the environment (see `OrchestratorEventsModuleOptions`); global unless `isGlobal: false`. */
+  /**
+   * Options default from the environment (see `OrchestratorEventsModuleOptions`); global unless
+   * `isGlobal: false`; `controller: false` registers no endpoints, `controller: { path }` moves them.
+   */
   static override forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot({ isGlobal: true, ...options });
   }

@@ -27,6 +27,8 @@ describe('resolveOptions', () => {
         maxFiles: 5,
         maxLineBytes: 65536,
         replayBufferSize: 10000,
+        sseHeartbeatMs: 15000,
+        sseMaxBacklog: 10000,
       });
       expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(true);
     } finally {
@@ -78,6 +80,8 @@ describe('resolveOptions', () => {
     [{ ORCH_LOG_MAX_SIZE: '100' }, /ORCH_LOG_MAX_SIZE="100".*from 1k/],
     [{ ORCH_LOG_MAX_FILES: '-1' }, /ORCH_LOG_MAX_FILES="-1".*integer from 0 to 1000/],
     [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
+    [{ ORCH_SSE_HEARTBEAT_MS: '10' }, /ORCH_SSE_HEARTBEAT_MS="10".*from 100/],
+    [{ ORCH_SSE_MAX_BACKLOG: '0' }, /ORCH_SSE_MAX_BACKLOG="0".*from 1/],
   ])(
     'refuses %j with an error naming the variable, the value and what is allowed',
     (env, message) => {

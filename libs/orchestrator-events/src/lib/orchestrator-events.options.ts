@@ -23,6 +23,10 @@ export interface OrchestratorEventsModuleOptions {
   maxLineBytes?: number;
   /** Recent events kept in memory for stream resumption. Env `ORCH_REPLAY_BUFFER`, default 10000. */
   replayBufferSize?: number | string;
+  /** Heartbeat interval of SSE streams, in ms (100-3600000). Env `ORCH_SSE_HEARTBEAT_MS`, default 15000. */
+  sseHeartbeatMs?: number | string;
+  /** Events queued for a stream client that stopped reading before it is disconnected. Env `ORCH_SSE_MAX_BACKLOG`, default 10000. */
+  sseMaxBacklog?: number | string;
   /** Where defaults are read from. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -37,6 +41,8 @@ export interface ResolvedOrchestratorEventsOptions {
   maxFiles: number;
   maxLineBytes: number;
   replayBufferSize: number;
+  sseHeartbeatMs: number;
+  sseMaxBacklog: number;
 }
 
 /** A bad setting: the message names the setting, the value and what is allowed. */
@@ -188,6 +194,19 @@ export function resolveOptions(
     10_000_000,
   );
 
+  const sseHeartbeatMs = parseInteger(
+    pick(options.sseHeartbeatMs, 'sseHeartbeatMs', env, 'ORCH_SSE_HEARTBEAT_MS'),
+    15000,
+    100,
+    3_600_000,
+  );
+  const sseMaxBacklog = parseInteger(
+    pick(options.sseMaxBacklog, 'sseMaxBacklog', env, 'ORCH_SSE_MAX_BACKLOG'),
+    10000,
+    1,
+    10_000_000,
+  );
+
   return {
     orchId,
     logFile,
@@ -197,5 +216,7 @@ export function resolveOptions(
     maxFiles,
     maxLineBytes,
     replayBufferSize,
+    sseHeartbeatMs,
+    sseMaxBacklog,
   };
 }

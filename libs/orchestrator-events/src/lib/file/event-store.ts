@@ -87,6 +87,20 @@ export class EventStore {
     }
   }
 
+  /** The id of the oldest event still kept (first line of the oldest file), if any. */
+  async oldestId(): Promise<string | undefined> {
+    const files = this.openAll();
+    try {
+      for (let i = files.length - 1; i >= 0; i--) {
+        const id = await firstId(files[i]);
+        if (id !== undefined) return id;
+      }
+      return undefined;
+    } finally {
+      for (const { fd } of files) fs.close(fd, () => undefined);
+    }
+  }
+
   private openAll(): OpenFile[] {
     this.beforeRead();
     const out: OpenFile[] = [];

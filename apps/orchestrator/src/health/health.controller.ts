@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { EventLogger, SseHub } from '@orchestrator/events';
+import { JobsService } from '../jobs/jobs.service';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly events: EventLogger,
+    private readonly hub: SseHub,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /** Liveness plus the numbers an operator watches: open streams, the event file's state, memory. */
+  @Get()
+  @ApiOkResponse({ description: '{"status":"ok","sse_clients":N,...}' })
+  health() {
+    const stats = this.events.stats();
+    return {
+      status: 'ok',
+      orch_id: this.events.orchId,
+      sse_clients: this.hub.clientCount,
+      jobs_running: this.jobs.active,
+      events: {
+        logged: stats.logged,
+        written: stats.written,
+        pending: stats.pending,
+        rotations: stats.rotations,
+        write_errors: stats.writeErrors,
+        last_write_error: stats.lastError ?? null,
+      },
+      memory: { rss: process.memoryUsage.rss(), heap_used: process.memoryUsage().heapUsed },
+    };
+  }
+}

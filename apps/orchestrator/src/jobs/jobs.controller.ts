@@ -1,0 +1,48 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  ValidationPipe,
+} from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { CreateJobDto } from './create-job.dto';
+import { JobHandle, JobsService } from './jobs.service';
+
+const strictBody = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  // A JSON number must stay a number: "3" is refused, not converted.
+  transform: false,
+  stopAtFirstError: true,
+  validationError: { target: false, value: false },
+});
+
+@ApiTags('demo jobs')
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  /** Starts a demo job; answers at once with its ids while it runs in the background. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ description: '{ "task_id", "run_id" }' })
+  @ApiBadRequestResponse({ description: 'A field is unknown, malformed or out of range' })
+  create(@Body(strictBody) body: CreateJobDto): JobHandle {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new BadRequestException(['body must be a JSON object']);
+    }
+    const steps = body.steps ?? 3;
+    if (body.fail_at_step !== undefined && body.fail_at_step > steps) {
+      throw new BadRequestException([`fail_at_step must be an integer from 1 to steps (${steps})`]);
+    }
+    return this.jobs.start({
+      steps,
+      step_ms: body.step_ms ?? 200,
+      fail_at_step: body.fail_at_step,
+      task_id: body.task_id,
+    });
+  }
+}

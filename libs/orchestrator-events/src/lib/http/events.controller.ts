@@ -1,0 +1,99 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Headers,
+  Query,
+  Res,
+  Type,
+  ValidationPipe,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ServerResponse } from 'node:http';
+import { EventFilter } from '../event';
+import { EVENT_ID_PATTERN } from '../event-id';
+import { EventLogger } from '../event-logger.service';
+import { EventsPageSchema } from './event.schema';
+import { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './events-query.dto';
+import { SseHub } from './sse-hub.service';
+
+/** Unknown parameters are refused: a typo in a filter must not silently widen the result. */
+const strictQuery = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: false },
+});
+
+function filterOf(query: EventsFilterDto): EventFilter {
+  return { task_id: query.task_id, run_id: query.run_id, event: query.event, level: query.level };
+}
+
+/** The controller at `path` (under the app's global prefix): a class per path, as Nest routes by class. */
+export function createEventsController(path: string): Type<unknown> {
+  @ApiTags('orchestrator events')
+  @Controller(path)
+  class EventsController {
+    constructor(
+      private readonly events: EventLogger,
+      private readonly hub: SseHub,
+    ) {}
+
+    @Get()
+    @ApiOperation({
+      summary: 'Past events from the log files',
+      description:
+        'Without `after`: the newest `limit` matches; with `after`: the oldest `limit` matches after that id. Both in chronological order.',
+    })
+    @ApiOkResponse({ type: EventsPageSchema })
+    @ApiBadRequestResponse({ description: 'A parameter is unknown, malformed or out of range' })
+    async list(@Query(strictQuery) query: EventsQueryDto): Promise<EventsPageSchema> {
+      if (query.after !== undefined && query.before !== undefined) {
+        throw new BadRequestException(['after and before cannot be combined: give one cursor']);
+      }
+      const page = await this.events.query({
+        ...filterOf(query),
+        since: query.since,
+        until: query.until,
+        after: query.after,
+        before: query.before,
+        limit: query.limit,
+      });
+      return { events: page.events as EventsPageSchema['events'], has_more: page.has_more };
+    }
+
+    @Get('stream')
+    @ApiOperation({
+      summary: 'Live events over Server-Sent Events, resumable with Last-Event-ID',
+      description:
+        'Frames: `id: <event_id>` + `data: <event JSON>` per event; `event: heartbeat` periodically; `event: reset` with `{"oldest_event_id"}` when the resume id is older than anything kept.',
+    })
+    @ApiProduces('text/event-stream')
+    @ApiHeader({
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'resume after this event_id',
+    })
+    @ApiOkResponse({ description: 'An endless text/event-stream' })
+    @ApiBadRequestResponse({ description: 'A parameter or Last-Event-ID is malformed' })
+    async stream(
+      @Query(strictQuery) query: EventsStreamQueryDto,
+      @Headers('last-event-id') lastEventIdHeader: string | undefined,
+      @Res() res: ServerResponse,
+    ): Promise<void> {
+      if (lastEventIdHeader !== undefined && !EVENT_ID_PATTERN.test(lastEventIdHeader)) {
+        throw new BadRequestException(['Last-Event-ID must be an event_id']);
+      }
+      await this.hub.open(res, filterOf(query), lastEventIdHeader ?? query.last_event_id);
+    }
+  }
+  return EventsController;
+}

@@ -1,0 +1,114 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { ServerResponse } from 'node:http';
+import { EventBus } from '../bus/event-bus';
+import { EventFilter, OrchestratorEvent } from '../event';
+import { BuiltEvent } from '../event-line';
+import { EventLogger } from '../event-logger.service';
+import { MAX_QUERY_LIMIT } from '../file/event-store';
+import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { SseClient } from './sse-client';
+import { eventFrame, HEARTBEAT_FRAME, resetFrame, retryFrame } from './sse-frames';
+
+/** Reconnection delay suggested to clients. */
+const RETRY_MS = 2000;
+
+const HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  // no-transform also keeps the compression middleware from buffering the stream.
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+};
+
+/**
+ * Serves SSE streams: headers and a first frame at once, then (on resume) the events after the
+ * client's last id from the replay buffer or the files, then live events, with no gap and no
+ * duplicate. One heartbeat timer serves every client.
+ */
+@Injectable()
+export class SseHub implements BeforeApplicationShutdown {
+  private readonly clients = new Set<SseClient>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
+    @Inject(EventBus) private readonly bus: EventBus,
+    private readonly events: EventLogger,
+  ) {
+    this.heartbeat = setInterval(() => {
+      for (const client of this.clients) client.send(HEARTBEAT_FRAME);
+    }, options.sseHeartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Open streams. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Takes over `res` for a stream of events matching `filter`, resuming after `lastEventId` if given. */
+  async open(res: ServerResponse, filter: EventFilter, lastEventId?: string): Promise<void> {
+    res.socket?.setNoDelay(true);
+    res.writeHead(200, HEADERS);
+    res.write(retryFrame(RETRY_MS));
+    const client = new SseClient(res, this.options.sseMaxBacklog);
+    this.clients.add(client);
+
+    // Subscribe before catching up, holding live events back, so none falls between the two.
+    let held: BuiltEvent[] | undefined = lastEventId === undefined ? undefined : [];
+    const subscription = this.bus.subscribe(filter, (built) => {
+      if (held === undefined) client.send(eventFrame(built));
+      else if (held.push(built) > this.options.sseMaxBacklog) client.close(true);
+    });
+    res.on('close', () => {
+      subscription.unsubscribe();
+      this.clients.delete(client);
+    });
+    if (lastEventId === undefined || held === undefined) return;
+
+    try {
+      const last = await this.catchUp(client, filter, lastEventId);
+      for (const built of held) if (built.event.event_id > last) client.send(eventFrame(built));
+    } catch {
+      // The files could not be read: the client reconnects and tries again from its last id.
+      client.close(true);
+    } finally {
+      held = undefined;
+    }
+  }
+
+  /** Sends every matching event after `afterId`; returns the id of the last one looked at. */
+  private async catchUp(client: SseClient, filter: EventFilter, afterId: string): Promise<string> {
+    const recent = this.bus.replay(afterId, filter);
+    if (recent !== undefined) {
+      for (const built of recent) client.send(eventFrame(built));
+      return recent.length > 0 ? recent[recent.length - 1].event.event_id : afterId;
+    }
+    let after = afterId;
+    const oldest = await this.events.oldestEventId();
+    if (oldest !== undefined && afterId < oldest) {
+      client.send(resetFrame(oldest));
+      after = '';
+    }
+    for (;;) {
+      const page = await this.events.query({ ...filter, after, limit: MAX_QUERY_LIMIT });
+      for (const event of page.events) client.send(eventFrame(fromFile(event)));
+      if (page.events.length > 0) after = page.events[page.events.length - 1].event_id;
+      if (!page.has_more || client.isClosed) return after || afterId;
+      await client.writable();
+    }
+  }
+
+  /** Ends every stream so the HTTP server can close. */
+  beforeApplicationShutdown(): void {
+    clearInterval(this.heartbeat);
+    for (const client of this.clients) client.close();
+    this.clients.clear();
+  }
+}
+
+/** An event read back from a file: its line is its JSON text again (parse and stringify round-trip). */
+function fromFile(event: OrchestratorEvent): BuiltEvent {
+  return { event, line: JSON.stringify(event) };
+}
