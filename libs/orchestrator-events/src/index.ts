@@ -12,25 +12,35 @@ export { ORCH_EVENTS_OPTIONS } from './lib/orchestrator-events.constants';
 export { EventLogger } from './lib/event-logger.service';
 export type { EventFields, EventLoggerStats } from './lib/event-logger.service';
 export { AppLogger } from './lib/app-logger.service';
-export type { OrchestratorEvent, EventInput, EventFilter, EventLevel } from './lib/event';
+// The contract shared with clients, re-exported so server code needs one import path.
+export type {
+  OrchestratorEvent,
+  EventInput,
+  EventFilter,
+  EventLevel,
+  EventQuery,
+  EventsPage,
+} from '@orchestrator/events-contract';
 export {
   EVENT_LEVELS,
   EVENT_LOGGER_NAME,
   EVENT_NAME_PATTERN,
   ENTITY_ID_PATTERN,
+  EVENT_ID_PATTERN,
+  DEFAULT_QUERY_LIMIT,
+  MAX_QUERY_LIMIT,
   matches,
   parseLevel,
   levelRank,
-} from './lib/event';
-export { EVENT_ID_PATTERN, parseEventId } from './lib/event-id';
+  parseEventId,
+} from '@orchestrator/events-contract';
 export type { EventContext } from './lib/event-context';
 export { EventStream } from './lib/event-stream';
 export type { BuiltEvent } from './lib/event-line';
 export { EventBus } from './lib/bus/event-bus';
 export type { EventSubscription, ReplayResult } from './lib/bus/event-bus';
 export { MemoryEventBus } from './lib/bus/memory-event.bus';
-export type { EventQuery, EventPage } from './lib/file/event-store';
-export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/file/event-store';
+export type { EventPage } from './lib/file/event-store';
 export type { FileWriterStats } from './lib/file/rotating-file.writer';
 export { SseHub } from './lib/http/sse-hub.service';
 export { createEventsController } from './lib/http/events.controller';

@@ -1,22 +1,12 @@
-/**
- * Event ids: `<ms>-<seq>-<orch_id>`, e.g. `1764067845123-000042-o-glm`.
- * - `ms`: 13 digits, milliseconds since the epoch of the event's timestamp (never decreasing);
- * - `seq`: 6 digits, the event's rank within that millisecond;
- * - `orch_id`: the instance that logged it, so ids from different instances never collide.
- * Fixed widths make a plain string compare agree with logging order; after a restart the generator
- * continues above the newest id found on disk, even if the clock went back.
- */
-export const EVENT_ID_PATTERN = /^\d{13}-\d{6}-[A-Za-z0-9._-]{1,64}$/;
+import { parseEventId } from '@orchestrator/events-contract';
 
 const MAX_SEQ = 999_999;
 
-/** The parts of an event id, or `undefined` when the text is not one. */
-export function parseEventId(id: string): { ms: number; seq: number; orchId: string } | undefined {
-  if (!EVENT_ID_PATTERN.test(id)) return undefined;
-  return { ms: Number(id.slice(0, 13)), seq: Number(id.slice(14, 20)), orchId: id.slice(21) };
-}
-
-/** Hands out strictly increasing ids for one orchestrator. */
+/**
+ * Hands out strictly increasing ids for one orchestrator (format: `EVENT_ID_PATTERN` in the
+ * contract library). After a restart it continues above the newest id found on disk, even if the
+ * clock went back.
+ */
 export class EventIdGenerator {
   private lastMs = -1;
   private seq = 0;

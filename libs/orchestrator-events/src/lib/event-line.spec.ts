@@ -1,4 +1,5 @@
-import { EVENT_ID_PATTERN, EventIdGenerator } from './event-id';
+import { EVENT_ID_PATTERN } from '@orchestrator/events-contract';
+import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;

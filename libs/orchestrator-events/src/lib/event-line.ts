@@ -5,7 +5,7 @@ import {
   EventInput,
   EventLevel,
   OrchestratorEvent,
-} from './event';
+} from '@orchestrator/events-contract';
 import { EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
 import { toJsonSafe } from './safe-json';

@@ -4,7 +4,7 @@ import { TestingModule } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { createLogger } from '../testing/logger-module';
 import { readEvents, tempDir } from '../testing/temp-dir';
-import { OrchestratorEvent } from './event';
+import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { EventLogger } from './event-logger.service';
 import { backupPath } from './file/log-files';
 

@@ -4,18 +4,20 @@ import * as winston from 'winston';
 import { MESSAGE } from 'triple-beam';
 import { EventBus } from './bus/event-bus';
 import {
+  EVENT_ID_PATTERN,
   EventFilter,
   EventInput,
   EventLevel,
+  EventQuery,
   levelRank,
   OrchestratorEvent,
   parseLevel,
-} from './event';
+} from '@orchestrator/events-contract';
 import { EventContext, EventContextStore } from './event-context';
-import { EventIdGenerator, EVENT_ID_PATTERN } from './event-id';
+import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 import { EventStream } from './event-stream';
-import { EventPage, EventQuery, EventStore } from './file/event-store';
+import { EventPage, EventStore } from './file/event-store';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
 import { RotatingFileTransport } from './file/rotating-file.transport';
 import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';

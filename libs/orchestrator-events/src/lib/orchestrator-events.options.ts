@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EventLevel, parseLevel } from './event';
+import { EventLevel, parseLevel } from '@orchestrator/events-contract';
 
 /**
  * Options of `OrchestratorEventsModule.forRoot()`. Each one defaults from the environment variable

@@ -15,7 +15,7 @@ function runChild(file: string, count: number, signal: NodeJS.Signals) {
     (resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['-r', 'ts-node/register', CHILD, file, String(count)],
+        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', CHILD, file, String(count)],
         {
           env: { ...process.env, ...TS_NODE_ENV },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { EventFilter } from '../event';
+import { EventFilter } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 
 /** A live subscription; `unsubscribe()` frees it at once. */
@@ -20,10 +20,11 @@ export interface EventBus {
   /** Calls `listener` for each future event matching `filter`. */
   subscribe(filter: EventFilter, listener: (event: BuiltEvent) => void): EventSubscription;
   /**
-   * Matching events with an id above `afterId` from the replay buffer, in order; `undefined` when
-   * events after `afterId` may have left the buffer already (the caller then reads the files).
+   * Matching events published after the event `afterId`, in publishing order, from the bus's own
+   * retention (a ring buffer, a Redis Stream); `undefined` when the bus cannot tell (the id is older
+   * than what it keeps, or unknown to it): the caller then reads the files.
    */
-  replay(afterId: string, filter: EventFilter): ReplayResult;
+  replay(afterId: string, filter: EventFilter): ReplayResult | Promise<ReplayResult>;
   /** Open subscriptions. */
   subscriberCount(): number;
 }

@@ -1,4 +1,4 @@
-import { EventFilter, matches } from '../event';
+import { EventFilter, matches } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 import { EventBus, EventSubscription, ReplayResult } from './event-bus';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EVENT_LEVELS, EventLevel } from '../event';
+import { EVENT_LEVELS, EventLevel } from '@orchestrator/events-contract';
 
 /** OpenAPI description of one event line (documentation only; extra fields are allowed). */
 export class OrchestratorEventSchema {

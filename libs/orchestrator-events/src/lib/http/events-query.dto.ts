@@ -4,12 +4,12 @@ import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from '
 import {
   ENTITY_ID_PATTERN,
   EVENT_LEVELS,
+  EVENT_ID_PATTERN,
   EVENT_NAME_PATTERN,
   EventLevel,
+  MAX_QUERY_LIMIT,
   parseLevel,
-} from '../event';
-import { EVENT_ID_PATTERN } from '../event-id';
-import { MAX_QUERY_LIMIT } from '../file/event-store';
+} from '@orchestrator/events-contract';
 
 const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
 

@@ -17,8 +17,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ServerResponse } from 'node:http';
-import { EventFilter } from '../event';
-import { EVENT_ID_PATTERN } from '../event-id';
+import { EVENT_ID_PATTERN, EventFilter } from '@orchestrator/events-contract';
 import { EventLogger } from '../event-logger.service';
 import { EventsPageSchema } from './event.schema';
 import { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './events-query.dto';

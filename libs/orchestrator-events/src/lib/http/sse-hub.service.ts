@@ -1,10 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EventBus } from '../bus/event-bus';
-import { EventFilter, OrchestratorEvent } from '../event';
+import { EventFilter, MAX_QUERY_LIMIT, OrchestratorEvent } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 import { EventLogger } from '../event-logger.service';
-import { MAX_QUERY_LIMIT } from '../file/event-store';
 import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
 import { SseClient } from './sse-client';
@@ -68,8 +67,10 @@ export class SseHub implements BeforeApplicationShutdown {
     if (lastEventId === undefined || held === undefined) return;
 
     try {
-      const last = await this.catchUp(client, filter, lastEventId);
-      for (const built of held) if (built.event.event_id > last) client.send(eventFrame(built));
+      const sent = await this.catchUp(client, filter, lastEventId);
+      // Live events that the catch-up already covered are not sent twice. Ids, not their order,
+      // decide: on a shared bus, publishing order and id order may differ between instances.
+      for (const built of held) if (!sent.has(built.event.event_id)) client.send(eventFrame(built));
     } catch {
       // The files could not be read: the client reconnects and tries again from its last id.
       client.close(true);
@@ -78,12 +79,20 @@ export class SseHub implements BeforeApplicationShutdown {
     }
   }
 
-  /** Sends every matching event after `afterId`; returns the id of the last one looked at. */
-  private async catchUp(client: SseClient, filter: EventFilter, afterId: string): Promise<string> {
-    const recent = this.bus.replay(afterId, filter);
+  /** Sends every matching event after `afterId`; returns the ids it sent. */
+  private async catchUp(
+    client: SseClient,
+    filter: EventFilter,
+    afterId: string,
+  ): Promise<Set<string>> {
+    const sent = new Set<string>();
+    const recent = await this.bus.replay(afterId, filter);
     if (recent !== undefined) {
-      for (const built of recent) client.send(eventFrame(built));
-      return recent.length > 0 ? recent[recent.length - 1].event.event_id : afterId;
+      for (const built of recent) {
+        sent.add(built.event.event_id);
+        client.send(eventFrame(built));
+      }
+      return sent;
     }
     let after = afterId;
     const oldest = await this.events.oldestEventId();
@@ -93,9 +102,12 @@ export class SseHub implements BeforeApplicationShutdown {
     }
     for (;;) {
       const page = await this.events.query({ ...filter, after, limit: MAX_QUERY_LIMIT });
-      for (const event of page.events) client.send(eventFrame(fromFile(event)));
+      for (const event of page.events) {
+        sent.add(event.event_id);
+        client.send(eventFrame(fromFile(event)));
+      }
       if (page.events.length > 0) after = page.events[page.events.length - 1].event_id;
-      if (!page.has_more || client.isClosed) return after || afterId;
+      if (!page.has_more || client.isClosed) return sent;
       await client.writable();
     }
   }

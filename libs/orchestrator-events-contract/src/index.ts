@@ -1,0 +1,14 @@
+export type { OrchestratorEvent, EventInput, EventFilter, EventLevel } from './lib/event';
+export {
+  EVENT_LEVELS,
+  EVENT_LOGGER_NAME,
+  EVENT_NAME_PATTERN,
+  ENTITY_ID_PATTERN,
+  CORE_FIELDS,
+  matches,
+  parseLevel,
+  levelRank,
+} from './lib/event';
+export { EVENT_ID_PATTERN, parseEventId } from './lib/event-id';
+export type { EventQuery, EventsPage } from './lib/event-query';
+export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
