@@ -1,0 +1,81 @@
+import { DEFAULT_URL, parseCliArgs, UsageError } from './cli-args';
+
+describe('parseCliArgs', () => {
+  it('parses tail with every filter', () => {
+    const cmd = parseCliArgs([
+      'tail',
+      '--task-id',
+      't1',
+      '--run-id=r1',
+      '--event',
+      'a, b',
+      '--event',
+      'c',
+      '--level',
+      'warn',
+      '--json',
+      '--last-event-id',
+      '1795515045123-000000-o-glm',
+    ]);
+    expect(cmd).toEqual({
+      command: 'tail',
+      filter: { task_id: 't1', run_id: 'r1', event: ['a', 'b', 'c'], level: 'WARNING' },
+      json: true,
+      forceColor: false,
+      url: DEFAULT_URL,
+      token: undefined,
+      file: undefined,
+      follow: false,
+      lastEventId: '1795515045123-000000-o-glm',
+    });
+  });
+
+  it('parses query with a time window and a limit', () => {
+    const cmd = parseCliArgs(['query', '--since', '2026-11-24T10:00:00Z', '-n', '50']);
+    expect(cmd).toMatchObject({
+      command: 'query',
+      since: '2026-11-24T10:00:00Z',
+      limit: 50,
+      filter: {},
+      json: false,
+    });
+  });
+
+  it('takes url and token from flags first, then the environment', () => {
+    const env = { ORCH_EVENTS_URL: 'http://env:1', ORCH_EVENTS_TOKEN: 'envtoken' };
+    expect(parseCliArgs(['query'], env)).toMatchObject({ url: 'http://env:1', token: 'envtoken' });
+    expect(parseCliArgs(['query', '--url', 'http://flag:2', '--token', 't'], env)).toMatchObject({
+      url: 'http://flag:2',
+      token: 't',
+    });
+  });
+
+  it('parses --file and --follow', () => {
+    expect(parseCliArgs(['tail', '-f', 'x.log', '-F'])).toMatchObject({
+      file: 'x.log',
+      follow: true,
+    });
+  });
+
+  it('asks for help', () => {
+    expect(parseCliArgs([])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['query', '-h'])).toEqual({ command: 'help', topic: 'query' });
+  });
+
+  it.each([
+    [['watch'], /unknown command "watch"/],
+    [['tail', '--tsk-id', 'x'], /Unknown option '--tsk-id'/],
+    [['tail', '--since', 'x'], /Unknown option '--since'/],
+    [['query', '--follow'], /Unknown option '--follow'/],
+    [['tail', '--level', 'loud'], /invalid --level "loud"/],
+    [['query', '--limit', '0'], /invalid --limit "0"/],
+    [['query', '--limit', 'ten'], /invalid --limit "ten"/],
+    [['tail', '--follow'], /--follow applies to --file/],
+    [['tail', '--url', 'localhost:3000'], /invalid --url/],
+    [['tail', 'extra'], /Unexpected argument 'extra'/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(UsageError);
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,168 @@
+import { parseArgs } from 'node:util';
+import { EventFilter, parseLevel } from '@orchestrator/events-contract';
+
+/** The demo app's default address. */
+export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** A bad command line: exit code 2 and a pointer to `--help`. */
+export class UsageError extends Error {}
+
+/** One parsed command line. */
+export type CliCommand =
+  | { command: 'help'; topic?: 'tail' | 'query' }
+  | ({ command: 'tail' } & ServerOptions & FileOptions & { lastEventId?: string })
+  | ({ command: 'query' } & ServerOptions & QueryOptions);
+
+/** What every command shares. */
+interface CommonOptions {
+  filter: EventFilter;
+  /** Raw NDJSON instead of readable lines. */
+  json: boolean;
+  /** `--color`: colours even when piped; an explicit flag overrides NO_COLOR, as that convention allows. */
+  forceColor: boolean;
+}
+
+interface ServerOptions extends CommonOptions {
+  /** Base URL of the app, `--url` > `ORCH_EVENTS_URL` > `http://127.0.0.1:3000`. */
+  url: string;
+  /** `--token` > `ORCH_EVENTS_TOKEN`. */
+  token?: string;
+}
+
+interface FileOptions {
+  /** `--file`: read this log file instead of the server. */
+  file?: string;
+  /** `--follow`: keep reading the file as it grows and across rotations. */
+  follow: boolean;
+}
+
+interface QueryOptions {
+  since?: string;
+  until?: string;
+  /** Newest N matches; without it, every match. */
+  limit?: number;
+}
+
+const COMMON = {
+  'task-id': { type: 'string' },
+  'run-id': { type: 'string' },
+  event: { type: 'string', multiple: true },
+  level: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TAIL = {
+  ...COMMON,
+  file: { type: 'string', short: 'f' },
+  follow: { type: 'boolean', short: 'F' },
+  'last-event-id': { type: 'string' },
+} as const;
+
+const QUERY = {
+  ...COMMON,
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string', short: 'n' },
+} as const;
+
+/**
+ * Parses `orch-events <command> [options]`. Pure: the environment comes in as an argument.
+ * @throws UsageError for an unknown command or option, a missing value, a bad level or limit.
+ */
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    return { command: 'help' };
+  }
+  if (command !== 'tail' && command !== 'query') {
+    throw new UsageError(`unknown command "${command}": expected tail or query`);
+  }
+  const values = parse(rest, command === 'tail' ? TAIL : QUERY);
+  if (values['help'] === true) return { command: 'help', topic: command };
+
+  const common: ServerOptions = {
+    filter: parseFilter(values),
+    json: values['json'] === true,
+    forceColor: values['color'] === true,
+    url: str(values['url']) ?? nonEmpty(env['ORCH_EVENTS_URL']) ?? DEFAULT_URL,
+    token: str(values['token']) ?? nonEmpty(env['ORCH_EVENTS_TOKEN']),
+  };
+  if (!/^https?:\/\//i.test(common.url)) {
+    throw new UsageError(`invalid --url "${common.url}": expected http://host:port`);
+  }
+
+  if (command === 'tail') {
+    const file = str(values['file']);
+    const follow = values['follow'] === true;
+    if (follow && file === undefined) {
+      throw new UsageError('--follow applies to --file: the server stream is always followed');
+    }
+    return { command, ...common, file, follow, lastEventId: str(values['last-event-id']) };
+  }
+  return {
+    command,
+    ...common,
+    since: str(values['since']),
+    until: str(values['until']),
+    limit: parseLimit(str(values['limit'])),
+  };
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function parse(args: string[], options: typeof TAIL | typeof QUERY): Values {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    // parseArgs' messages are clear but long; keep the first sentence.
+    throw new UsageError((error as Error).message.split('. ')[0]);
+  }
+}
+
+function parseFilter(values: Values): EventFilter {
+  const filter: EventFilter = {};
+  const taskId = str(values['task-id']);
+  const runId = str(values['run-id']);
+  if (taskId !== undefined) filter.task_id = taskId;
+  if (runId !== undefined) filter.run_id = runId;
+  const events = ((values['event'] as string[] | undefined) ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (events.length > 0) filter.event = events;
+  const level = str(values['level']);
+  if (level !== undefined) {
+    const parsed = parseLevel(level);
+    // Checked here too, not only by the server: --file mode has no server to ask.
+    if (parsed === undefined) {
+      throw new UsageError(
+        `invalid --level "${level}": expected DEBUG, INFO, WARNING (WARN) or ERROR`,
+      );
+    }
+    filter.level = parsed;
+  }
+  return filter;
+}
+
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`invalid --limit "${value}": expected a whole number of 1 or more`);
+  }
+  return Number(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,59 @@
+import { CliCommand, parseCliArgs, UsageError } from './cli-args';
+import { OutputStream, LineOutput } from './cli-output';
+import { ANSI, PLAIN, shouldColor } from './colors';
+import { CommandContext } from './command.context';
+import { errorMessage } from './error-message';
+import { queryCommand } from './query.command';
+import { tailFile } from './tail-file.command';
+import { tailServer } from './tail-server.command';
+import { USAGE } from './usage';
+
+/** The process around the CLI, passed in so tests can run it in-process with captures. */
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: { write(chunk: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires on Ctrl-C / SIGTERM: the command stops and `run` resolves 0. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `orch-events <argv>` and resolves its exit code: 0 done (or stopped), 1 a runtime error
+ * (unreachable, 401, bad filter…), 2 bad usage. Errors are one line on stderr, never a stack.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let cmd: CliCommand;
+  try {
+    cmd = parseCliArgs(argv, io.env);
+  } catch (error) {
+    io.stderr.write(`orch-events: ${errorMessage(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+  if (cmd.command === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  const ctx: CommandContext = {
+    // A reader that went away (`| head`) ends the command like Ctrl-C does.
+    out: new LineOutput(io.stdout, onAbort),
+    notice: (message) => io.stderr.write(`orch-events: ${message}\n`),
+    palette: shouldColor(io.env, io.stdout.isTTY === true, cmd.forceColor) ? ANSI : PLAIN,
+    signal: stop.signal,
+  };
+  try {
+    if (cmd.command === 'query') await queryCommand(cmd, ctx);
+    else if (cmd.file !== undefined) await tailFile({ ...cmd, file: cmd.file }, ctx);
+    else await tailServer(cmd, ctx);
+    return 0;
+  } catch (error) {
+    if (stop.signal.aborted) return 0;
+    io.stderr.write(`orch-events: ${errorMessage(error, 'url' in cmd ? cmd.url : undefined)}\n`);
+    return 1;
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+  }
+}
