@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as winston from 'winston';
 import { MESSAGE } from 'triple-beam';
 import { EventBus } from './bus/event-bus';
+import { mergeHistoryPages } from './bus/redis-history';
 import {
   EVENT_ID_PATTERN,
   EventFilter,
@@ -64,7 +65,12 @@ export class EventLogger implements OnApplicationShutdown {
     // Continue above the newest id on disk so ids never repeat across restarts.
     const lastLine = newestLine(files, (line) => lastIdOf(line) !== undefined);
     const ids = new EventIdGenerator(options.orchId, lastLine && lastIdOf(lastLine));
-    this.builder = new EventLineBuilder(options.orchId, ids, options.maxLineBytes);
+    this.builder = new EventLineBuilder(
+      options.orchId,
+      ids,
+      options.maxLineBytes,
+      options.redactKeys,
+    );
     this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles);
     this.winston = winston.createLogger({
       levels: WINSTON_LEVELS,
@@ -174,8 +180,14 @@ export class EventLogger implements OnApplicationShutdown {
    * Past events from the current file and its rotated backups. Without `after`: the newest `limit`
    * matches; with `after`: the oldest `limit` matches above that id; both in chronological order.
    */
-  query(query: EventQuery = {}): Promise<EventPage> {
-    return this.store.query(query);
+  async query(query: EventQuery = {}): Promise<EventPage> {
+    // With a shared bus (Redis), its retention holds every instance's events; the own files reach
+    // further back. Their union by event_id answers; without the bus's history, the files alone.
+    const shared = this.bus.history
+      ? await this.bus.history(query).catch(() => undefined)
+      : undefined;
+    const files = await this.store.query(query);
+    return shared === undefined ? files : mergeHistoryPages(query, shared, files);
   }
 
   /** The id of the oldest event still in the files, if any: older resume points have been rotated away. */

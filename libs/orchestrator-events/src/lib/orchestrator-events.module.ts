@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppLogger } from './app-logger.service';
 import { EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
+import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './event-logger.service';
+import { EventsAccessGuard } from './http/events-access.guard';
 import { SseHub } from './http/sse-hub.service';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import {
@@ -31,12 +33,16 @@ import {
     },
     {
       provide: EventBus,
-      useFactory: (options: ResolvedOrchestratorEventsOptions) =>
-        new MemoryEventBus(options.replayBufferSize),
+      // REDIS_URL set: the Redis Stream shared by every instance; else the in-process bus.
+      useFactory: (options: ResolvedOrchestratorEventsOptions): EventBus =>
+        options.redisUrl === undefined
+          ? new MemoryEventBus(options.replayBufferSize)
+          : createRedisEventBus(options.redisUrl, options),
       inject: [ORCH_EVENTS_OPTIONS],
     },
     EventLogger,
     SseHub,
+    EventsAccessGuard,
     AppLogger,
   ],
   exports: [EventLogger, EventBus, SseHub, AppLogger, ORCH_EVENTS_OPTIONS],

@@ -1,4 +1,4 @@
-import { EventFilter } from '@orchestrator/events-contract';
+import { EventFilter, EventQuery, EventsPage } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 
 /** A live subscription; `unsubscribe()` frees it at once. */
@@ -27,7 +27,38 @@ export interface EventBus {
   replay(afterId: string, filter: EventFilter): ReplayResult | Promise<ReplayResult>;
   /** Open subscriptions. */
   subscriberCount(): number;
+  /** What the bus is and whether it is healthy, for health checks. */
+  state(): EventBusState;
+  /**
+   * Optional: history the bus keeps beyond this instance's files (the Redis Stream holds every
+   * instance's events). `EventLogger.query` merges it with the files; `undefined` means "not
+   * available now" (Redis down) and the files alone answer.
+   */
+  history?(query: EventQuery): Promise<EventsPage | undefined>;
 }
+
+/** State of the in-process bus. */
+export interface MemoryEventBusState {
+  kind: 'memory';
+}
+
+/** State of the Redis Stream bus. */
+export interface RedisEventBusState {
+  kind: 'redis';
+  /** Both connections (writer and blocking reader) are up. */
+  connected: boolean;
+  /** The stream key. */
+  stream: string;
+  /** Events of this instance waiting to be added to the stream. */
+  buffered: number;
+  /** Events dropped from the stream (not from the file) because the buffer was full. */
+  dropped: number;
+  /** The last Redis error, if any. */
+  lastError: string | null;
+}
+
+/** What `EventBus.state()` reports. */
+export type EventBusState = MemoryEventBusState | RedisEventBusState;
 
 /** Injection token of the `EventBus`. */
 export const EventBus = Symbol('EventBus');

@@ -1,6 +1,6 @@
-import { EventFilter, matches } from '@orchestrator/events-contract';
+import { EventFilter, matches, OrchestratorEvent } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
-import { EventBus, EventSubscription, ReplayResult } from './event-bus';
+import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 
 interface Subscriber {
   readonly filter: EventFilter;
@@ -9,6 +9,8 @@ interface Subscriber {
 
 /**
  * The embedded bus: an in-process fan-out with a ring buffer of recent events for resumption.
+ * The ring keeps only each event's id and line: objects kept alive for a while are what makes
+ * garbage collection expensive at high rates, and a resume, which needs the objects, is rare.
  * Subscribers filtered by `task_id` (or else `run_id`) sit in an index keyed by that id, so
  * publishing costs the same with 10 or 10,000 subscribers on other tasks: only the subscribers
  * of the event's own task, run and the unfiltered ones are looked at.
@@ -17,20 +19,23 @@ export class MemoryEventBus implements EventBus {
   private readonly byTask = new Map<string, Set<Subscriber>>();
   private readonly byRun = new Map<string, Set<Subscriber>>();
   private readonly unkeyed = new Set<Subscriber>();
-  private readonly ring: (BuiltEvent | undefined)[];
+  private readonly ringIds: string[];
+  private readonly ringLines: string[];
   /** Index in `ring` of the next write; the ring holds `ringCount` events ending just before it. */
   private ringNext = 0;
   private ringCount = 0;
   private count = 0;
 
-  /** @param replayBufferSize recent events kept for `replay()` (default 10000). */
-  constructor(private readonly replayBufferSize = 10000) {
-    this.ring = new Array(replayBufferSize);
+  /** @param replayBufferSize recent events kept for `replay()` (default 1000). */
+  constructor(private readonly replayBufferSize = 1000) {
+    this.ringIds = new Array<string>(replayBufferSize);
+    this.ringLines = new Array<string>(replayBufferSize);
   }
 
   publish(built: BuiltEvent): void {
     if (this.replayBufferSize > 0) {
-      this.ring[this.ringNext] = built;
+      this.ringIds[this.ringNext] = built.event.event_id;
+      this.ringLines[this.ringNext] = built.line;
       this.ringNext = (this.ringNext + 1) % this.replayBufferSize;
       if (this.ringCount < this.replayBufferSize) this.ringCount++;
     }
@@ -72,37 +77,47 @@ export class MemoryEventBus implements EventBus {
 
   replay(afterId: string, filter: EventFilter): ReplayResult {
     if (this.ringCount === 0) return undefined;
-    const oldest = this.at(0);
     // Below the oldest id the ring cannot tell what came between (evicted, or written before a
     // restart): the files can.
-    if (afterId < oldest.event.event_id) return undefined;
+    if (afterId < this.idAt(0)) return undefined;
     let lo = 0;
     let hi = this.ringCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.at(mid).event.event_id <= afterId) lo = mid + 1;
+      if (this.idAt(mid) <= afterId) lo = mid + 1;
       else hi = mid;
     }
     const out: BuiltEvent[] = [];
     for (let i = lo; i < this.ringCount; i++) {
-      const built = this.at(i);
-      if (matches(filter, built.event)) out.push(built);
+      const line = this.ringLines[this.slot(i)];
+      const event = JSON.parse(line) as OrchestratorEvent;
+      if (matches(filter, event)) out.push({ event, line });
     }
     return out;
   }
 
   /** The id of the oldest event in the replay buffer. */
   oldestId(): string | undefined {
-    return this.ringCount === 0 ? undefined : this.at(0).event.event_id;
+    return this.ringCount === 0 ? undefined : this.idAt(0);
   }
 
   subscriberCount(): number {
     return this.count;
   }
 
-  private at(i: number): BuiltEvent {
+  /** Always `{ kind: 'memory' }`: nothing outside the process can fail. */
+  state(): MemoryEventBusState {
+    return { kind: 'memory' };
+  }
+
+  /** Ring slot of the i-th oldest retained event. */
+  private slot(i: number): number {
     const start = (this.ringNext - this.ringCount + this.replayBufferSize) % this.replayBufferSize;
-    return this.ring[(start + i) % this.replayBufferSize] as BuiltEvent;
+    return (start + i) % this.replayBufferSize;
+  }
+
+  private idAt(i: number): string {
+    return this.ringIds[this.slot(i)];
   }
 }
 

@@ -1,0 +1,37 @@
+import Redis from 'ioredis';
+
+/** Longest wait between two reconnection attempts. */
+const MAX_RETRY_MS = 2000;
+
+/**
+ * One ioredis connection as the bus needs it: it connects only when asked (the app starts while
+ * Redis is down), never queues commands while disconnected (a command fails at once, so `log()`
+ * never waits on Redis), does not silently resend commands cut by a disconnection (the bus decides
+ * what to resend), and retries for ever with a short backoff.
+ */
+export function createRedisConnection(url: string, name: string): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    // RESP2 keeps the reply shapes of XREAD/XRANGE plain arrays across ioredis versions.
+    protocol: 2,
+    connectionName: name,
+    retryStrategy: (times) => Math.min(100 * times, MAX_RETRY_MS),
+  });
+  // Without a listener an 'error' event would crash the process; the bus reports state instead.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** The URL without its password, for log messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
