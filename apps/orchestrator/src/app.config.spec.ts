@@ -1,4 +1,4 @@
-import { listenConfig } from './app.config';
+import { isLoopback, listenConfig } from './app.config';
 
 describe('listenConfig', () => {
   it('defaults to 127.0.0.1:3000', () => {
@@ -18,5 +18,12 @@ describe('listenConfig', () => {
     [{ HOST: 'bad host!' }, /HOST="bad host!"/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => listenConfig(env)).toThrow(message);
+  });
+});
+
+describe('isLoopback', () => {
+  it('tells loopback from reachable addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '10.0.0.5', '::', 'example.org'].some(isLoopback)).toBe(false);
   });
 });

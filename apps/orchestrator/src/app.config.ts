@@ -21,3 +21,8 @@ export function listenConfig(env: Record<string, string | undefined> = process.e
   }
   return { host, port };
 }
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

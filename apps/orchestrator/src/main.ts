@@ -2,11 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppLogger, EventLogger } from '@orchestrator/events';
+import { Logger } from '@nestjs/common';
+import {
+  AppLogger,
+  EventLogger,
+  ORCH_EVENTS_OPTIONS,
+  ResolvedOrchestratorEventsOptions,
+} from '@orchestrator/events';
 import compression from 'compression';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { listenConfig } from './app.config';
+import { isLoopback, listenConfig } from './app.config';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
@@ -24,6 +30,11 @@ async function bootstrap(): Promise<void> {
   // process.exit(0) after the hooks instead of re-raising the signal: a clean exit code, and the
   // event writer's exit handler still runs.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  if (!isLoopback(host) && !app.get<ResolvedOrchestratorEventsOptions>(ORCH_EVENTS_OPTIONS).token) {
+    new Logger('Security').warn(
+      `Listening on ${host}, reachable from other machines, and the event endpoints need no token: set ORCH_EVENTS_TOKEN (or pass guards) to protect them.`,
+    );
+  }
   await app.listen(port, host);
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;

@@ -38,7 +38,15 @@ export type { EventContext } from './lib/event-context';
 export { EventStream } from './lib/event-stream';
 export type { BuiltEvent } from './lib/event-line';
 export { EventBus } from './lib/bus/event-bus';
-export type { EventSubscription, ReplayResult } from './lib/bus/event-bus';
+export type {
+  EventSubscription,
+  ReplayResult,
+  EventBusState,
+  MemoryEventBusState,
+  RedisEventBusState,
+} from './lib/bus/event-bus';
+export { RedisEventBus } from './lib/bus/redis-event.bus';
+export type { RedisEventBusOptions } from './lib/bus/redis-event.bus';
 export { MemoryEventBus } from './lib/bus/memory-event.bus';
 export type { EventPage } from './lib/file/event-store';
 export type { FileWriterStats } from './lib/file/rotating-file.writer';
@@ -48,3 +56,6 @@ export { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './lib/htt
 export { OrchestratorEventSchema, EventsPageSchema } from './lib/http/event.schema';
 export { DEFAULT_EVENTS_PATH } from './lib/orchestrator-events.module-definition';
 export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
+export { EventsAccessGuard, MAX_QUERY_STRING } from './lib/http/events-access.guard';
+export { DEFAULT_REDACT_KEYS } from './lib/orchestrator-events.options';
+export { REDACTED } from './lib/safe-json';

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { readdirSync } from 'node:fs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { EventLogger, SseHub } from '@orchestrator/events';
+import { EventBus, EventLogger, SseHub } from '@orchestrator/events';
 import { JobsService } from '../jobs/jobs.service';
 
 @ApiTags('health')
@@ -10,6 +11,7 @@ export class HealthController {
     private readonly events: EventLogger,
     private readonly hub: SseHub,
     private readonly jobs: JobsService,
+    @Inject(EventBus) private readonly bus: EventBus,
   ) {}
 
   /** Liveness plus the numbers an operator watches: open streams, the event file's state, memory. */
@@ -29,8 +31,21 @@ export class HealthController {
         rotations: stats.rotations,
         write_errors: stats.writeErrors,
         last_write_error: stats.lastError ?? null,
+        torn_lines: stats.tornLines,
       },
+      // { kind: 'memory' } or { kind: 'redis', connected, stream, buffered, dropped, lastError }.
+      bus: this.bus.state(),
       memory: { rss: process.memoryUsage.rss(), heap_used: process.memoryUsage().heapUsed },
+      open_fds: openFds(),
     };
+  }
+}
+
+/** Open file descriptors (Linux), to spot leaks; null where /proc is not there. */
+function openFds(): number | null {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return null;
   }
 }

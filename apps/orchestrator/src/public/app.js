@@ -147,9 +147,24 @@
     );
   }
 
+  // The token (when the server has one) lives in sessionStorage: this tab only, gone when it closes.
+  const TOKEN_KEY = 'orch_events_token';
+  const token = () => sessionStorage.getItem(TOKEN_KEY) || '';
+
+  function askForToken() {
+    setConnection('error', 'token required');
+    $('token-form').hidden = false;
+    $('token-form').elements.token.focus();
+  }
+
   async function loadHistory(filters) {
     const params = new URLSearchParams(Object.assign({ limit: '200' }, filters));
-    const res = await fetch(API + '/orchestrator/events?' + params);
+    const headers = token() ? { Authorization: 'Bearer ' + token() } : {};
+    const res = await fetch(API + '/orchestrator/events?' + params, { headers });
+    if (res.status === 401) {
+      askForToken();
+      throw new Error('a token is required');
+    }
     if (!res.ok) throw new Error((await res.json()).message || res.statusText);
     const page = await res.json();
     for (const e of page.events) addEvent(e, false);
@@ -160,6 +175,8 @@
     if (state.source) state.source.close();
     const params = new URLSearchParams(currentFilters());
     if (state.lastId) params.set('last_event_id', state.lastId);
+    // EventSource cannot send headers: the token goes as a query parameter here only.
+    if (token()) params.set('access_token', token());
     setConnection(state.count ? 'reconnecting' : 'connecting', 'connecting…');
     const source = new EventSource(API + '/orchestrator/events/stream?' + params);
     state.source = source;
@@ -182,6 +199,7 @@
       // error it gives up, so reconnect by hand from the last id seen.
       if (source.readyState === EventSource.CLOSED) {
         setConnection('error', 'disconnected, retrying');
+        checkAuth();
         state.retryTimer = setTimeout(connect, state.retryMs);
         state.retryMs = Math.min(state.retryMs * 2, 15000);
       } else {
@@ -189,6 +207,26 @@
       }
     };
   }
+
+  // EventSource hides the status of a refused stream: ask the REST endpoint whether it was a 401.
+  async function checkAuth() {
+    const headers = token() ? { Authorization: 'Bearer ' + token() } : {};
+    const res = await fetch(API + '/orchestrator/events?limit=1', { headers }).catch(
+      () => undefined,
+    );
+    if (res && res.status === 401) {
+      clearTimeout(state.retryTimer);
+      askForToken();
+    }
+  }
+
+  $('token-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, ev.target.elements.token.value.trim());
+    ev.target.elements.token.value = '';
+    $('token-form').hidden = true;
+    start();
+  });
 
   async function start() {
     const filters = currentFilters();
@@ -205,6 +243,7 @@
       await loadHistory(filters);
     } catch (err) {
       notice('Could not load history: ' + err.message);
+      if (!$('token-form').hidden) return;
     }
     connect();
   }

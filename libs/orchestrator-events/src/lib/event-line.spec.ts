@@ -206,6 +206,45 @@ describe('EventLineBuilder', () => {
   });
 });
 
+describe('redaction', () => {
+  const redacting = () =>
+    new EventLineBuilder('o-test', new EventIdGenerator('o-test'), 65536, [
+      'password',
+      'token',
+      'api_key',
+      'set-cookie',
+    ]);
+
+  it('writes listed fields as [REDACTED] at any depth, case-insensitive, keeping the rest', () => {
+    const { event, line } = redacting().build(
+      {
+        event: 'login',
+        task_id: 't1',
+        Password: 'hunter2',
+        user: { name: 'ann', TOKEN: 'abc', nested: [{ api_key: 'k1', keep: 1 }] },
+        headers: new Map([['Set-Cookie', 'sid=1']]),
+        error: Object.assign(new Error('bad'), { token: 'leaked' }),
+      },
+      'INFO',
+      undefined,
+    );
+    expect(line).not.toMatch(/hunter2|"abc"|k1|sid=1|leaked/);
+    expect(event).toMatchObject({
+      task_id: 't1',
+      Password: '[REDACTED]',
+      user: { name: 'ann', TOKEN: '[REDACTED]', nested: [{ api_key: '[REDACTED]', keep: 1 }] },
+      headers: { 'Set-Cookie': '[REDACTED]' },
+      error: { message: 'bad', token: '[REDACTED]' },
+    });
+    expect(JSON.parse(line)).toEqual(event);
+  });
+
+  it('redacts nothing with an empty list', () => {
+    const b = new EventLineBuilder('o', new EventIdGenerator('o'), 65536, []);
+    expect(b.build({ event: 'x', password: 'p' }, 'INFO', undefined).event['password']).toBe('p');
+  });
+});
+
 describe('EventIdGenerator', () => {
   it('continues above a recovered id even when the clock is behind it', () => {
     const future = `${String(Date.now() + 3_600_000).padStart(13, '0')}-000007-o-test`;

@@ -8,7 +8,7 @@ import {
 } from '@orchestrator/events-contract';
 import { EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
-import { toJsonSafe } from './safe-json';
+import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
 /** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
 export interface BuiltEvent {
@@ -52,12 +52,19 @@ const CUT_MARK = '…[cut]';
  */
 export class EventLineBuilder {
   private readonly clock = new EventClock();
+  private readonly redact: RedactSet;
+  /** Per top-level key: is it redacted? Keys repeat, so the lower-casing is done once per key. */
+  private readonly redactedKeys = new Map<string, boolean>();
 
+  /** @param redactKeys field names written as `"[REDACTED]"`, at any depth, case-insensitive. */
   constructor(
     private readonly orchId: string,
     private readonly ids: EventIdGenerator,
     private readonly maxLineBytes: number,
-  ) {}
+    redactKeys: readonly string[] = [],
+  ) {
+    this.redact = new Set(redactKeys.map((key) => key.toLowerCase()));
+  }
 
   build(
     input: EventInput,
@@ -87,10 +94,11 @@ export class EventLineBuilder {
       record.run_id = String(runId);
       line += `,"run_id":${JSON.stringify(record.run_id)}`;
     }
-    if (name !== input.event) line += field(record, '_invalid_event', plain(input.event));
+    if (name !== input.event)
+      line += field(record, '_invalid_event', plain(input.event, this.redact));
     for (const key of Object.keys(input)) {
       if (CORE_FIELDS.has(key) || SKIPPED_FIELDS.has(key)) continue;
-      line += field(record, key, plain(input[key]));
+      line += field(record, key, this.isRedacted(key) ? REDACTED : plain(input[key], this.redact));
     }
     line += '}';
     // A JS string of n chars is at most 3n UTF-8 bytes: short lines skip the byte count.
@@ -98,6 +106,16 @@ export class EventLineBuilder {
       return { event: record, line };
     }
     return this.cut(record);
+  }
+
+  private isRedacted(key: string): boolean {
+    if (this.redact.size === 0) return false;
+    let redacted = this.redactedKeys.get(key);
+    if (redacted === undefined) {
+      redacted = this.redact.has(key.toLowerCase());
+      if (this.redactedKeys.size < MAX_CACHED_KEYS) this.redactedKeys.set(key, redacted);
+    }
+    return redacted;
   }
 
   /** Cuts the longest strings until the line fits; as a last resort keeps only the core fields. */
@@ -126,7 +144,7 @@ export class EventLineBuilder {
 }
 
 /** Primitives as they are (the hot path); anything else through the safe converter. */
-function plain(value: unknown): unknown {
+function plain(value: unknown, redact?: RedactSet): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -136,7 +154,7 @@ function plain(value: unknown): unknown {
     case 'undefined':
       return undefined;
     default:
-      return toJsonSafe(value);
+      return toJsonSafe(value, redact);
   }
 }
 

@@ -127,6 +127,38 @@ describe('EventLogger', () => {
     expect(readEvents(file)).toHaveLength(inputs.length);
   });
 
+  it('redacts secrets in the file and on the stream alike', async () => {
+    const logger = await start({ redactKeys: ['password', 'api_key'] });
+    const seen: OrchestratorEvent[] = [];
+    const sub = logger.stream().subscribe((e) => seen.push(e));
+    logger.info('connect', { password: 'p4ss', config: { API_KEY: 'k', host: 'db' } });
+    await logger.flush();
+    sub.unsubscribe();
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/p4ss|"k"/);
+    expect(readEvents(file)[0]).toMatchObject({
+      password: '[REDACTED]',
+      config: { API_KEY: '[REDACTED]', host: 'db' },
+    });
+    expect(seen[0]).toEqual(readEvents(file)[0]);
+  });
+
+  it('cuts an event with a 10 MB field to the maximum line size; its neighbours are untouched', async () => {
+    const logger = await start();
+    logger.info('before', { n: 1 });
+    logger.info('huge', { blob: 'b'.repeat(10 * 1024 * 1024), n: 2 });
+    logger.info('after', { n: 3 });
+    await logger.flush();
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(3);
+    expect(Buffer.byteLength(lines[1])).toBeLessThanOrEqual(65536);
+    const [before, huge, after] = lines.map((l) => JSON.parse(l));
+    expect(huge).toMatchObject({ event: 'huge', n: 2, _truncated: true });
+    expect(before).toMatchObject({ event: 'before', n: 1 });
+    expect(after).toMatchObject({ event: 'after', n: 3 });
+    expect('_truncated' in before || '_truncated' in after).toBe(false);
+  });
+
   describe('withContext', () => {
     it('stamps ids across awaits and keeps parallel contexts apart', async () => {
       const logger = await start();

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { CanActivate, ConfigurableModuleBuilder, Type } from '@nestjs/common';
 import { createEventsController } from './http/events.controller';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
 
@@ -9,11 +9,14 @@ export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
  * Module-shape settings, known when the module is defined (before any async factory runs):
  * - `isGlobal` (default true): inject `EventLogger` anywhere after one `forRoot()`;
  * - `controller` (default `{ path: 'orchestrator/events' }`): where the REST and SSE endpoints are
- *   registered, or `false` to register none.
+ *   registered, or `false` to register none;
+ * - `guards` (default none): Nest guards (JWT, sessions, ...) applied to both endpoints after the
+ *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope.
  */
 export interface OrchestratorEventsModuleExtras {
   isGlobal?: boolean;
   controller?: { path?: string } | false;
+  guards?: (Type<CanActivate> | CanActivate)[];
 }
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
@@ -22,14 +25,19 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
   })
     .setClassMethodName('forRoot')
     .setExtras<OrchestratorEventsModuleExtras>(
-      { isGlobal: true, controller: { path: DEFAULT_EVENTS_PATH } },
+      { isGlobal: true, controller: { path: DEFAULT_EVENTS_PATH }, guards: [] },
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
         controllers:
           extras.controller === false
             ? []
-            : [createEventsController(extras.controller?.path ?? DEFAULT_EVENTS_PATH)],
+            : [
+                createEventsController(
+                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.guards ?? [],
+                ),
+              ],
       }),
     )
     .build();

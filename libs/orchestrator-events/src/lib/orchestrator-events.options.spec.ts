@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { tempDir } from '../testing/temp-dir';
 import { createLogger } from '../testing/logger-module';
 import {
+  DEFAULT_REDACT_KEYS,
   OrchestratorEventsConfigError,
   parseSize,
   resolveOptions,
@@ -26,9 +27,17 @@ describe('resolveOptions', () => {
         maxSize: 10 * 1024 * 1024,
         maxFiles: 5,
         maxLineBytes: 65536,
-        replayBufferSize: 10000,
+        replayBufferSize: 1000,
         sseHeartbeatMs: 15000,
         sseMaxBacklog: 10000,
+        token: undefined,
+        redactKeys: DEFAULT_REDACT_KEYS,
+        sseMaxClients: 10000,
+        sseMaxClientsPerIp: 100,
+        redisUrl: undefined,
+        redisStream: 'orch:events',
+        redisStreamMaxLen: 100000,
+        redisBuffer: 100000,
       });
       expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(true);
     } finally {
@@ -111,6 +120,70 @@ describe('resolveOptions', () => {
     const file = path.join(dir, 'same.log');
     expect(() => resolveOptions({ env: { ORCH_LOG_FILE: file, LOG_FILE: file } })).toThrow(
       /LOG_FILE=.*must differ/,
+    );
+  });
+
+  it('reads the token and redaction list, and never prints the token', () => {
+    const logFile = path.join(dir, 'orch.log');
+    const env = {
+      ORCH_LOG_FILE: logFile,
+      ORCH_EVENTS_TOKEN: 's3cret-token-0123456789',
+      ORCH_REDACT_KEYS: 'Pin, cvv ,',
+    };
+    expect(resolveOptions({ env })).toMatchObject({
+      token: env.ORCH_EVENTS_TOKEN,
+      redactKeys: ['pin', 'cvv'],
+    });
+    expect(
+      resolveOptions({ env: { ORCH_LOG_FILE: logFile, ORCH_REDACT_KEYS: '' } }).redactKeys,
+    ).toBe(DEFAULT_REDACT_KEYS);
+    expect(resolveOptions({ env: { ORCH_LOG_FILE: logFile }, redactKeys: [] }).redactKeys).toEqual(
+      [],
+    );
+    let message = '';
+    try {
+      resolveOptions({ env: { ORCH_LOG_FILE: logFile, ORCH_EVENTS_TOKEN: 'short secret' } });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/ORCH_EVENTS_TOKEN="<hidden>".*16-512 printable/);
+    expect(message).not.toContain('short secret');
+  });
+
+  it('reads the Redis settings, and names variable, value and what is allowed when bad', () => {
+    const logFile = path.join(dir, 'orch.log');
+    const env = {
+      ORCH_LOG_FILE: logFile,
+      REDIS_URL: 'redis://:pw@127.0.0.1:6380/2',
+      ORCH_REDIS_STREAM: 'team:events',
+      ORCH_REDIS_STREAM_MAXLEN: '5000',
+      ORCH_REDIS_BUFFER: '0',
+    };
+    expect(resolveOptions({ env })).toMatchObject({
+      redisUrl: 'redis://:pw@127.0.0.1:6380/2',
+      redisStream: 'team:events',
+      redisStreamMaxLen: 5000,
+      redisBuffer: 0,
+    });
+    expect(resolveOptions({ env, redisStream: 'x', redisBuffer: 7 })).toMatchObject({
+      redisStream: 'x',
+      redisBuffer: 7,
+    });
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ REDIS_URL: 'http://x:6379' }, /^Invalid REDIS_URL="http:\/\/x:6379": expected redis:\/\//],
+      [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL="localhost:6379"/],
+      [{ ORCH_REDIS_STREAM: 'has space' }, /ORCH_REDIS_STREAM="has space": expected a Redis key/],
+      [
+        { ORCH_REDIS_STREAM_MAXLEN: '10' },
+        /ORCH_REDIS_STREAM_MAXLEN="10": expected an integer from 100/,
+      ],
+      [{ ORCH_REDIS_BUFFER: '-1' }, /ORCH_REDIS_BUFFER="-1": expected an integer from 0/],
+    ];
+    for (const [extra, message] of bad) {
+      expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile, ...extra } })).toThrow(message);
+    }
+    expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile }, redisUrl: 'nope' })).toThrow(
+      /^Invalid option redisUrl="nope"/,
     );
   });
 

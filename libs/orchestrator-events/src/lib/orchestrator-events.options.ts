@@ -21,12 +21,43 @@ export interface OrchestratorEventsModuleOptions {
   maxFiles?: number | string;
   /** Longest line written, in bytes; longer events have their largest values cut and carry `"_truncated": true`. Default 65536. */
   maxLineBytes?: number;
-  /** Recent events kept in memory for stream resumption. Env `ORCH_REPLAY_BUFFER`, default 10000. */
+  /**
+   * Recent events kept in memory for stream resumption; older resume points are read from the
+   * files. Env `ORCH_REPLAY_BUFFER`, default 1000 (larger rings keep events alive long enough to
+   * make garbage collection the main cost of logging: 10000 halved throughput in the benchmark).
+   */
   replayBufferSize?: number | string;
   /** Heartbeat interval of SSE streams, in ms (100-3600000). Env `ORCH_SSE_HEARTBEAT_MS`, default 15000. */
   sseHeartbeatMs?: number | string;
   /** Events queued for a stream client that stopped reading before it is disconnected. Env `ORCH_SSE_MAX_BACKLOG`, default 10000. */
   sseMaxBacklog?: number | string;
+  /**
+   * Token both endpoints require, as `Authorization: Bearer <token>` or the `access_token` query
+   * parameter (for browser EventSource). Env `ORCH_EVENTS_TOKEN`, default unset (no token check).
+   */
+  token?: string;
+  /**
+   * Field names written as `"[REDACTED]"`, at any depth, case-insensitive. Env `ORCH_REDACT_KEYS`
+   * (comma-separated), default: password, passwd, secret, token, access_token, refresh_token,
+   * api_key, apikey, authorization, cookie, set-cookie. An empty list turns redaction off.
+   */
+  redactKeys?: readonly string[] | string;
+  /** Open SSE streams at most, beyond them 429. Env `ORCH_SSE_MAX_CLIENTS`, default 10000. */
+  sseMaxClients?: number | string;
+  /** Open SSE streams per client IP at most, beyond them 429. Env `ORCH_SSE_MAX_CLIENTS_PER_IP`, default 100. */
+  sseMaxClientsPerIp?: number | string;
+  /**
+   * Redis for scale-out: when set, the event bus is a Redis Stream shared by every instance
+   * (`redis://[user:password@]host:port[/db]` or `rediss://`). Env `REDIS_URL`, default unset
+   * (the in-process bus).
+   */
+  redisUrl?: string;
+  /** The Redis Stream key. Env `ORCH_REDIS_STREAM`, default `orch:events`. */
+  redisStream?: string;
+  /** The stream is trimmed to about this many entries (`XADD MAXLEN ~`). Env `ORCH_REDIS_STREAM_MAXLEN`, default 100000. */
+  redisStreamMaxLen?: number | string;
+  /** Events buffered for the stream while Redis is down; beyond it the oldest are dropped from the stream (never from the file). Env `ORCH_REDIS_BUFFER`, default 100000. */
+  redisBuffer?: number | string;
   /** Where defaults are read from. Default `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -43,7 +74,30 @@ export interface ResolvedOrchestratorEventsOptions {
   replayBufferSize: number;
   sseHeartbeatMs: number;
   sseMaxBacklog: number;
+  redisUrl: string | undefined;
+  redisStream: string;
+  redisStreamMaxLen: number;
+  redisBuffer: number;
+  token: string | undefined;
+  redactKeys: readonly string[];
+  sseMaxClients: number;
+  sseMaxClientsPerIp: number;
 }
+
+/** Field names redacted unless `redactKeys` / `ORCH_REDACT_KEYS` says otherwise. */
+export const DEFAULT_REDACT_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'access_token',
+  'refresh_token',
+  'api_key',
+  'apikey',
+  'authorization',
+  'cookie',
+  'set-cookie',
+];
 
 /** A bad setting: the message names the setting, the value and what is allowed. */
 export class OrchestratorEventsConfigError extends Error {
@@ -67,6 +121,16 @@ function pick<T>(
   if (option !== undefined) return { value: option, setting: `option ${optionName}` };
   const fromEnv = env[envName];
   return { value: fromEnv === '' ? undefined : fromEnv, setting: envName };
+}
+
+/** A URL ioredis can connect to: `redis:` or `rediss:` with a host. */
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Parses `10m`, `64k`, `1048576`... into bytes. */
@@ -189,7 +253,7 @@ export function resolveOptions(
   );
   const replayBufferSize = parseInteger(
     pick(options.replayBufferSize, 'replayBufferSize', env, 'ORCH_REPLAY_BUFFER'),
-    10000,
+    1000,
     0,
     10_000_000,
   );
@@ -207,6 +271,68 @@ export function resolveOptions(
     10_000_000,
   );
 
+  const tokenPick = pick(options.token, 'token', env, 'ORCH_EVENTS_TOKEN');
+  const token = tokenPick.value === undefined ? undefined : String(tokenPick.value);
+  if (token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(token)) {
+    // The value itself stays out of the message: it is a secret.
+    throw new OrchestratorEventsConfigError(
+      tokenPick.setting,
+      '<hidden>',
+      'expected 16-512 printable ASCII characters without spaces',
+    );
+  }
+  const redactPick = pick(options.redactKeys, 'redactKeys', env, 'ORCH_REDACT_KEYS');
+  const redactKeys =
+    redactPick.value === undefined
+      ? DEFAULT_REDACT_KEYS
+      : (typeof redactPick.value === 'string' ? redactPick.value.split(',') : [...redactPick.value])
+          .map((key) => key.trim().toLowerCase())
+          .filter((key) => key.length > 0);
+  const sseMaxClients = parseInteger(
+    pick(options.sseMaxClients, 'sseMaxClients', env, 'ORCH_SSE_MAX_CLIENTS'),
+    10000,
+    1,
+    10_000_000,
+  );
+  const sseMaxClientsPerIp = parseInteger(
+    pick(options.sseMaxClientsPerIp, 'sseMaxClientsPerIp', env, 'ORCH_SSE_MAX_CLIENTS_PER_IP'),
+    100,
+    1,
+    10_000_000,
+  );
+
+  const redisUrlPick = pick(options.redisUrl, 'redisUrl', env, 'REDIS_URL');
+  const redisUrl = redisUrlPick.value === undefined ? undefined : String(redisUrlPick.value).trim();
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+    throw new OrchestratorEventsConfigError(
+      redisUrlPick.setting,
+      // A password in the URL stays out of the message.
+      redisUrl.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'),
+      'expected redis://[user:password@]host[:port][/db] or rediss://...',
+    );
+  }
+  const streamPick = pick(options.redisStream, 'redisStream', env, 'ORCH_REDIS_STREAM');
+  const redisStream = streamPick.value === undefined ? 'orch:events' : String(streamPick.value);
+  if (!/^[\x21-\x7e]{1,256}$/.test(redisStream)) {
+    throw new OrchestratorEventsConfigError(
+      streamPick.setting,
+      redisStream,
+      'expected a Redis key of 1-256 printable ASCII characters without spaces',
+    );
+  }
+  const redisStreamMaxLen = parseInteger(
+    pick(options.redisStreamMaxLen, 'redisStreamMaxLen', env, 'ORCH_REDIS_STREAM_MAXLEN'),
+    100000,
+    100,
+    1_000_000_000,
+  );
+  const redisBuffer = parseInteger(
+    pick(options.redisBuffer, 'redisBuffer', env, 'ORCH_REDIS_BUFFER'),
+    100000,
+    0,
+    100_000_000,
+  );
+
   return {
     orchId,
     logFile,
@@ -218,5 +344,13 @@ export function resolveOptions(
     replayBufferSize,
     sseHeartbeatMs,
     sseMaxBacklog,
+    redisUrl,
+    redisStream,
+    redisStreamMaxLen,
+    redisBuffer,
+    token,
+    redactKeys,
+    sseMaxClients,
+    sseMaxClientsPerIp,
   };
 }

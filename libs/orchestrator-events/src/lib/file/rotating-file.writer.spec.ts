@@ -81,6 +81,7 @@ describe('RotatingFileWriter', () => {
     await writer.flush();
     writer.close();
     expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2,"tor\n{"n":3}\n');
+    expect(writer.stats().tornLines).toBe(1);
   });
 
   it('keeps the file reachable at its path during rotations (tail -F)', async () => {

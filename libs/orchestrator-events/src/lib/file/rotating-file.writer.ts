@@ -13,6 +13,8 @@ export interface FileWriterStats {
   writeErrors: number;
   /** The latest write error, cleared once a write succeeds again. */
   lastError: string | undefined;
+  /** Torn last lines (from a crash mid-write) found at open and ended with a newline. */
+  tornLines: number;
 }
 
 const RETRY_MIN_MS = 50;
@@ -45,6 +47,7 @@ export class RotatingFileWriter {
   private rotations = 0;
   private writeErrors = 0;
   private lastError: string | undefined;
+  private tornLines = 0;
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = RETRY_MIN_MS;
@@ -116,6 +119,7 @@ export class RotatingFileWriter {
       rotations: this.rotations,
       writeErrors: this.writeErrors,
       lastError: this.lastError,
+      tornLines: this.tornLines,
     };
   }
 
@@ -152,6 +156,13 @@ export class RotatingFileWriter {
 
   /** Writes lines in as few syscalls as the size limit allows, rotating exactly at the boundary. */
   private writeLines(lines: string[]): void {
+    // Common case: the whole batch fits, so it is encoded once and no line needs measuring.
+    const whole = Buffer.from(lines.join('\n') + '\n');
+    if (this.size + whole.length <= this.maxSize) {
+      // On failure the batch's unwritten bytes are kept in `unwritten`: nothing to queue again.
+      this.writeBatch(lines, 0, lines.length, whole);
+      return;
+    }
     let start = 0;
     let batchEnd = 0;
     let batchBytes = 0;
@@ -177,11 +188,11 @@ export class RotatingFileWriter {
     }
   }
 
-  private writeBatch(lines: string[], start: number, end: number): void {
+  private writeBatch(lines: string[], start: number, end: number, encoded?: Buffer): void {
     if (start >= end) return;
-    const text = (start === 0 && end === lines.length ? lines : lines.slice(start, end)).join('\n');
+    const buf = encoded ?? Buffer.from(lines.slice(start, end).join('\n') + '\n');
     try {
-      this.writeBuffer(Buffer.from(text + '\n'));
+      this.writeBuffer(buf);
     } catch (err) {
       this.unwrittenLines = end - start;
       throw err;
@@ -239,6 +250,7 @@ export class RotatingFileWriter {
     if (this.size > 0 && !endsWithNewline(this.fd, this.size)) {
       // A crash tore the last line: end it so the next line starts clean (readers skip the fragment).
       this.writeBuffer(Buffer.from('\n'));
+      this.tornLines++;
     }
   }
 

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import {
   ENTITY_ID_PATTERN,
   EVENT_LEVELS,
@@ -27,8 +37,16 @@ function toLevel({ value }: { value: unknown }): unknown {
   return typeof value === 'string' ? (parseLevel(value) ?? value) : value;
 }
 
-/** The filters both endpoints accept. */
+/** The filters both endpoints accept, and the token for clients that cannot send headers. */
 export class EventsFilterDto {
+  @ApiPropertyOptional({
+    description:
+      'The ORCH_EVENTS_TOKEN, for clients that cannot send an Authorization header (browser EventSource)',
+  })
+  @IsOptional()
+  @IsString({ message: 'access_token must be given once' })
+  access_token?: string;
+
   @ApiPropertyOptional({ description: `Exact task id: ${ID_RULE}`, example: 'task-123' })
   @IsOptional()
   @Matches(ENTITY_ID_PATTERN, { message: `task_id must be ${ID_RULE}` })

@@ -28,6 +28,7 @@ const HEADERS = {
 @Injectable()
 export class SseHub implements BeforeApplicationShutdown {
   private readonly clients = new Set<SseClient>();
+  private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -46,13 +47,36 @@ export class SseHub implements BeforeApplicationShutdown {
     return this.clients.size;
   }
 
-  /** Takes over `res` for a stream of events matching `filter`, resuming after `lastEventId` if given. */
-  async open(res: ServerResponse, filter: EventFilter, lastEventId?: string): Promise<void> {
+  /**
+   * Why a new stream from `ip` would be refused (`ORCH_SSE_MAX_CLIENTS`,
+   * `ORCH_SSE_MAX_CLIENTS_PER_IP`), or `undefined` when it is welcome.
+   */
+  refusal(ip: string): string | undefined {
+    if (this.clients.size >= this.options.sseMaxClients) {
+      return `too many open streams (at most ${this.options.sseMaxClients}): retry later`;
+    }
+    if ((this.perIp.get(ip) ?? 0) >= this.options.sseMaxClientsPerIp) {
+      return `too many open streams from this address (at most ${this.options.sseMaxClientsPerIp}): retry later`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Takes over `res` for a stream of events matching `filter`, resuming after `lastEventId` if
+   * given. `ip` counts towards the per-address limit until the stream closes.
+   */
+  async open(
+    res: ServerResponse,
+    filter: EventFilter,
+    lastEventId?: string,
+    ip = 'unknown',
+  ): Promise<void> {
     res.socket?.setNoDelay(true);
     res.writeHead(200, HEADERS);
     res.write(retryFrame(RETRY_MS));
     const client = new SseClient(res, this.options.sseMaxBacklog);
     this.clients.add(client);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
 
     // Subscribe before catching up, holding live events back, so none falls between the two.
     let held: BuiltEvent[] | undefined = lastEventId === undefined ? undefined : [];
@@ -63,6 +87,9 @@ export class SseHub implements BeforeApplicationShutdown {
     res.on('close', () => {
       subscription.unsubscribe();
       this.clients.delete(client);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
     });
     if (lastEventId === undefined || held === undefined) return;
 

@@ -1,0 +1,202 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { http, postJob, RunningApp, startApp as start, waitFor } from './support/app-process';
+import { RawSse } from './support/sse-raw';
+
+interface Event {
+  event: string;
+  event_id: string;
+  run_id?: string;
+}
+interface Health {
+  status: string;
+  sse_clients: number;
+  open_fds: number;
+  memory: { rss: number };
+  events: {
+    logged: number;
+    written: number;
+    pending: number;
+    write_errors: number;
+    last_write_error: string | null;
+    torn_lines: number;
+  };
+}
+
+/** Apps started by the current test; stopped after it even when it fails, so none outlives the run. */
+const running: RunningApp[] = [];
+async function startApp(options?: Parameters<typeof start>[0]): Promise<RunningApp> {
+  const app = await start(options);
+  running.push(app);
+  return app;
+}
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
+});
+
+const health = async (app: RunningApp) => (await http<Health>(`${app.api}/health`)).body;
+
+/** Every event from history, paging forward from the start. */
+async function allEvents(app: RunningApp): Promise<Event[]> {
+  const out: Event[] = [];
+  let after = '0000000000000-000000-x';
+  for (;;) {
+    const page = (
+      await http<{ events: Event[]; has_more: boolean }>(
+        `${app.api}/orchestrator/events?limit=1000&after=${after}`,
+      )
+    ).body;
+    out.push(...page.events);
+    if (!page.has_more) return out;
+    after = page.events[page.events.length - 1].event_id;
+  }
+}
+
+/** Complete lines of the current file and backups (oldest first). */
+function linesOnDisk(dir: string): string[] {
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^orch\.log(\.\d+)?$/.test(f))
+    .sort((a, b) => Number(b.split('.')[2] ?? 0) - Number(a.split('.')[2] ?? 0));
+  return files.flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n'));
+}
+
+const parses = (line: string) => {
+  try {
+    return typeof JSON.parse(line).event_id === 'string';
+  } catch {
+    return false;
+  }
+};
+
+describe('SIGKILL in the middle of a burst, then a restart on the same files', () => {
+  it('starts, continues ids above the old ones, skips and counts the torn line, serves every complete line', async () => {
+    const first = await startApp();
+    await Promise.all(Array.from({ length: 30 }, () => postJob(first, { steps: 100, step_ms: 0 })));
+    await new Promise((r) => setTimeout(r, 30)); // mid-burst
+    expect(await first.stop('SIGKILL')).toBeNull();
+    // A write cut short by the kill leaves half a line at the end of the file.
+    fs.appendFileSync(first.logFile, '{"timestamp":"2026-11-25T00:00:00.000000Z","level":"IN');
+    const before = linesOnDisk(first.dir).filter(parses);
+    const lastOld = JSON.parse(before[before.length - 1]).event_id as string;
+
+    const second = await startApp({ dir: first.dir });
+    const h = await health(second);
+    expect(h.events.torn_lines).toBe(1);
+    const job = await postJob(second, { steps: 2, step_ms: 0 });
+    await waitFor(async () =>
+      (await allEvents(second)).some(
+        (e) => e.run_id === job.body.run_id && e.event === 'job_completed',
+      )
+        ? true
+        : undefined,
+    );
+    const events = await allEvents(second);
+    const fresh = events.filter((e) => e.event_id > lastOld);
+    expect(fresh.length).toBeGreaterThanOrEqual(5); // orchestrator_started + the job
+    expect(events.slice(0, before.length).map((e) => e.event_id)).toEqual(
+      before.map((l) => JSON.parse(l).event_id),
+    );
+    const complete = linesOnDisk(second.dir).filter(parses);
+    expect(events).toHaveLength(complete.length);
+    expect(await second.stop()).toBe(0);
+  });
+});
+
+describe('the log directory deleted while the app runs', () => {
+  it('is recreated; the process lives; events after recovery are all there', async () => {
+    const app = await startApp();
+    const sse = await RawSse.open(`${app.api}/orchestrator/events/stream?task_id=after-rm`);
+    await postJob(app, { steps: 2, step_ms: 0 });
+    fs.rmSync(app.dir, { recursive: true, force: true });
+    const job = await postJob(app, { task_id: 'after-rm', steps: 3, step_ms: 1 });
+    await sse.until((f) => f.some((x) => x.data?.includes('job_completed')));
+    sse.close();
+    const h = await health(app);
+    expect(h.status).toBe('ok');
+    expect(h.events.pending).toBe(0);
+    const onDisk = fs.readFileSync(app.logFile, 'utf8').split('\n').filter(parses);
+    const runEvents = onDisk.map((l) => JSON.parse(l)).filter((e) => e.run_id === job.body.run_id);
+    expect(runEvents.map((e) => e.event)).toEqual([
+      'job_started',
+      'job_step',
+      'job_step',
+      'job_step',
+      'job_completed',
+    ]);
+    expect(await app.stop()).toBe(0);
+  });
+});
+
+describe('a disk that refuses writes (ENOSPC from /dev/full)', () => {
+  const hasDevFull = fs.existsSync('/dev/full');
+  (hasDevFull ? it : it.skip)(
+    'counts the errors, reports them in health, keeps streaming, and writes everything once the disk accepts',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-enospc-'));
+      const file = path.join(dir, 'orch.log');
+      fs.symlinkSync('/dev/full', file);
+      const app = await startApp({ dir });
+      const sse = await RawSse.open(`${app.api}/orchestrator/events/stream?task_id=full`);
+      const job = await postJob(app, { task_id: 'full', steps: 3, step_ms: 1 });
+      await sse.until((f) => f.some((x) => x.data?.includes('job_completed')));
+      const failing = await waitFor(async () => {
+        const h = await health(app);
+        return h.events.write_errors > 0 ? h : undefined;
+      });
+      expect(failing.status).toBe('ok');
+      expect(failing.events.last_write_error).toContain('ENOSPC');
+      expect(failing.events.pending).toBeGreaterThanOrEqual(6);
+      // The disk recovers: the path now leads to a real file.
+      fs.unlinkSync(file);
+      fs.writeFileSync(file, '');
+      const recovered = await waitFor(async () => {
+        const h = await health(app);
+        return h.events.pending === 0 ? h : undefined;
+      }, 15_000);
+      expect(recovered.events.last_write_error).toBeNull();
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(parses)
+        .map((l) => JSON.parse(l));
+      expect(lines[0].event).toBe('orchestrator_started');
+      expect(lines.filter((e) => e.run_id === job.body.run_id)).toHaveLength(5);
+      sse.close();
+      expect(await app.stop()).toBe(0);
+    },
+  );
+});
+
+describe('10,000 SSE connect/disconnect cycles, some cut during the catch-up', () => {
+  it('leave 0 subscriptions, flat file descriptors and flat memory', async () => {
+    const app = await startApp({
+      env: { ORCH_SSE_MAX_CLIENTS_PER_IP: '1000', ORCH_REPLAY_BUFFER: '10' },
+    });
+    await Promise.all(Array.from({ length: 3 }, () => postJob(app, { steps: 100, step_ms: 0 })));
+    const firstId = (await allEvents(app))[0].event_id;
+    const baseline = await health(app);
+    for (let batch = 0; batch < 100; batch++) {
+      const streams = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          RawSse.open(
+            `${app.api}/orchestrator/events/stream`,
+            // Every other stream resumes from the first event: a catch-up from the files.
+            i % 2 === 0 ? { 'Last-Event-ID': firstId } : {},
+          ),
+        ),
+      );
+      // Half are cut at once (mid catch-up for the resuming ones), half after their first frame.
+      await Promise.all(streams.slice(50).map((s) => s.until((f) => f.length >= 1)));
+      streams.forEach((s) => s.close());
+    }
+    const after = await waitFor(async () => {
+      const h = await health(app);
+      return h.sse_clients === 0 ? h : undefined;
+    });
+    expect(after.open_fds).toBeLessThanOrEqual(baseline.open_fds + 5);
+    expect(after.memory.rss - baseline.memory.rss).toBeLessThan(150 * 1024 * 1024);
+    expect(await app.stop()).toBe(0);
+  });
+});

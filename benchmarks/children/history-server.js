@@ -1,0 +1,92 @@
+'use strict';
+/**
+ * Figure 6 child: the real demo app (dist/apps/orchestrator/main.js, as built by
+ * `npx nx build orchestrator`) started in this process with the env the e2e tests give it
+ * (HOST=127.0.0.1 PORT=0 ORCH_LOG_FILE=<the generated retention>), and the query client in another
+ * process (children/history-client.js, plain Node). Hosting the app here rather than spawning it
+ * means `--cpu-prof` from the harness profiles the app itself, and lets this process watch the
+ * app's event loop (perf_hooks.monitorEventLoopDelay), which the app does not expose.
+ *
+ * usage: history-server.js <main.js> <logFile> <generated-facts-json>
+ */
+const path = require('node:path');
+const { fork } = require('node:child_process');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { report, runMain } = require('./shared');
+
+const CLIENT_SCRIPT = path.join(__dirname, 'history-client.js');
+const LOOP_RESOLUTION_MS = 1;
+
+/** Starts main.js here and resolves with the port it printed (`listening on http://host:port/`). */
+function startApp(main, logFile) {
+  for (const key of Object.keys(process.env)) {
+    if (/^(ORCH_|REDIS_URL$|LOG_LEVEL$|LOG_FILE$)/.test(key)) delete process.env[key];
+  }
+  Object.assign(process.env, {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ORCH_LOG_FILE: logFile,
+    ORCH_SSE_MAX_CLIENTS: '100000',
+    ORCH_SSE_MAX_CLIENTS_PER_IP: '100000',
+    NO_COLOR: '1',
+  });
+  return new Promise((resolve, reject) => {
+    const write = process.stdout.write.bind(process.stdout);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}`)), 30_000);
+    process.stdout.write = (chunk, ...rest) => {
+      out += chunk;
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        process.stdout.write = write;
+        resolve(Number(match[1]));
+      }
+      return write(chunk, ...rest);
+    };
+    require(main);
+  });
+}
+
+runMain(async () => {
+  const [main, logFile, factsJson] = process.argv.slice(2);
+  const port = await startApp(path.resolve(main), logFile);
+  const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  const client = fork(CLIENT_SCRIPT, [], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let startUs;
+  let endUs;
+  const loopStats = {};
+  const result = await new Promise((resolve, reject) => {
+    client.on('message', (msg) => {
+      if (msg.type === 'start') startUs = Number(process.hrtime.bigint() / 1000n);
+      else if (msg.type === 'end') endUs = Number(process.hrtime.bigint() / 1000n);
+      else if (msg.type === 'loop-start') {
+        loop.reset();
+        loop.enable();
+        client.send({ type: 'loop-started' });
+      } else if (msg.type === 'loop-stop') {
+        loop.disable();
+        loopStats[msg.phase] = {
+          maxMs: loop.max / 1e6,
+          p99Ms: loop.percentile(99) / 1e6,
+          meanMs: loop.mean / 1e6,
+          samples: loop.count,
+        };
+        client.send({ type: 'loop-stopped' });
+      } else if (msg.type === 'result') resolve(msg.result);
+      else if (msg.type === 'error') reject(new Error(`client: ${msg.message}`));
+    });
+    client.on('exit', (code) => reject(new Error(`client exited with ${code} before its result`)));
+    client.send({ type: 'run', port, logFile, facts: JSON.parse(factsJson) });
+  });
+  client.kill();
+  report({
+    ...result,
+    loop: loopStats,
+    loopResolutionMs: LOOP_RESOLUTION_MS,
+    window: { startUs, endUs },
+  });
+});

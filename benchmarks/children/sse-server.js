@@ -1,0 +1,238 @@
+'use strict';
+/**
+ * Figures 3 and 4 child: one SSE server (the library, a plain node:http server or Nest's @Sse()) in
+ * this process, its clients in another (children/sse-clients.js, forked without ts-node or any
+ * profiler flag). This process is the one the harness starts, so `--cpu-prof` lands on the server.
+ *
+ * usage:
+ *   sse-server.js <server> latency <clients> <tasks> <seconds> <rate> <warmupSeconds>
+ *     clients each filtered to one of <tasks> task_ids; once all are connected, events are logged
+ *     at <rate>/s spread over the task_ids, first <warmupSeconds> untimed, then <seconds> timed;
+ *     each stamped `sent_at: performance.timeOrigin + performance.now()` just before it is logged.
+ *   sse-server.js <server> connections <clients> <tasks>
+ *     after a warm-up, <clients> idle streams opened in one burst; RSS before and after, each after
+ *     a full GC.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const os = require('node:os');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const { fork, spawn } = require('node:child_process');
+const { performance } = require('node:perf_hooks');
+const { freshDir, report, runMain } = require('./shared');
+const { loadServer } = require('./sse');
+const { openFilesLimit } = require('./sse/stream-client');
+
+const CLIENT_SCRIPT = path.join(__dirname, 'sse-clients.js');
+const KINDS = [
+  { event: 'job_step', status: 'running', message: 'Step done' },
+  { event: 'task_started', status: 'running', message: 'Task started successfully' },
+  { event: 'task_completed', status: 'success', message: 'Task completed successfully' },
+  { event: 'job_failed', status: 'failed', message: 'Job failed: upstream timed out' },
+];
+
+/** A full collection, with --expose-gc or without (the flag can be turned on at run time). */
+function gcFunction() {
+  if (typeof global.gc === 'function') return global.gc;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc');
+}
+
+/** Difference between this process's `sent_at` clock and CLOCK_MONOTONIC (the same in every process). */
+function clockOffsetMs() {
+  return performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Forks the client process; through `sh -c 'ulimit -n'` when it needs more descriptors than we have. */
+function startClients(needFds) {
+  const limit = openFilesLimit();
+  const options = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  if (!limit || limit.soft >= needFds) {
+    // execArgv [] : neither ts-node nor the profiler's flags (fork would pass ours on by default).
+    return { child: fork(CLIENT_SCRIPT, [], { ...options, execArgv: [] }), fds: limit?.soft };
+  }
+  if (limit.hard < needFds) {
+    throw new Error(`ulimit -n is ${limit.soft} (hard ${limit.hard}); ${needFds} are needed`);
+  }
+  const cmd = `ulimit -n ${needFds} && exec "$0" "$1"`;
+  return {
+    child: spawn('/bin/sh', ['-c', cmd, process.execPath, CLIENT_SCRIPT], options),
+    fds: needFds,
+  };
+}
+
+/** Messages from the client process, awaited by type. */
+function messenger(child) {
+  const waiting = new Map();
+  const early = new Map();
+  let failure;
+  const fail = (err) => {
+    failure = err;
+    for (const { reject } of waiting.values()) reject(err);
+    waiting.clear();
+  };
+  child.on('message', (msg) => {
+    if (msg.type === 'error') return fail(new Error(`client: ${msg.message}`));
+    const w = waiting.get(msg.type);
+    if (w) {
+      waiting.delete(msg.type);
+      w.resolve(msg);
+    } else early.set(msg.type, msg);
+  });
+  child.on('exit', (code, signal) => {
+    if (waiting.size) fail(new Error(`client process exited (${signal ?? code})`));
+  });
+  return {
+    send: (msg) => child.send(msg),
+    wait: (type, timeoutMs = 120_000) =>
+      new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        if (early.has(type)) {
+          resolve(early.get(type));
+          early.delete(type);
+          return;
+        }
+        const timer = setTimeout(() => {
+          waiting.delete(type);
+          reject(new Error(`no '${type}' from the client process in ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.set(type, {
+          resolve: (m) => (clearTimeout(timer), resolve(m)),
+          reject: (e) => (clearTimeout(timer), reject(e)),
+        });
+      }),
+  };
+}
+
+function eventInput(seq, tasks) {
+  const kind = KINDS[seq % KINDS.length];
+  return {
+    event: kind.event,
+    task_id: `task-${seq % tasks}`,
+    run_id: `run-${seq % tasks}-${Math.floor(seq / (tasks * 50))}`,
+    status: kind.status,
+    message: kind.message,
+    duration_ms: (seq * 7919) % 10_000,
+    seq,
+  };
+}
+
+/**
+ * Logs `count` events starting at `from`, at `rate` per second: a 1 ms timer logs the events that
+ * are due (1 or 2 per turn), so they are spread as an app's would be, not sent in bursts.
+ */
+function logAtRate(emit, inputs, from, count, rate) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let sent = 0;
+    const tick = () => {
+      const due = Math.min(count, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
+      while (sent < due) {
+        const input = inputs[from + sent++];
+        input.sent_at = performance.timeOrigin + performance.now();
+        emit(input);
+      }
+      if (sent < count) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+}
+
+async function latency(server, client, [clients, tasks, seconds, rate, warmup]) {
+  const warmCount = rate * warmup;
+  const count = rate * seconds;
+  const inputs = Array.from({ length: warmCount + count }, (_, seq) => eventInput(seq, tasks));
+  client.send({ type: 'open', port: server.port, clients, paths: taskPaths(server, tasks) });
+  const connected = await client.wait('connected');
+
+  await logAtRate(server.emit, inputs, 0, warmCount, rate);
+  const cpu0 = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await logAtRate(server.emit, inputs, warmCount, count, rate);
+  const end = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const windowUs = Number(end - start) / 1000;
+
+  client.send({ type: 'finish', total: warmCount + count, from: warmCount, tasks });
+  const result = await client.wait('result', 60_000);
+  return {
+    connect: connected,
+    events: count,
+    warmupEvents: warmCount,
+    windowS: windowUs / 1e6,
+    cpuPercent: (100 * (cpu.user + cpu.system)) / windowUs,
+    cpuUserPercent: (100 * cpu.user) / windowUs,
+    cpuSystemPercent: (100 * cpu.system) / windowUs,
+    serverClockOffsetMs: clockOffsetMs(),
+    ...result,
+    window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
+  };
+}
+
+async function connections(server, client, [clients, tasks]) {
+  const gc = gcFunction();
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    gc();
+    gc();
+    return process.memoryUsage();
+  };
+  client.send({ type: 'warm', port: server.port, clients: 100, paths: taskPaths(server, tasks) });
+  await client.wait('warmed');
+  const before = await settle();
+  const start = process.hrtime.bigint();
+  client.send({ type: 'open', port: server.port, clients, paths: taskPaths(server, tasks) });
+  const connected = await client.wait('connected');
+  const end = process.hrtime.bigint();
+  const after = await settle();
+  const per = (key) => (after[key] - before[key]) / clients;
+  return {
+    connect: connected,
+    clients,
+    rssBeforeMiB: before.rss / 2 ** 20,
+    rssAfterMiB: after.rss / 2 ** 20,
+    bytesPerConnection: per('rss'),
+    heapBytesPerConnection: per('heapUsed'),
+    externalBytesPerConnection: per('external'),
+    window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
+  };
+}
+
+function taskPaths(server, tasks) {
+  return Array.from({ length: tasks }, (_, t) => server.path(`task-${t}`));
+}
+
+runMain(async () => {
+  const [name, mode, ...rest] = process.argv.slice(2);
+  const numbers = rest.map(Number);
+  const clients = numbers[0];
+  const limit = openFilesLimit();
+  if (limit && limit.soft < clients + 200) {
+    throw new Error(
+      `ulimit -n is ${limit.soft}: the server needs ${clients + 200} descriptors (raise it before npm run bench)`,
+    );
+  }
+  const dir = freshDir('orch-bench-sse-');
+  const contender = loadServer(name);
+  const server = await contender.start({ dir });
+  const { child, fds } = startClients(clients + 200);
+  const client = messenger(child);
+  const loadAverage = os.loadavg()[0];
+  try {
+    const result =
+      mode === 'latency'
+        ? await latency(server, client, numbers)
+        : await connections(server, client, numbers);
+    client.send({ type: 'exit' });
+    await new Promise((resolve) =>
+      child.exitCode !== null ? resolve() : child.once('exit', resolve),
+    );
+    report({ server: contender.name, mode, clientFds: fds, loadAverage, ...result });
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.race([server.close(), new Promise((r) => setTimeout(r, 2000))]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,39 @@
+'use strict';
+/**
+ * The SSE servers of figures 3 and 4 by command-line name, required lazily like children/sinks:
+ * the plain server's child never loads Nest or the library.
+ */
+const SERVERS = {
+  library: './library',
+  plain: './plain',
+  'nest-sse': './nest-sse',
+};
+
+function loadServer(name) {
+  const file = SERVERS[name];
+  if (!file)
+    throw new Error(`unknown server ${name}; expected one of ${Object.keys(SERVERS).join(', ')}`);
+  return require(file);
+}
+
+/**
+ * What the plain and Nest servers send for one event: the library's fields in the library's order
+ * (timestamp, level, logger, event, event_id, orch_id, task_id, run_id, then the caller's), so that
+ * every contender puts about the same bytes on the wire.
+ */
+function recordOf(input, seq) {
+  const { event, task_id, run_id, ...extras } = input;
+  return {
+    timestamp: new Date().toISOString(),
+    level: 'INFO',
+    logger: 'orchestrator_events',
+    event,
+    event_id: `${String(Date.now()).padStart(13, '0')}-${String(seq % 1e6).padStart(6, '0')}-bench`,
+    orch_id: 'bench',
+    task_id,
+    run_id,
+    ...extras,
+  };
+}
+
+module.exports = { loadServer, recordOf, SERVER_NAMES: Object.keys(SERVERS) };

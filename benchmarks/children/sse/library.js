@@ -1,0 +1,45 @@
+'use strict';
+/**
+ * The library under test, served the way the demo app serves it: a Nest HTTP application with
+ * OrchestratorEventsModule.forRoot() (its events controller included), the global prefix `api/v1`
+ * and the compression middleware; events are logged with EventLogger.log(), which writes the line
+ * to the log file and publishes it to the SseHub's subscribers.
+ */
+require('reflect-metadata');
+const path = require('node:path');
+const { Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { LIBRARY } = require('../shared');
+
+const name = 'orchestrator-events';
+
+async function start({ dir }) {
+  const { EventLogger, OrchestratorEventsModule } = require(LIBRARY);
+  class BenchModule {}
+  Module({
+    imports: [
+      OrchestratorEventsModule.forRoot({
+        logFile: path.join(dir, 'orch.log'),
+        // Not this process's environment: the defaults, except the stream limits (10,000 in all,
+        // 100 per address by default; every bench client comes from 127.0.0.1).
+        env: {},
+        sseMaxClients: 100_000,
+        sseMaxClientsPerIp: 100_000,
+      }),
+    ],
+  })(BenchModule);
+  const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
+  app.setGlobalPrefix('api/v1');
+  app.use(require('compression')());
+  await app.listen(0, '127.0.0.1');
+  const logger = app.get(EventLogger);
+  return {
+    port: app.getHttpServer().address().port,
+    path: (taskId) =>
+      `/api/v1/orchestrator/events/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`,
+    emit: (input) => logger.log(input),
+    close: () => app.close(),
+  };
+}
+
+module.exports = { name, start };

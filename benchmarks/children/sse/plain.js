@@ -1,0 +1,59 @@
+'use strict';
+/**
+ * The practical limit: a plain node:http SSE server. A `Map<task_id, Set<response>>`; each event is
+ * serialized once, framed once, and the same string written to the responses of its task.
+ */
+const http = require('node:http');
+const { recordOf } = require('./index');
+
+const name = 'plain node:http';
+
+const HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+};
+
+async function start() {
+  const byTask = new Map();
+  const all = new Set();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname !== '/stream') {
+      res.writeHead(404).end();
+      return;
+    }
+    const taskId = url.searchParams.get('task_id') ?? '';
+    res.socket.setNoDelay(true);
+    res.writeHead(200, HEADERS);
+    res.write('retry: 2000\n\n');
+    let set = byTask.get(taskId);
+    if (!set) byTask.set(taskId, (set = new Set()));
+    set.add(res);
+    all.add(res);
+    res.on('close', () => {
+      set.delete(res);
+      all.delete(res);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let seq = 0;
+  return {
+    port: server.address().port,
+    path: (taskId) => `/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`,
+    emit: (input) => {
+      const id = seq++;
+      const set = byTask.get(input.task_id);
+      if (!set || set.size === 0) return;
+      const frame = `id: ${id}\ndata: ${JSON.stringify(recordOf(input, id))}\n\n`;
+      for (const res of set) res.write(frame);
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const res of all) res.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+module.exports = { name, start };

@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * Figure 1 child: logs N events of the seed's shape through one contender into a fresh directory
+ * and times from the first log() until the contender says every byte is written.
+ *
+ * usage: throughput.js <sink> <events> <yieldEvery>
+ */
+const fs = require('node:fs');
+const { makeEvents, freshDir, filesOnDisk, report, runMain, yieldToLoop } = require('./shared');
+const { loadSink } = require('./sinks');
+
+runMain(async () => {
+  const [sinkName, countArg, yieldArg] = process.argv.slice(2);
+  const count = Number(countArg);
+  const yieldEvery = Number(yieldArg);
+  const sink = loadSink(sinkName);
+  const events = makeEvents(count);
+  const dir = freshDir();
+  const handle = await sink.open(dir);
+
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    handle.log(events[i]);
+    // A real app yields between jobs; without it every contender would buffer all N lines first.
+    if ((i + 1) % yieldEvery === 0) await yieldToLoop();
+  }
+  // A contender that can only tell "done" after the fact (winston) returns when it really was.
+  const end = (await handle.done()) ?? process.hrtime.bigint();
+
+  const seconds = Number(end - start) / 1e9;
+  const disk = filesOnDisk(dir);
+  const stats = handle.stats ? handle.stats() : undefined;
+  await handle.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  report({
+    sink: sink.name,
+    events: count,
+    seconds,
+    eventsPerSec: count / seconds,
+    ...disk,
+    bytesPerEvent: disk.bytes / count,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    stats,
+    // In hrtime microseconds, the clock of --cpu-prof samples: lets a profile keep the timed part only.
+    window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
+  });
+});

@@ -1,0 +1,32 @@
+'use strict';
+/** Helpers over the per-run outcomes that runInterleaved() returns: `{ result }` or `{ error }`. */
+const { median } = require('./stats');
+
+/** The results of the runs that succeeded. */
+function ok(runs) {
+  return runs.filter((r) => r.result).map((r) => r.result);
+}
+
+/** Median of `pick(result)` over the successful runs. */
+function medianOf(runs, pick) {
+  return median(ok(runs).map(pick));
+}
+
+/** One cell per run, in run order: the formatted value, or "failed". */
+function perRun(runs, format) {
+  return runs.map((r) => (r.result ? format(r.result) : 'failed'));
+}
+
+/** "run 1", "run 2", ... headers for `count` runs. */
+function runHeaders(count) {
+  return Array.from({ length: count }, (_, i) => `run ${i + 1}`);
+}
+
+/** Error messages of the failed runs, for the notes under a table. */
+function failures(name, runs) {
+  return runs
+    .map((r, i) => (r.error ? `- ${name}, run ${i + 1} failed: \`${r.error.split('\n')[0]}\`` : ''))
+    .filter(Boolean);
+}
+
+module.exports = { ok, medianOf, perRun, runHeaders, failures };

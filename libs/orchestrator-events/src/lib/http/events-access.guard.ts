@@ -1,0 +1,71 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+
+/** Longest query string accepted: filters are short, anything longer is abuse or a mistake. */
+export const MAX_QUERY_STRING = 4096;
+
+/**
+ * Guards both event endpoints: refuses oversized query strings (414) and, when `ORCH_EVENTS_TOKEN`
+ * is set, requires it as `Authorization: Bearer <token>` or `?access_token=` (a browser
+ * `EventSource` cannot send headers). Compared in constant time on SHA-256 digests, so neither the
+ * content nor the length of the token leaks through timing. The token is never echoed.
+ */
+@Injectable()
+export class EventsAccessGuard implements CanActivate {
+  private readonly expected: Buffer | undefined;
+
+  constructor(@Inject(ORCH_EVENTS_OPTIONS) options: ResolvedOrchestratorEventsOptions) {
+    this.expected = options.token === undefined ? undefined : digest(options.token);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context
+      .switchToHttp()
+      .getRequest<IncomingMessage & { query?: Record<string, unknown> }>();
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (q !== -1 && url.length - q - 1 > MAX_QUERY_STRING) {
+      throw new HttpException(
+        {
+          statusCode: HttpStatus.URI_TOO_LONG,
+          message: [`query string must be at most ${MAX_QUERY_STRING} bytes`],
+          error: 'URI Too Long',
+        },
+        HttpStatus.URI_TOO_LONG,
+      );
+    }
+    if (this.expected === undefined) return true;
+    const given = bearer(req.headers.authorization) ?? queryToken(req.query?.['access_token']);
+    if (given === undefined || !timingSafeEqual(digest(given), this.expected)) {
+      throw new UnauthorizedException([
+        'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
+      ]);
+    }
+    return true;
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function bearer(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+function queryToken(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

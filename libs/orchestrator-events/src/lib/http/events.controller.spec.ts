@@ -1,0 +1,82 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  INestApplication,
+  Injectable,
+  Module,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import * as path from 'node:path';
+import { tempDir } from '../../testing/temp-dir';
+import { OrchestratorEventsModule } from '../orchestrator-events.module';
+
+/** A guard of the kind users bring (JWT, sessions): here, a header check. */
+@Injectable()
+class TeamGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.switchToHttp().getRequest().headers['x-team'] === 'ops';
+  }
+}
+
+async function serve(
+  forRoot: Parameters<typeof OrchestratorEventsModule.forRoot>[0],
+): Promise<{ app: INestApplication; url: string }> {
+  @Module({ imports: [OrchestratorEventsModule.forRoot(forRoot)] })
+  class TestModule {}
+  const app = await NestFactory.create(TestModule, { logger: false });
+  app.setGlobalPrefix('api/v1');
+  await app.listen(0, '127.0.0.1');
+  return { app, url: `${await app.getUrl()}/api/v1` };
+}
+
+describe('events controller registration (real HTTP)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let app: INestApplication | undefined;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    cleanup();
+  });
+
+  const base = () => ({ logFile: path.join(dir, 'orch.log'), env: {} });
+
+  it('applies user guards to both endpoints, after the token check', async () => {
+    const served = await serve({
+      ...base(),
+      token: 'a-long-enough-token-123',
+      guards: [TeamGuard],
+    });
+    app = served.app;
+    const auth = { Authorization: 'Bearer a-long-enough-token-123' };
+    for (const endpoint of ['/orchestrator/events', '/orchestrator/events/stream']) {
+      expect((await fetch(served.url + endpoint)).status).toBe(401);
+      expect((await fetch(served.url + endpoint, { headers: auth })).status).toBe(403);
+    }
+    const ok = await fetch(served.url + '/orchestrator/events', {
+      headers: { ...auth, 'X-Team': 'ops' },
+    });
+    expect(ok.status).toBe(200);
+    const controller = new AbortController();
+    const stream = await fetch(served.url + '/orchestrator/events/stream', {
+      headers: { ...auth, 'X-Team': 'ops' },
+      signal: controller.signal,
+    });
+    expect(stream.status).toBe(200);
+    controller.abort();
+  });
+
+  it('moves the endpoints with controller.path', async () => {
+    const served = await serve({ ...base(), controller: { path: 'ops/events' } });
+    app = served.app;
+    expect((await fetch(served.url + '/ops/events')).status).toBe(200);
+    expect((await fetch(served.url + '/orchestrator/events')).status).toBe(404);
+  });
+
+  it('registers no endpoint with controller: false', async () => {
+    const served = await serve({ ...base(), controller: false });
+    app = served.app;
+    expect((await fetch(served.url + '/orchestrator/events')).status).toBe(404);
+  });
+});
