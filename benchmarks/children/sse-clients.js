@@ -12,7 +12,7 @@
  * Latency of an event = this process's `performance.timeOrigin + performance.now()` at receipt minus
  * the `sent_at` the server stamped the same way just before logging it.
  */
-const { performance } = require('node:perf_hooks');
+const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const { openStream, clock } = require('./sse/stream-client');
 
 const BATCH = 100;
@@ -164,12 +164,14 @@ async function finish({ total, from }) {
     p999Ms: percentile(sorted, 99.9),
     maxMs: sorted[sorted.length - 1],
     meanMs: sum / sorted.length,
+    clientLoopMaxMs: loop.max / 1e6,
     clientClockOffsetMs:
       performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,
   };
 }
 
 let finishAt = 0;
+const loop = monitorEventLoopDelay({ resolution: 5 });
 
 process.on('message', async (msg) => {
   try {
@@ -186,9 +188,12 @@ process.on('message', async (msg) => {
         taskOf.push(i % tasks);
       }
       const connected = await open(msg.port, msg.paths, msg.clients, onEvent);
+      // From here on (the events), stalls of this process's loop: they delay receipts too.
+      loop.enable();
       send({ type: 'connected', ...connected });
     } else if (msg.type === 'finish') {
       finishAt = clock();
+      loop.disable();
       send({ type: 'result', ...(await finish(msg)) });
     } else if (msg.type === 'exit') {
       for (const s of streams) s.close();

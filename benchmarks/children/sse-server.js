@@ -19,7 +19,7 @@ const os = require('node:os');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { fork, spawn } = require('node:child_process');
-const { performance } = require('node:perf_hooks');
+const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const { freshDir, report, runMain } = require('./shared');
 const { loadServer } = require('./sse');
 const { openFilesLimit } = require('./sse/stream-client');
@@ -148,11 +148,15 @@ async function latency(server, client, [clients, tasks, seconds, rate, warmup]) 
   const connected = await client.wait('connected');
 
   await logAtRate(server.emit, inputs, 0, warmCount, rate);
+  // Stalls of this process's event loop (JS busy, GC, or the process waiting for a CPU).
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await logAtRate(server.emit, inputs, warmCount, count, rate);
   const end = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
+  loop.disable();
   const windowUs = Number(end - start) / 1000;
 
   client.send({ type: 'finish', total: warmCount + count, from: warmCount, tasks });
@@ -166,6 +170,7 @@ async function latency(server, client, [clients, tasks, seconds, rate, warmup]) 
     cpuUserPercent: (100 * cpu.user) / windowUs,
     cpuSystemPercent: (100 * cpu.system) / windowUs,
     serverClockOffsetMs: clockOffsetMs(),
+    serverLoopMaxMs: loop.max / 1e6,
     ...result,
     window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
   };
@@ -232,7 +237,8 @@ runMain(async () => {
     report({ server: contender.name, mode, clientFds: fds, loadAverage, ...result });
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
-    await Promise.race([server.close(), new Promise((r) => setTimeout(r, 2000))]);
+    // A short grace for a clean close; the process exits right after anyway, which frees the rest.
+    await Promise.race([server.close(), new Promise((r) => setTimeout(r, 250))]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

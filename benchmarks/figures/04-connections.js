@@ -71,6 +71,7 @@ async function run(ctx) {
       ),
       fixed(med(c.name, seconds), 2),
       ...perRun(r, connectedText),
+      perRun(r, (x) => fixed(x.loadAverage, 1)).join(' / '),
       isOurs ? `≤ ${GOAL_KIB} KiB, ≤ ${GOAL_S} s` : '-',
       verdict(isOurs ? oursKib <= GOAL_KIB && oursS <= GOAL_S && noFailures : undefined),
     ];
@@ -122,6 +123,7 @@ async function run(ctx) {
         'RSS growth MiB',
         `accept ${int(CLIENTS)} s`,
         ...runHeaders(ctx.runs).map((h) => `s ${h}`),
+        'load avg at run start',
         'goal',
         'result',
       ],

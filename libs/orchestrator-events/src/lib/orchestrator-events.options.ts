@@ -189,6 +189,14 @@ export function resolveOptions(
   options: OrchestratorEventsModuleOptions = {},
 ): ResolvedOrchestratorEventsOptions {
   const env = options.env ?? process.env;
+  /** An integer setting: the option, else the variable, else the default; within [min, max]. */
+  const integerSetting = (
+    key: keyof OrchestratorEventsModuleOptions,
+    envName: string,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => parseInteger(pick(options[key], key, env, envName), fallback, min, max);
 
   const orchIdPick = pick(options.orchId, 'orchId', env, 'ORCH_ID');
   const orchId = orchIdPick.value === undefined ? 'o-glm' : String(orchIdPick.value);
@@ -239,33 +247,31 @@ export function resolveOptions(
     );
   }
 
-  const maxFiles = parseInteger(
-    pick(options.maxFiles, 'maxFiles', env, 'ORCH_LOG_MAX_FILES'),
-    5,
-    0,
-    1000,
-  );
+  const maxFiles = integerSetting('maxFiles', 'ORCH_LOG_MAX_FILES', 5, 0, 1000);
   const maxLineBytes = parseInteger(
     { value: options.maxLineBytes, setting: 'option maxLineBytes' },
     65536,
     1024,
     64 * 1024 ** 2,
   );
-  const replayBufferSize = parseInteger(
-    pick(options.replayBufferSize, 'replayBufferSize', env, 'ORCH_REPLAY_BUFFER'),
+  const replayBufferSize = integerSetting(
+    'replayBufferSize',
+    'ORCH_REPLAY_BUFFER',
     1000,
     0,
     10_000_000,
   );
 
-  const sseHeartbeatMs = parseInteger(
-    pick(options.sseHeartbeatMs, 'sseHeartbeatMs', env, 'ORCH_SSE_HEARTBEAT_MS'),
+  const sseHeartbeatMs = integerSetting(
+    'sseHeartbeatMs',
+    'ORCH_SSE_HEARTBEAT_MS',
     15000,
     100,
     3_600_000,
   );
-  const sseMaxBacklog = parseInteger(
-    pick(options.sseMaxBacklog, 'sseMaxBacklog', env, 'ORCH_SSE_MAX_BACKLOG'),
+  const sseMaxBacklog = integerSetting(
+    'sseMaxBacklog',
+    'ORCH_SSE_MAX_BACKLOG',
     10000,
     1,
     10_000_000,
@@ -288,14 +294,16 @@ export function resolveOptions(
       : (typeof redactPick.value === 'string' ? redactPick.value.split(',') : [...redactPick.value])
           .map((key) => key.trim().toLowerCase())
           .filter((key) => key.length > 0);
-  const sseMaxClients = parseInteger(
-    pick(options.sseMaxClients, 'sseMaxClients', env, 'ORCH_SSE_MAX_CLIENTS'),
+  const sseMaxClients = integerSetting(
+    'sseMaxClients',
+    'ORCH_SSE_MAX_CLIENTS',
     10000,
     1,
     10_000_000,
   );
-  const sseMaxClientsPerIp = parseInteger(
-    pick(options.sseMaxClientsPerIp, 'sseMaxClientsPerIp', env, 'ORCH_SSE_MAX_CLIENTS_PER_IP'),
+  const sseMaxClientsPerIp = integerSetting(
+    'sseMaxClientsPerIp',
+    'ORCH_SSE_MAX_CLIENTS_PER_IP',
     100,
     1,
     10_000_000,
@@ -320,18 +328,14 @@ export function resolveOptions(
       'expected a Redis key of 1-256 printable ASCII characters without spaces',
     );
   }
-  const redisStreamMaxLen = parseInteger(
-    pick(options.redisStreamMaxLen, 'redisStreamMaxLen', env, 'ORCH_REDIS_STREAM_MAXLEN'),
+  const redisStreamMaxLen = integerSetting(
+    'redisStreamMaxLen',
+    'ORCH_REDIS_STREAM_MAXLEN',
     100000,
     100,
     1_000_000_000,
   );
-  const redisBuffer = parseInteger(
-    pick(options.redisBuffer, 'redisBuffer', env, 'ORCH_REDIS_BUFFER'),
-    100000,
-    0,
-    100_000_000,
-  );
+  const redisBuffer = integerSetting('redisBuffer', 'ORCH_REDIS_BUFFER', 100000, 0, 100_000_000);
 
   return {
     orchId,
