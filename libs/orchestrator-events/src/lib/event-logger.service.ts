@@ -81,6 +81,8 @@ export class EventLogger implements OnApplicationShutdown {
       exitOnError: false,
     });
     this.store = new EventStore(options.logFile, options.maxFiles, () => this.writer.flushSync());
+    // Index the retained files in the background: history queries are fast from the first one.
+    setImmediate(() => this.store.warm().catch(() => undefined));
     this.minRank = levelRank(options.level);
   }
 

@@ -9,7 +9,8 @@ import {
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
 import { logFilesNewestFirst } from './log-files';
-import { scanBackward, scanForward } from './line-scanner';
+import { LineIndexCache } from './line-index';
+import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
 
 /** One page of history, in chronological order, and what reading it met. */
 export interface EventPage extends EventsPage {
@@ -20,13 +21,16 @@ export interface EventPage extends EventsPage {
 interface OpenFile {
   fd: number;
   size: number;
+  /** Device and inode: what the line index is kept by. */
+  key: string;
 }
 
 interface Scan {
   accept: (event: OrchestratorEvent) => boolean;
   want: number;
-  needle: Buffer | undefined;
   skipped: number;
+  /** Visits the lines of one file that may match, newest first when `backward`. */
+  lines: (file: OpenFile, backward: boolean, visit: LineVisitor) => Promise<void>;
 }
 
 /**
@@ -35,6 +39,9 @@ interface Scan {
  * cannot make it skip or repeat a file, and everything logged before the query is visible.
  */
 export class EventStore {
+  /** Where each task and run is in each file: kept across queries, extended as files grow. */
+  private readonly indexes = new LineIndexCache();
+
   /**
    * @param beforeRead called first, synchronously: the writer writes out its queue there.
    */
@@ -56,8 +63,8 @@ export class EventStore {
         (until === undefined || event.timestamp < until) &&
         (query.before === undefined || event.event_id < query.before),
       want: limit + 1,
-      needle: needleFor(query),
       skipped: 0,
+      lines: this.lineSource(query),
     };
     const files = this.openAll();
     try {
@@ -68,6 +75,19 @@ export class EventStore {
       const events = found.slice(0, limit);
       if (query.after === undefined) events.reverse();
       return { events, has_more: found.length > limit, skipped_lines: scan.skipped };
+    } finally {
+      for (const { fd } of files) fs.close(fd, () => undefined);
+    }
+  }
+
+  /**
+   * Builds the line indexes of every file now, so that the first filtered query after a start does
+   * not pay for reading the whole retention. Reads asynchronously, a chunk at a time.
+   */
+  async warm(): Promise<void> {
+    const files = this.openAll();
+    try {
+      for (const file of files) await this.indexes.forFile(file.fd, file.key, file.size);
     } finally {
       for (const { fd } of files) fs.close(fd, () => undefined);
     }
@@ -87,17 +107,40 @@ export class EventStore {
     }
   }
 
+  /**
+   * How a query reads a file: with a task or run filter, only the lines the index lists for that id;
+   * otherwise a scan of raw bytes for the most selective needle (an event name), parsing only hits.
+   */
+  private lineSource(query: EventQuery): Scan['lines'] {
+    const { task_id, run_id } = query;
+    if (task_id === undefined && run_id === undefined) {
+      const needle = needleFor(query);
+      return (file, backward, visit) =>
+        backward
+          ? scanBackward(file.fd, file.size, visit, needle)
+          : scanForward(file.fd, 0, file.size, visit, needle);
+    }
+    return async (file, backward, visit) => {
+      const index = await this.indexes.forFile(file.fd, file.key, file.size);
+      const spans = index.candidates(task_id, run_id);
+      if (spans) visitSpans(file.fd, spans.starts, spans.ends, backward, visit);
+      // The index stops at the last complete line: a torn tail is no event anyway.
+    };
+  }
+
   private openAll(): OpenFile[] {
     this.beforeRead();
     const out: OpenFile[] = [];
     for (const path of logFilesNewestFirst(this.file, this.maxFiles)) {
       try {
         const fd = fs.openSync(path, 'r');
-        out.push({ fd, size: fs.fstatSync(fd).size });
+        const stat = fs.fstatSync(fd);
+        out.push({ fd, size: stat.size, key: `${stat.dev}:${stat.ino}` });
       } catch {
         // A backup that does not exist (yet): nothing to read there.
       }
     }
+    this.indexes.retain(new Set(out.map((f) => f.key)));
     return out;
   }
 }
@@ -111,24 +154,19 @@ async function newestFirst(
   const out: OrchestratorEvent[] = [];
   let lastId: string | undefined;
   let done = false;
-  for (const { fd, size } of files) {
-    await scanBackward(
-      fd,
-      size,
-      (buf, start, end) => {
-        const event = parseLine(buf, start, end, scan);
-        // Ids only decrease going back; anything else is a duplicate left by a crash mid-rotation.
-        if (!event || (lastId !== undefined && event.event_id >= lastId)) return true;
-        lastId = event.event_id;
-        if (since !== undefined && event.timestamp < since) {
-          done = true;
-        } else if (scan.accept(event)) {
-          done = out.push(event) >= scan.want;
-        }
-        return !done;
-      },
-      scan.needle,
-    );
+  for (const file of files) {
+    await scan.lines(file, true, (buf, start, end) => {
+      const event = parseLine(buf, start, end, scan);
+      // Ids only decrease going back; anything else is a duplicate left by a crash mid-rotation.
+      if (!event || (lastId !== undefined && event.event_id >= lastId)) return true;
+      lastId = event.event_id;
+      if (since !== undefined && event.timestamp < since) {
+        done = true;
+      } else if (scan.accept(event)) {
+        done = out.push(event) >= scan.want;
+      }
+      return !done;
+    });
     if (done) break;
   }
   return out;
@@ -153,24 +191,17 @@ async function oldestAfter(
   let lastId = after;
   let done = false;
   for (let i = first; i >= 0; i--) {
-    const { fd, size } = files[i];
-    await scanForward(
-      fd,
-      0,
-      size,
-      (buf, start, end) => {
-        const event = parseLine(buf, start, end, scan);
-        if (!event || event.event_id <= lastId) return true;
-        lastId = event.event_id;
-        if (until !== undefined && event.timestamp >= until) {
-          done = true;
-        } else if (scan.accept(event)) {
-          done = out.push(event) >= scan.want;
-        }
-        return !done;
-      },
-      scan.needle,
-    );
+    await scan.lines(files[i], false, (buf, start, end) => {
+      const event = parseLine(buf, start, end, scan);
+      if (!event || event.event_id <= lastId) return true;
+      lastId = event.event_id;
+      if (until !== undefined && event.timestamp >= until) {
+        done = true;
+      } else if (scan.accept(event)) {
+        done = out.push(event) >= scan.want;
+      }
+      return !done;
+    });
     if (done) break;
   }
   return out;
@@ -206,13 +237,11 @@ function parseLine(
 }
 
 /**
- * The exact bytes a matching line must contain, as the logger serializes them (`"task_id":"t-1"`).
- * A false hit (the text inside a message) is harmless: every candidate is parsed and checked.
+ * With an event-name filter (one name), the bytes a matching line must contain, as the logger
+ * serializes them (`"event":"job_failed"`). A false hit (the text inside a message) is harmless:
+ * every candidate is parsed and checked.
  */
 function needleFor(filter: EventFilter): Buffer | undefined {
-  if (filter.task_id !== undefined)
-    return Buffer.from(`"task_id":${JSON.stringify(filter.task_id)}`);
-  if (filter.run_id !== undefined) return Buffer.from(`"run_id":${JSON.stringify(filter.run_id)}`);
   if (filter.event?.length === 1) return Buffer.from(`"event":${JSON.stringify(filter.event[0])}`);
   return undefined;
 }

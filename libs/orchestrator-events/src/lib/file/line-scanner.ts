@@ -28,9 +28,10 @@ export async function scanBackward(
   let carry: Buffer | undefined;
   while (end > 0) {
     const start = Math.max(0, end - CHUNK);
-    const chunk = Buffer.allocUnsafe(end - start);
-    await readFully(fd, chunk, start);
-    const data: Buffer = carry ? Buffer.concat([chunk, carry]) : chunk;
+    // Room for the carried partial line after the chunk: a small copy instead of a concat.
+    const data = Buffer.allocUnsafe(end - start + (carry?.length ?? 0));
+    await readFully(fd, data.subarray(0, end - start), start);
+    carry?.copy(data, end - start);
     // Bytes before the first newline may belong to a line that starts in the previous chunk.
     const firstNl = start === 0 ? -1 : data.indexOf(NEWLINE);
     const from = firstNl + 1;
@@ -56,10 +57,11 @@ export async function scanForward(
   let pos = from;
   let carry: Buffer | undefined;
   while (pos < size) {
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - pos));
-    await readFully(fd, chunk, pos);
-    pos += chunk.length;
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const length = Math.min(CHUNK, size - pos);
+    const data = Buffer.allocUnsafe((carry?.length ?? 0) + length);
+    carry?.copy(data, 0);
+    await readFully(fd, data.subarray(carry?.length ?? 0), pos);
+    pos += length;
     const lastNl = pos >= size ? data.length : data.lastIndexOf(NEWLINE);
     if (lastNl === -1) {
       carry = data;
@@ -124,6 +126,59 @@ async function readFully(fd: number, buf: Buffer, position: number): Promise<voi
   let offset = 0;
   while (offset < buf.length) {
     const { bytesRead } = await read(fd, buf, offset, buf.length - offset, position + offset);
+    if (bytesRead === 0) {
+      buf.fill(NEWLINE, offset);
+      return;
+    }
+    offset += bytesRead;
+  }
+}
+
+/** Largest read that serves several candidate lines at once. */
+const SPAN_WINDOW = 64 * 1024;
+
+/**
+ * Visits the given lines (`starts[i]` to `ends[i]`, in file order) of a file, last first when
+ * `backward`. Nearby lines are read together, so a dense list costs few reads and a sparse one
+ * reads only what it needs.
+ */
+export function visitSpans(
+  fd: number,
+  starts: readonly number[],
+  ends: readonly number[],
+  backward: boolean,
+  visit: LineVisitor,
+): void {
+  const n = starts.length;
+  let i = backward ? n - 1 : 0;
+  while (backward ? i >= 0 : i < n) {
+    // Grow a window of consecutive candidates that fits SPAN_WINDOW.
+    let j = i;
+    if (backward) {
+      while (j - 1 >= 0 && ends[i] - starts[j - 1] <= SPAN_WINDOW) j--;
+    } else {
+      while (j + 1 < n && ends[j + 1] - starts[i] <= SPAN_WINDOW) j++;
+    }
+    const from = backward ? starts[j] : starts[i];
+    const to = backward ? ends[i] : ends[j];
+    const buf = Buffer.allocUnsafe(to - from);
+    // Candidate windows are small and in the page cache: a synchronous read costs microseconds,
+    // far less than a round trip through the thread pool.
+    readFullySync(fd, buf, from);
+    if (backward) {
+      for (let k = i; k >= j; k--) if (!visit(buf, starts[k] - from, ends[k] - from)) return;
+      i = j - 1;
+    } else {
+      for (let k = i; k <= j; k++) if (!visit(buf, starts[k] - from, ends[k] - from)) return;
+      i = j + 1;
+    }
+  }
+}
+
+function readFullySync(fd: number, buf: Buffer, position: number): void {
+  let offset = 0;
+  while (offset < buf.length) {
+    const bytesRead = fs.readSync(fd, buf, offset, buf.length - offset, position + offset);
     if (bytesRead === 0) {
       buf.fill(NEWLINE, offset);
       return;
