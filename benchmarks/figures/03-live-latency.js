@@ -110,6 +110,13 @@ async function run(ctx) {
         med(c.name, (x) => x.connect.burstMs / 1000),
         2,
       ),
+      `${fixed(
+        med(c.name, (x) => x.serverLoopMaxMs),
+        0,
+      )} / ${fixed(
+        med(c.name, (x) => x.clientLoopMaxMs),
+        0,
+      )}`,
       perRun(r, (x) => fixed(x.loadAverage, 1)).join(' / '),
       isOurs ? `p99 ≤ ${GOAL_P99_MS} ms, CPU ≤ ${GOAL_CPU_RATIO}× plain, none missed` : '-',
       verdict(
@@ -164,7 +171,9 @@ async function run(ctx) {
     ...CONTENDERS.map((c) => `- **${c.name}**: ${c.how}.`),
     '',
     'Latency includes both event loops (server and client process) and the loopback TCP stack; on this 2-core machine ' +
-      'the client process and whatever else runs compete with the server for the CPU.',
+      'the client process and whatever else runs compete with the server for the CPU. To tell where a tail comes from, ' +
+      'both processes watch their own event loop over the timed window (`monitorEventLoopDelay`, resolution 5 ms): the ' +
+      '"loop stall" column is the longest delay each saw (JS busy, GC, or the process waiting for a CPU), median over runs.',
     '',
     table(
       [
@@ -179,6 +188,7 @@ async function run(ctx) {
         'ours ÷ this (CPU)',
         'deliveries per run',
         `connect ${int(CLIENTS)} s`,
+        'loop stall ms, server / clients',
         'load avg at run start',
         'goal',
         'result',
