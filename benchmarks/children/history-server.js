@@ -11,7 +11,7 @@
  */
 const path = require('node:path');
 const { fork } = require('node:child_process');
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { report, runMain } = require('./shared');
 
 const CLIENT_SCRIPT = path.join(__dirname, 'history-client.js');
@@ -51,6 +51,7 @@ function startApp(main, logFile) {
 runMain(async () => {
   const [main, logFile, factsJson] = process.argv.slice(2);
   const port = await startApp(path.resolve(main), logFile);
+  const listenedAt = performance.timeOrigin + performance.now();
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   const client = fork(CLIENT_SCRIPT, [], {
     execArgv: [],
@@ -80,7 +81,7 @@ runMain(async () => {
       else if (msg.type === 'error') reject(new Error(`client: ${msg.message}`));
     });
     client.on('exit', (code) => reject(new Error(`client exited with ${code} before its result`)));
-    client.send({ type: 'run', port, logFile, facts: JSON.parse(factsJson) });
+    client.send({ type: 'run', port, logFile, listenedAt, facts: JSON.parse(factsJson) });
   });
   client.kill();
   report({

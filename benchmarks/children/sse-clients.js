@@ -28,7 +28,10 @@ let received = 0;
 let lastReceiptAt = 0;
 const latencies = [];
 const latencySeqs = [];
-const errors = [];
+/** Why streams failed to open (before their first bytes), and why open ones broke afterwards. */
+const connectErrors = [];
+const dropErrors = [];
+let dropped = 0;
 
 const send = (msg) => process.send(msg);
 process.on('disconnect', () => process.exit(0));
@@ -48,7 +51,7 @@ function open(port, paths, count, onFrame) {
           firstRequestAt,
           lastFirstBytesAt: Math.max(...ok),
           burstMs: Math.max(...ok) - firstRequestAt,
-          firstErrors: errors.slice(0, 3),
+          firstErrors: connectErrors.slice(0, 3),
         });
       }
     };
@@ -72,7 +75,12 @@ function open(port, paths, count, onFrame) {
           },
           onFrame: onFrame && ((frame) => onFrame(index, frame)),
           onError: (err) => {
-            if (errors.length < 10) errors.push(err.message);
+            if (settled) {
+              dropped++;
+              if (dropErrors.length < 3) dropErrors.push(err.message);
+              return;
+            }
+            if (connectErrors.length < 3) connectErrors.push(err.message);
             if (!settled) {
               settled = true;
               failed++;
@@ -164,6 +172,8 @@ async function finish({ total, from }) {
     p999Ms: percentile(sorted, 99.9),
     maxMs: sorted[sorted.length - 1],
     meanMs: sum / sorted.length,
+    droppedStreams: dropped,
+    dropErrors,
     clientLoopMaxMs: loop.max / 1e6,
     clientClockOffsetMs:
       performance.timeOrigin + performance.now() - Number(process.hrtime.bigint()) / 1e6,

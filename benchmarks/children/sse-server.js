@@ -187,10 +187,14 @@ async function connections(server, client, [clients, tasks]) {
   client.send({ type: 'warm', port: server.port, clients: 100, paths: taskPaths(server, tasks) });
   await client.wait('warmed');
   const before = await settle();
+  const drops0 = listenDrops();
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   client.send({ type: 'open', port: server.port, clients, paths: taskPaths(server, tasks) });
   const connected = await client.wait('connected');
   const end = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const drops1 = listenDrops();
   const after = await settle();
   const per = (key) => (after[key] - before[key]) / clients;
   return {
@@ -201,8 +205,30 @@ async function connections(server, client, [clients, tasks]) {
     bytesPerConnection: per('rss'),
     heapBytesPerConnection: per('heapUsed'),
     externalBytesPerConnection: per('external'),
+    // CPU well below 100% during a long burst: the server waited for retransmitted SYNs.
+    burstCpuPercent: (100 * (cpu.user + cpu.system)) / (Number(end - start) / 1000),
+    listenDrops: drops0 && drops1 ? drops1.drops - drops0.drops : undefined,
+    listenOverflows: drops0 && drops1 ? drops1.overflows - drops0.overflows : undefined,
     window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
   };
+}
+
+/**
+ * The kernel's counts of connections refused because a listen queue was full (TcpExt
+ * ListenOverflows, ListenDrops): each one is a SYN the client retransmits 1 s, then 3 s, ... later.
+ * Counted for the whole network namespace; undefined where /proc/net/netstat is missing.
+ */
+function listenDrops() {
+  try {
+    const lines = fs.readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const header = lines.findIndex((l) => l.startsWith('TcpExt:'));
+    const names = lines[header].split(/\s+/);
+    const values = lines[header + 1].split(/\s+/).map(Number);
+    const get = (name) => values[names.indexOf(name)];
+    return { overflows: get('ListenOverflows'), drops: get('ListenDrops') };
+  } catch {
+    return undefined;
+  }
 }
 
 function taskPaths(server, tasks) {

@@ -58,8 +58,11 @@ const CONTENDERS = [
 const complete = (r) => r.missing === 0 && r.duplicates === 0 && r.misrouted === 0;
 
 function deliveryText(r) {
-  if (complete(r)) return `all ${int(r.deliveries)}`;
-  return `⚠ ${int(r.missing)} missing, ${int(r.duplicates)} doubled, ${int(r.misrouted)} misrouted`;
+  const drops = r.droppedStreams
+    ? `, ⚠ ${int(r.droppedStreams)} streams broke (${r.dropErrors[0]})`
+    : '';
+  if (complete(r)) return `all ${int(r.deliveries)}${drops}`;
+  return `⚠ ${int(r.missing)} missing, ${int(r.duplicates)} doubled, ${int(r.misrouted)} misrouted${drops}`;
 }
 
 async function run(ctx) {

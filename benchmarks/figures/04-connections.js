@@ -27,6 +27,15 @@ const CONTENDERS = [
   { name: 'NestJS @Sse() + Subject', spec: spec('nest-sse') },
 ];
 
+/** A kernel setting from /proc/sys, for the record ('n/a' where unreadable). */
+function sysctl(name) {
+  try {
+    return require('node:fs').readFileSync(`/proc/sys/${name}`, 'utf8').trim();
+  } catch {
+    return 'n/a';
+  }
+}
+
 const kib = (r) => r.bytesPerConnection / KIB;
 const seconds = (r) => r.connect.burstMs / 1000;
 
@@ -71,6 +80,11 @@ async function run(ctx) {
       ),
       fixed(med(c.name, seconds), 2),
       ...perRun(r, connectedText),
+      fixed(
+        med(c.name, (x) => x.burstCpuPercent),
+        0,
+      ),
+      perRun(r, (x) => int(x.listenOverflows)).join(' / '),
       perRun(r, (x) => fixed(x.loadAverage, 1)).join(' / '),
       isOurs ? `≤ ${GOAL_KIB} KiB, ≤ ${GOAL_S} s` : '-',
       verdict(isOurs ? oursKib <= GOAL_KIB && oursS <= GOAL_S && noFailures : undefined),
@@ -100,7 +114,17 @@ async function run(ctx) {
     },
   ];
 
-  const notes = CONTENDERS.flatMap((c) => failures(c.name, runs[c.name]));
+  const notes = CONTENDERS.flatMap((c) => [
+    ...failures(c.name, runs[c.name]),
+    ...runs[c.name].flatMap((x, i) =>
+      x.result && x.result.connect.failed > 0
+        ? [
+            `- ${c.name}, run ${i + 1}: ${int(x.result.connect.failed)} of ${int(CLIENTS)} streams failed to open ` +
+              `(\`${x.result.connect.firstErrors.join('`, `')}\`); the accept time counts the others.`,
+          ]
+        : [],
+    ),
+  ]);
   const section = [
     `The servers of figure 3, each in its own child process started with \`--expose-gc\`; the clients in another process ` +
       `(plain \`http.request\` with \`agent: false\`: one socket per stream, no keep-alive pool). Every stream is **filtered**: ` +
@@ -111,7 +135,12 @@ async function run(ctx) {
       'client), then, once every stream has its first frame, 300 ms, two full GCs and `process.memoryUsage()` again (after). ' +
       `Memory per connection = (RSS after - RSS before) / ${int(CLIENTS)}, in KiB (1,024 bytes); socket buffers are kernel ` +
       'memory and not in RSS. Accept time: from the first request to the last first frame received by the client process ' +
-      "(the `retry:` frame of the library and the plain server, the blank line Nest writes after its headers). Every server listens with Node's default backlog (511). " +
+      "(the `retry:` frame of the library and the plain server, the blank line Nest writes after its headers). Every server listens with Node's default backlog (511; " +
+      `\`net.core.somaxconn\` here is ${sysctl('net/core/somaxconn')}): a server that accepts more slowly than the burst comes lets its listen queue overflow, and ` +
+      "each refused connection costs its client a retransmission 1 s, then 3 s, ... later. The table shows the kernel's " +
+      '`TcpExt ListenOverflows` during the burst (for the whole network namespace: another process on the machine could add to it) ' +
+      "and the server's CPU over the burst (`process.cpuUsage()`, % of one core): well below 100% during a long burst means the server was " +
+      'mostly waiting for those retransmissions, not working. ' +
       `The client and the server each hold ${int(CLIENTS)} sockets: \`ulimit -n\` here was ${runs[ours].find((x) => x.result)?.result.clientFds ?? 'n/a'} (checked by the child, raised with \`sh -c 'ulimit -n'\` for the client when lower).`,
     '',
     table(
@@ -123,6 +152,8 @@ async function run(ctx) {
         'RSS growth MiB',
         `accept ${int(CLIENTS)} s`,
         ...runHeaders(ctx.runs).map((h) => `s ${h}`),
+        'server CPU in burst %',
+        'listen-queue overflows per run',
         'load avg at run start',
         'goal',
         'result',

@@ -293,6 +293,14 @@ async function run(ctx) {
     '',
     table(['search', 'median ms', ...runHeaders(ctx.runs), 'as GB/s', 'found per run'], toolRows),
     '',
+    `The timed (b) requests come after warm-up requests. For the record, the very first request of each run, (b) sent ` +
+      `${fixed(
+        med((x) => x.b.firstSentMsAfterListening),
+        0,
+      )} ms (median) after the app printed its listening line, so ` +
+      'while it may still be building what it builds at start (lazy compilation, an index of the files), took ' +
+      `${perRun(r, (x) => `${fixed(x.b.firstMs, 1)} ms`).join(', ')}.`,
+    '',
     '(d) While 100 requests `(c)` run at once: an SSE client on `/api/v1/orchestrator/events/stream?task_id=task-live-…` ' +
       'follows a demo job (`POST /api/v1/jobs {"steps":100,"step_ms":200}`: an event every 200 ms, for longer than the burst) started before the burst; stalls are measured ' +
       "**inside the app's process** (max of `monitorEventLoopDelay` between the burst's start and end), and from outside by a " +

@@ -18,6 +18,14 @@ const clock = () => performance.timeOrigin + performance.now();
 function openStream({ host = '127.0.0.1', port, path, onFrame, onFirstBytes, onError }) {
   let buffered = '';
   let first = true;
+  let closed = false;
+  // A stream ends only when we close it: errors after that ('aborted') are our own doing; a failed
+  // stream is reported once.
+  const fail = (err) => {
+    if (closed) return;
+    closed = true;
+    onError?.(err);
+  };
   const req = http.request({
     host,
     port,
@@ -27,7 +35,7 @@ function openStream({ host = '127.0.0.1', port, path, onFrame, onFirstBytes, onE
   });
   req.on('response', (res) => {
     if (res.statusCode !== 200) {
-      onError?.(new Error(`HTTP ${res.statusCode} for ${path}`));
+      fail(new Error(`HTTP ${res.statusCode} for ${path}`));
       res.resume();
       return;
     }
@@ -49,11 +57,17 @@ function openStream({ host = '127.0.0.1', port, path, onFrame, onFirstBytes, onE
       }
       buffered = buffered.slice(start);
     });
-    res.on('error', (err) => onError?.(err));
+    res.on('error', fail);
+    res.on('end', () => fail(new Error('the server ended the stream')));
   });
-  req.on('error', (err) => onError?.(err));
+  req.on('error', fail);
   req.end();
-  return { close: () => req.destroy() };
+  return {
+    close: () => {
+      closed = true;
+      req.destroy();
+    },
+  };
 }
 
 /** The fields of the frame in `text[start, end)`, or undefined for an empty one (Nest's first '\n'). */
