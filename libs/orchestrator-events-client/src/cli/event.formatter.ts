@@ -1,14 +1,9 @@
-import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { CORE_FIELDS, OrchestratorEvent } from '@orchestrator/events-contract';
 import { Palette, PLAIN } from './colors';
 
-/** Fields shown in their own place, or not at all (`--json` has everything). */
-const PLACED = new Set([
-  'timestamp',
-  'level',
-  'logger',
-  'event',
-  'event_id',
-  'orch_id',
+/** Fields shown in their own place, or not at all (`--json` has everything): the core ones and the ids. */
+const PLACED: ReadonlySet<string> = new Set([
+  ...CORE_FIELDS,
   'task_id',
   'run_id',
   'status',
