@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
+import { SCAN_CHUNK, withScanBuffer } from './scan-buffers';
 
 const read = promisify(fs.read);
-const CHUNK = 1024 * 1024;
 const NEWLINE = 10;
 const QUOTE = 34;
 const TASK_NEEDLE = Buffer.from('"task_id":"');
@@ -51,25 +51,29 @@ export class LineIndex {
 
   private async scan(fd: number, size: number): Promise<void> {
     let pos = this.indexedTo;
+    // The start of a line that goes on in the next chunk (a copy: the buffer is pooled).
     let carry: Buffer | undefined;
     while (pos < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - pos));
-      const { bytesRead } = await read(fd, chunk, 0, chunk.length, pos);
+      const length = Math.min(SCAN_CHUNK, size - pos);
+      const kept = carry?.length ?? 0;
+      const base = pos - kept;
+      const bytesRead = await withScanBuffer(kept + length, async (buf) => {
+        carry?.copy(buf, 0);
+        const { bytesRead: n } = await read(fd, buf, kept, length, pos);
+        const data = buf.subarray(0, kept + n);
+        const lastNl = data.lastIndexOf(NEWLINE);
+        if (lastNl === -1) {
+          carry = Buffer.from(data);
+          return n;
+        }
+        this.indexRange(data, base, lastNl + 1, TASK_NEEDLE, this.tasks);
+        this.indexRange(data, base, lastNl + 1, RUN_NEEDLE, this.runs);
+        this.indexedTo = base + lastNl + 1;
+        carry = Buffer.from(data.subarray(lastNl + 1));
+        return n;
+      });
       if (bytesRead === 0) break;
-      const data = carry
-        ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
-        : chunk.subarray(0, bytesRead);
-      const base = pos - (carry?.length ?? 0);
       pos += bytesRead;
-      const lastNl = data.lastIndexOf(NEWLINE);
-      if (lastNl === -1) {
-        carry = data;
-        continue;
-      }
-      this.indexRange(data, base, lastNl + 1, TASK_NEEDLE, this.tasks);
-      this.indexRange(data, base, lastNl + 1, RUN_NEEDLE, this.runs);
-      this.indexedTo = base + lastNl + 1;
-      carry = data.subarray(lastNl + 1);
     }
   }
 

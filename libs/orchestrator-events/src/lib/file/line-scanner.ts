@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
+import { SCAN_CHUNK, withScanBuffer } from './scan-buffers';
 
 const read = promisify(fs.read);
 
-/** Read size: large enough that a search runs at memory speed, small enough to stay in cache. */
-const CHUNK = 1024 * 1024;
 const NEWLINE = 10;
 
 /**
@@ -25,23 +24,24 @@ export async function scanBackward(
   needle?: Buffer,
 ): Promise<void> {
   let end = size;
+  // The start of a line whose end was in the chunk after this one (a copy: the buffer is pooled).
   let carry: Buffer | undefined;
   while (end > 0) {
-    const start = Math.max(0, end - CHUNK);
-    // Room for the carried partial line after the chunk: a small copy instead of a concat.
-    const data = Buffer.allocUnsafe(end - start + (carry?.length ?? 0));
-    await readFully(fd, data.subarray(0, end - start), start);
-    carry?.copy(data, end - start);
-    // Bytes before the first newline may belong to a line that starts in the previous chunk.
-    const firstNl = start === 0 ? -1 : data.indexOf(NEWLINE);
-    const from = firstNl + 1;
-    if (start > 0 && firstNl === -1) {
-      carry = data;
-      end = start;
-      continue;
-    }
-    if (!visitRange(data, from, data.length, visit, needle, true)) return;
-    carry = start === 0 ? undefined : data.subarray(0, firstNl);
+    const start = Math.max(0, end - SCAN_CHUNK);
+    const more = await withScanBuffer(end - start + (carry?.length ?? 0), async (data) => {
+      await readFully(fd, data.subarray(0, end - start), start);
+      carry?.copy(data, end - start);
+      // Bytes before the first newline may belong to a line that starts in the previous chunk.
+      const firstNl = start === 0 ? -1 : data.indexOf(NEWLINE);
+      if (start > 0 && firstNl === -1) {
+        carry = Buffer.from(data);
+        return true;
+      }
+      if (!visitRange(data, firstNl + 1, data.length, visit, needle, true)) return false;
+      carry = start === 0 ? undefined : Buffer.from(data.subarray(0, firstNl));
+      return true;
+    });
+    if (!more) return;
     end = start;
   }
 }
@@ -57,18 +57,22 @@ export async function scanForward(
   let pos = from;
   let carry: Buffer | undefined;
   while (pos < size) {
-    const length = Math.min(CHUNK, size - pos);
-    const data = Buffer.allocUnsafe((carry?.length ?? 0) + length);
-    carry?.copy(data, 0);
-    await readFully(fd, data.subarray(carry?.length ?? 0), pos);
+    const length = Math.min(SCAN_CHUNK, size - pos);
+    const last = pos + length >= size;
+    const more = await withScanBuffer((carry?.length ?? 0) + length, async (data) => {
+      carry?.copy(data, 0);
+      await readFully(fd, data.subarray(carry?.length ?? 0), pos);
+      const lastNl = last ? data.length : data.lastIndexOf(NEWLINE);
+      if (lastNl === -1) {
+        carry = Buffer.from(data);
+        return true;
+      }
+      if (!visitRange(data, 0, lastNl, visit, needle, false)) return false;
+      carry = last ? undefined : Buffer.from(data.subarray(lastNl + 1));
+      return true;
+    });
+    if (!more) return;
     pos += length;
-    const lastNl = pos >= size ? data.length : data.lastIndexOf(NEWLINE);
-    if (lastNl === -1) {
-      carry = data;
-      continue;
-    }
-    if (!visitRange(data, 0, lastNl, visit, needle, false)) return;
-    carry = pos >= size ? undefined : data.subarray(lastNl + 1);
   }
 }
 
