@@ -2,7 +2,7 @@
 /**
  * The library under test, served the way the demo app serves it: a Nest HTTP application with
  * OrchestratorEventsModule.forRoot() (its events controller included), the global prefix `api/v1`
- * and the compression middleware; events are logged with EventLogger.log(), which writes the line
+ * and the compression middleware, `sseFastPath` on as in the demo app; events are logged with EventLogger.log(), which writes the line
  * to the log file and publishes it to the SseHub's subscribers.
  */
 require('reflect-metadata');
@@ -25,6 +25,8 @@ async function start({ dir }) {
         env: {},
         sseMaxClients: 100_000,
         sseMaxClientsPerIp: 100_000,
+        // As the demo app: valid streams are served ahead of Express (see the option's doc).
+        sseFastPath: true,
       }),
     ],
   })(BenchModule);

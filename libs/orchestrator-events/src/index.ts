@@ -51,6 +51,8 @@ export { MemoryEventBus } from './lib/bus/memory-event.bus';
 export type { EventPage } from './lib/file/event-store';
 export type { FileWriterStats } from './lib/file/rotating-file.writer';
 export { SseHub } from './lib/http/sse-hub.service';
+export { SseFastPath } from './lib/http/sse-fast-path.service';
+export type { EventsRoute } from './lib/http/sse-fast-path.service';
 export { createEventsController } from './lib/http/events.controller';
 export { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './lib/http/events-query.dto';
 export { OrchestratorEventSchema, EventsPageSchema } from './lib/http/event.schema';

@@ -134,8 +134,10 @@ export async function waitFor<T>(
   }
 }
 
-export async function health(
+/** The app's health document; `T` types the fields a test reads besides the common ones. */
+export async function health<T extends object = object>(
   app: RunningApp,
-): Promise<{ sse_clients: number; memory: { rss: number } }> {
-  return (await http<{ sse_clients: number; memory: { rss: number } }>(`${app.api}/health`)).body;
+): Promise<{ sse_clients: number; memory: { rss: number } } & T> {
+  type Health = { sse_clients: number; memory: { rss: number } } & T;
+  return (await http<Health>(`${app.api}/health`)).body;
 }

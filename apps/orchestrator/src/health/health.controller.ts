@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { readdirSync } from 'node:fs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { EventBus, EventLogger, SseHub } from '@orchestrator/events';
+import { EventBus, EventLogger, SseFastPath, SseHub } from '@orchestrator/events';
 import { JobsService } from '../jobs/jobs.service';
 
 @ApiTags('health')
@@ -12,6 +12,7 @@ export class HealthController {
     private readonly hub: SseHub,
     private readonly jobs: JobsService,
     @Inject(EventBus) private readonly bus: EventBus,
+    private readonly fastPath: SseFastPath,
   ) {}
 
   /** Liveness plus the numbers an operator watches: open streams, the event file's state, memory. */
@@ -23,6 +24,8 @@ export class HealthController {
       status: 'ok',
       orch_id: this.events.orchId,
       sse_clients: this.hub.clientCount,
+      // { enabled, active, served }: streams served ahead of Express (ORCH_SSE_FAST_PATH).
+      sse_fast_path: this.fastPath.state(),
       jobs_running: this.jobs.active,
       events: {
         logged: stats.logged,

@@ -1,5 +1,7 @@
 import { CanActivate, ConfigurableModuleBuilder, Type } from '@nestjs/common';
 import { createEventsController } from './http/events.controller';
+import type { EventsRoute } from './http/sse-fast-path.service';
+import { ORCH_EVENTS_ROUTE } from './orchestrator-events.constants';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
 
 /** Default route of the events controller, under the app's global prefix. */
@@ -29,6 +31,19 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
+        providers: [
+          ...(definition.providers ?? []),
+          {
+            provide: ORCH_EVENTS_ROUTE,
+            useValue: {
+              path:
+                extras.controller === false
+                  ? false
+                  : (extras.controller?.path ?? DEFAULT_EVENTS_PATH),
+              guards: extras.guards?.length ?? 0,
+            } satisfies EventsRoute,
+          },
+        ],
         controllers:
           extras.controller === false
             ? []

@@ -5,6 +5,7 @@ import { MemoryEventBus } from './bus/memory-event.bus';
 import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './event-logger.service';
 import { EventsAccessGuard } from './http/events-access.guard';
+import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import {
@@ -42,10 +43,11 @@ import {
     },
     EventLogger,
     SseHub,
+    SseFastPath,
     EventsAccessGuard,
     AppLogger,
   ],
-  exports: [EventLogger, EventBus, SseHub, AppLogger, ORCH_EVENTS_OPTIONS],
+  exports: [EventLogger, EventBus, SseHub, SseFastPath, AppLogger, ORCH_EVENTS_OPTIONS],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {
   /**

@@ -34,6 +34,7 @@ describe('resolveOptions', () => {
         redactKeys: DEFAULT_REDACT_KEYS,
         sseMaxClients: 10000,
         sseMaxClientsPerIp: 100,
+        sseFastPath: false,
         redisUrl: undefined,
         redisStream: 'orch:events',
         redisStreamMaxLen: 100000,
@@ -69,6 +70,19 @@ describe('resolveOptions', () => {
     });
   });
 
+  it('reads ORCH_SSE_FAST_PATH as a boolean (off by default), the option winning', () => {
+    const logFile = path.join(dir, 'orch.log');
+    expect(resolveOptions({ env: { ORCH_LOG_FILE: logFile } }).sseFastPath).toBe(false);
+    for (const on of ['true', 'TRUE', '1', 'yes', 'on']) {
+      expect(
+        resolveOptions({ env: { ORCH_LOG_FILE: logFile, ORCH_SSE_FAST_PATH: on } }).sseFastPath,
+      ).toBe(true);
+    }
+    const env = { ORCH_LOG_FILE: logFile, ORCH_SSE_FAST_PATH: 'true' };
+    expect(resolveOptions({ env, sseFastPath: false }).sseFastPath).toBe(false);
+    expect(resolveOptions({ env: { ...env, ORCH_SSE_FAST_PATH: 'off' } }).sseFastPath).toBe(false);
+  });
+
   it('derives the log file name from ORCH_ID', () => {
     const cwd = process.cwd();
     process.chdir(dir);
@@ -91,6 +105,7 @@ describe('resolveOptions', () => {
     [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
     [{ ORCH_SSE_HEARTBEAT_MS: '10' }, /ORCH_SSE_HEARTBEAT_MS="10".*from 100/],
     [{ ORCH_SSE_MAX_BACKLOG: '0' }, /ORCH_SSE_MAX_BACKLOG="0".*from 1/],
+    [{ ORCH_SSE_FAST_PATH: 'fast' }, /ORCH_SSE_FAST_PATH="fast".*true or false/],
   ])(
     'refuses %j with an error naming the variable, the value and what is allowed',
     (env, message) => {

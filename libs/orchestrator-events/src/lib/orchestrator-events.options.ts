@@ -47,6 +47,18 @@ export interface OrchestratorEventsModuleOptions {
   /** Open SSE streams per client IP at most, beyond them 429. Env `ORCH_SSE_MAX_CLIENTS_PER_IP`, default 100. */
   sseMaxClientsPerIp?: number | string;
   /**
+   * Serve valid stream requests (`GET <prefix>/<path>/stream`) straight from the HTTP server,
+   * ahead of Express and Nest's request pipeline, which cost more per connection than the stream
+   * itself and stay in memory as long as it is open (figures in the README). The token check, the
+   * stream limits and the query rules still apply, and whatever the fast path does not accept (a
+   * bad parameter, a missing token, a refused stream) goes the normal way and gets the normal
+   * answer. It skips, for the streams it serves, Express middleware (CORS, helmet, compression) and
+   * global interceptors; it stays off when the module has `guards`, the app has global guards,
+   * Express's `trust proxy` is set, or the global prefix has exclusions. Env `ORCH_SSE_FAST_PATH`
+   * (`true`/`false`), default false.
+   */
+  sseFastPath?: boolean | string;
+  /**
    * Redis for scale-out: when set, the event bus is a Redis Stream shared by every instance
    * (`redis://[user:password@]host:port[/db]` or `rediss://`). Env `REDIS_URL`, default unset
    * (the in-process bus).
@@ -82,6 +94,7 @@ export interface ResolvedOrchestratorEventsOptions {
   redactKeys: readonly string[];
   sseMaxClients: number;
   sseMaxClientsPerIp: number;
+  sseFastPath: boolean;
 }
 
 /** Field names redacted unless `redactKeys` / `ORCH_REDACT_KEYS` says otherwise. */
@@ -309,6 +322,9 @@ export function resolveOptions(
     10_000_000,
   );
 
+  const fastPathPick = pick(options.sseFastPath, 'sseFastPath', env, 'ORCH_SSE_FAST_PATH');
+  const sseFastPath = parseBoolean(fastPathPick.value, fastPathPick.setting, false);
+
   const redisUrlPick = pick(options.redisUrl, 'redisUrl', env, 'REDIS_URL');
   const redisUrl = redisUrlPick.value === undefined ? undefined : String(redisUrlPick.value).trim();
   if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
@@ -356,5 +372,16 @@ export function resolveOptions(
     redactKeys,
     sseMaxClients,
     sseMaxClientsPerIp,
+    sseFastPath,
   };
+}
+
+/** `true`/`false` (any case, also `1`/`0`, `yes`/`no`, `on`/`off`) or a boolean. */
+function parseBoolean(value: unknown, setting: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new OrchestratorEventsConfigError(setting, value, 'expected true or false');
 }

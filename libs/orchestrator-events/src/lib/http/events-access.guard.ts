@@ -33,10 +33,27 @@ export class EventsAccessGuard implements CanActivate {
     const req = context
       .switchToHttp()
       .getRequest<IncomingMessage & { query?: Record<string, unknown> }>();
-    const url = req.url ?? '';
+    const refusal = this.refusal(
+      req.url ?? '',
+      req.headers.authorization,
+      req.query?.['access_token'],
+    );
+    if (refusal) throw refusal;
+    return true;
+  }
+
+  /**
+   * Why a request with this URL, `Authorization` header and `access_token` parameter is refused
+   * (414 or 401), or `undefined` when it may pass.
+   */
+  refusal(
+    url: string,
+    authorization: string | undefined,
+    accessToken: unknown,
+  ): HttpException | undefined {
     const q = url.indexOf('?');
     if (q !== -1 && url.length - q - 1 > MAX_QUERY_STRING) {
-      throw new HttpException(
+      return new HttpException(
         {
           statusCode: HttpStatus.URI_TOO_LONG,
           message: [`query string must be at most ${MAX_QUERY_STRING} bytes`],
@@ -45,14 +62,14 @@ export class EventsAccessGuard implements CanActivate {
         HttpStatus.URI_TOO_LONG,
       );
     }
-    if (this.expected === undefined) return true;
-    const given = bearer(req.headers.authorization) ?? queryToken(req.query?.['access_token']);
+    if (this.expected === undefined) return undefined;
+    const given = bearer(authorization) ?? queryToken(accessToken);
     if (given === undefined || !timingSafeEqual(digest(given), this.expected)) {
-      throw new UnauthorizedException([
+      return new UnauthorizedException([
         'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
       ]);
     }
-    return true;
+    return undefined;
   }
 }
 

@@ -23,7 +23,8 @@ const HEADERS = {
 /**
  * Serves SSE streams: headers and a first frame at once, then (on resume) the events after the
  * client's last id from the replay buffer or the files, then live events, with no gap and no
- * duplicate. One heartbeat timer serves every client.
+ * duplicate. One heartbeat timer serves every client; streams that carried an event since its
+ * previous tick skip it.
  */
 @Injectable()
 export class SseHub implements BeforeApplicationShutdown {
@@ -37,7 +38,7 @@ export class SseHub implements BeforeApplicationShutdown {
     private readonly events: EventLogger,
   ) {
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) client.send(HEARTBEAT_FRAME);
+      for (const client of this.clients) client.heartbeat(HEARTBEAT_FRAME);
     }, options.sseHeartbeatMs);
     this.heartbeat.unref();
   }
