@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import * as winston from 'winston';
-import { MESSAGE } from 'triple-beam';
 import { EventBus } from './bus/event-bus';
 import { mergeHistoryPages } from './bus/redis-history';
 import {
@@ -16,9 +15,10 @@ import {
 } from '@orchestrator/events-contract';
 import { EventContext, EventContextStore } from './event-context';
 import { EventIdGenerator } from './event-id';
-import { EventLineBuilder } from './event-line';
+import { EventLineBuilder, eventIdOf } from './event-line';
 import { EventStream } from './event-stream';
 import { EventPage, EventStore } from './file/event-store';
+import { LineBatcher } from './file/line-batcher';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
 import { RotatingFileTransport } from './file/rotating-file.transport';
 import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
@@ -48,7 +48,7 @@ const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
 @Injectable()
 export class EventLogger implements OnApplicationShutdown {
   private readonly writer: RotatingFileWriter;
-  private readonly winston: winston.Logger;
+  private readonly batcher: LineBatcher;
   private readonly builder: EventLineBuilder;
   private readonly store: EventStore;
   private readonly context = new EventContextStore();
@@ -72,7 +72,7 @@ export class EventLogger implements OnApplicationShutdown {
       options.redactKeys,
     );
     this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles);
-    this.winston = winston.createLogger({
+    const logger = winston.createLogger({
       levels: WINSTON_LEVELS,
       level: 'DEBUG',
       // The line is already serialized: winston's own json format would serialize it a second time.
@@ -80,7 +80,12 @@ export class EventLogger implements OnApplicationShutdown {
       transports: [new RotatingFileTransport(this.writer)],
       exitOnError: false,
     });
-    this.store = new EventStore(options.logFile, options.maxFiles, () => this.writer.flushSync());
+    this.batcher = new LineBatcher(logger);
+    this.store = new EventStore(options.logFile, options.maxFiles, () => {
+      // A query sees every event logged before it.
+      this.batcher.hand();
+      this.writer.flushSync();
+    });
     // Index the retained files in the background: history queries are fast from the first one.
     setImmediate(() => this.store.warm().catch(() => undefined));
     this.minRank = levelRank(options.level);
@@ -95,10 +100,10 @@ export class EventLogger implements OnApplicationShutdown {
       const level = (input.level && parseLevel(String(input.level))) || 'INFO';
       if (levelRank(level) < this.minRank) return undefined;
       const built = this.builder.build(input, level, this.context.current());
-      this.winston.write({ level, message: '', [MESSAGE]: built.line } as winston.LogEntry);
+      this.batcher.add(built.line);
       this.logged++;
       this.bus.publish(built);
-      return built.event.event_id;
+      return eventIdOf(built);
     } catch (err) {
       this.internalErrors++;
       this.diagnostics.error(`log() failed and recovered: ${(err as Error)?.message ?? err}`);
@@ -175,6 +180,7 @@ export class EventLogger implements OnApplicationShutdown {
 
   /** Resolves once every event logged before the call has been written to the file. */
   flush(): Promise<void> {
+    this.batcher.hand();
     return this.writer.flush();
   }
 
@@ -225,6 +231,7 @@ export class EventLogger implements OnApplicationShutdown {
    * written synchronously as they come, so all of them are on disk before the process exits.
    */
   onApplicationShutdown(): void {
+    this.batcher.close();
     this.writer.close();
   }
 }

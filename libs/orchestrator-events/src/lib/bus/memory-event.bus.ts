@@ -1,5 +1,5 @@
 import { EventFilter, matches, OrchestratorEvent } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../event-line';
+import { BuiltEvent, eventIdOf } from '../event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 
 interface Subscriber {
@@ -34,7 +34,7 @@ export class MemoryEventBus implements EventBus {
 
   publish(built: BuiltEvent): void {
     if (this.replayBufferSize > 0) {
-      this.ringIds[this.ringNext] = built.event.event_id;
+      this.ringIds[this.ringNext] = eventIdOf(built);
       this.ringLines[this.ringNext] = built.line;
       this.ringNext = (this.ringNext + 1) % this.replayBufferSize;
       if (this.ringCount < this.replayBufferSize) this.ringCount++;

@@ -1,14 +1,16 @@
 import TransportStream from 'winston-transport';
 import { MESSAGE } from 'triple-beam';
+import { LINES } from './line-batcher';
 import { RotatingFileWriter } from './rotating-file.writer';
 
 /**
- * A winston transport that hands finished lines (`info[MESSAGE]`) to a `RotatingFileWriter`.
+ * A winston transport that hands finished lines to a `RotatingFileWriter`: a batch from
+ * `LineBatcher` (`info[LINES]`), or one line (`info[MESSAGE]`).
  * It stands in for winston-daily-rotate-file on the event log because that one cannot keep the
  * promises made here: its retention deleted nothing during a tight burst, its `maxFiles` counts the
  * active file, its names carry a date and a counter that resets daily, and its `finish` fires before
- * the bytes are on disk. The writer's `append()` is synchronous and constant time, so the callback
- * returns at once and winston never buffers behind this transport.
+ * the bytes are on disk. The writer writes synchronously, so the callback returns at once and
+ * winston never buffers behind this transport.
  */
 export class RotatingFileTransport extends TransportStream {
   constructor(private readonly writer: RotatingFileWriter) {
@@ -16,7 +18,9 @@ export class RotatingFileTransport extends TransportStream {
   }
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-    this.writer.append(info[MESSAGE] as string);
+    const lines = info[LINES] as string[] | undefined;
+    if (lines !== undefined) this.writer.write(lines);
+    else this.writer.append(info[MESSAGE] as string);
     callback();
   }
 }
