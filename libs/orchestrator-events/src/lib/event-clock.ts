@@ -3,6 +3,11 @@ import { performance } from 'node:perf_hooks';
 /** How often the monotonic clock is re-anchored to the wall clock. */
 const RESYNC_INTERVAL_US = 1_000_000;
 
+/** `'000'` to `'999'`: zero-padded digits by table, not by String + padStart per event. */
+export const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, n) =>
+  String(n).padStart(3, '0'),
+);
+
 /**
  * Wall-clock time in microseconds that never goes backwards, and its ISO 8601 form.
  * `Date.now()` has only milliseconds and can jump back; `performance.now()` has microseconds and
@@ -12,7 +17,7 @@ export class EventClock {
   private offsetMs = Date.now() - performance.now();
   private lastUs = 0;
   private nextSyncUs = 0;
-  private cachedSecond = -1;
+  private cachedMs = -1;
   private cachedPrefix = '';
 
   /** Microseconds since the epoch, never less than the previous call's value. */
@@ -28,14 +33,13 @@ export class EventClock {
     return us;
   }
 
-  /** `2026-11-24T10:30:45.123456Z`; the part up to the second is cached, since it changes once a second. */
+  /** `2026-11-24T10:30:45.123456Z`; the part up to the millisecond is cached, since events come many per millisecond. */
   format(us: number): string {
-    const second = Math.floor(us / 1_000_000);
-    if (second !== this.cachedSecond) {
-      this.cachedSecond = second;
-      this.cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    const ms = Math.floor(us / 1000);
+    if (ms !== this.cachedMs) {
+      this.cachedMs = ms;
+      this.cachedPrefix = new Date(ms).toISOString().slice(0, 23);
     }
-    const fraction = us - second * 1_000_000;
-    return `${this.cachedPrefix}${String(fraction).padStart(6, '0')}Z`;
+    return `${this.cachedPrefix}${DIGITS3[us - ms * 1000]}Z`;
   }
 }

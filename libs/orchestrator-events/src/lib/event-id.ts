@@ -1,4 +1,5 @@
 import { parseEventId } from '@orchestrator/events-contract';
+import { DIGITS3 } from './event-clock';
 
 const MAX_SEQ = 999_999;
 
@@ -10,6 +11,7 @@ const MAX_SEQ = 999_999;
 export class EventIdGenerator {
   private lastMs = -1;
   private seq = 0;
+  /** The id's millisecond part with its dash: `1795585827193-`, once per millisecond. */
   private msText = '';
   private readonly suffix: string;
 
@@ -20,7 +22,7 @@ export class EventIdGenerator {
     if (last) {
       this.lastMs = last.ms;
       this.seq = last.seq;
-      this.msText = String(last.ms).padStart(13, '0');
+      this.msText = `${String(last.ms).padStart(13, '0')}-`;
     }
   }
 
@@ -30,13 +32,14 @@ export class EventIdGenerator {
     if (ms > this.lastMs) {
       this.lastMs = ms;
       this.seq = 0;
-      this.msText = String(ms).padStart(13, '0');
+      this.msText = `${String(ms).padStart(13, '0')}-`;
     } else if (++this.seq > MAX_SEQ) {
       // A million events in one millisecond: borrow the next millisecond rather than break the order.
       this.lastMs += 1;
       this.seq = 0;
-      this.msText = String(this.lastMs).padStart(13, '0');
+      this.msText = `${String(this.lastMs).padStart(13, '0')}-`;
     }
-    return `${this.msText}-${String(this.seq).padStart(6, '0')}${this.suffix}`;
+    const seq = this.seq;
+    return `${this.msText}${DIGITS3[(seq / 1000) | 0]}${DIGITS3[seq % 1000]}${this.suffix}`;
   }
 }

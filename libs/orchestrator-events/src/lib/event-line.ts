@@ -16,26 +16,32 @@ export interface BuiltEvent {
   readonly line: string;
 }
 
-/** Input fields that are not copied as extras: set by the builder itself, or the level. */
-const SKIPPED_FIELDS = new Set(['task_id', 'run_id', 'level', '_truncated', '_invalid_event']);
+/** Input fields that are not copied as extras: the logger's own, set by the builder, or the level. */
+const NOT_EXTRA: ReadonlySet<string> = new Set([
+  ...CORE_FIELDS,
+  'task_id',
+  'run_id',
+  'level',
+  '_truncated',
+  '_invalid_event',
+]);
 
-/** `,"key":` per key: keys repeat from call to call, and JSON-escaping them each time is waste. */
-const keyPrefixes = new Map<string, string>();
 const MAX_CACHED_KEYS = 10_000;
 
-function keyPrefix(key: string): string {
-  let prefix = keyPrefixes.get(key);
-  if (prefix === undefined) {
-    prefix = `,${JSON.stringify(key)}:`;
-    if (keyPrefixes.size < MAX_CACHED_KEYS) keyPrefixes.set(key, prefix);
-  }
-  return prefix;
+/**
+ * What the builder knows of one input key. Keys repeat from call to call: one lookup answers
+ * whether the key is copied, whether it is redacted and how it is written (`,"key":`).
+ */
+interface KeyInfo {
+  readonly extra: boolean;
+  readonly redacted: boolean;
+  readonly prefix: string;
 }
 
 /** The `,"key":value` text of one field ('' for undefined). */
-function field(key: string, value: unknown): string {
+function field(key: KeyInfo, value: unknown): string {
   if (value === undefined) return '';
-  return keyPrefix(key) + (typeof value === 'number' ? String(value) : JSON.stringify(value));
+  return key.prefix + (typeof value === 'number' ? String(value) : JSON.stringify(value));
 }
 
 /**
@@ -70,8 +76,18 @@ const CUT_MARK = '…[cut]';
 export class EventLineBuilder {
   private readonly clock = new EventClock();
   private readonly redact: RedactSet;
-  /** Per top-level key: is it redacted? Keys repeat, so the lower-casing is done once per key. */
-  private readonly redactedKeys = new Map<string, boolean>();
+  private readonly keys = new Map<string, KeyInfo>();
+  /**
+   * Per level and event name, the text between the timestamp and the id. Names repeat, and one
+   * cached piece instead of six makes each line a shorter chain of pieces to copy out later.
+   */
+  private readonly middles: Record<EventLevel, Map<string, string>> = {
+    DEBUG: new Map(),
+    INFO: new Map(),
+    WARNING: new Map(),
+    ERROR: new Map(),
+  };
+  private readonly tail: string;
 
   /** @param redactKeys field names written as `"[REDACTED]"`, at any depth, case-insensitive. */
   constructor(
@@ -81,6 +97,7 @@ export class EventLineBuilder {
     redactKeys: readonly string[] = [],
   ) {
     this.redact = new Set(redactKeys.map((key) => key.toLowerCase()));
+    this.tail = `","orch_id":"${orchId}"`;
   }
 
   build(
@@ -89,21 +106,29 @@ export class EventLineBuilder {
     context: { task_id?: string; run_id?: string } | undefined,
   ): BuiltEvent {
     const us = this.clock.nowMicros();
-    const name = eventName(input.event);
     const id = this.ids.next(us);
+    // A name found in the cache is valid: only checked names are cached.
+    let middle = typeof input.event === 'string' ? this.middles[level].get(input.event) : undefined;
+    let name = input.event;
+    if (middle === undefined) {
+      name = eventName(input.event);
+      middle = this.middle(level, name);
+    }
     // Concatenated rather than JSON.stringify(record): about twice as fast on Node 20, and the core
     // values need no escaping (each matches a strict pattern). The object is parsed from the line
     // when asked for, so the two cannot disagree.
-    let line = `{"timestamp":"${this.clock.format(us)}","level":"${level}","logger":"${EVENT_LOGGER_NAME}","event":"${name}","event_id":"${id}","orch_id":"${this.orchId}"`;
+    let line = `{"timestamp":"${this.clock.format(us)}${middle}${id}${this.tail}`;
     const taskId = input.task_id ?? context?.task_id;
     if (taskId !== undefined && taskId !== null)
       line += `,"task_id":${JSON.stringify(String(taskId))}`;
     const runId = input.run_id ?? context?.run_id;
     if (runId !== undefined && runId !== null) line += `,"run_id":${JSON.stringify(String(runId))}`;
-    if (name !== input.event) line += field('_invalid_event', plain(input.event, this.redact));
+    if (name !== input.event)
+      line += field(this.keyInfo('_invalid_event'), plain(input.event, this.redact));
     for (const key of Object.keys(input)) {
-      if (CORE_FIELDS.has(key) || SKIPPED_FIELDS.has(key)) continue;
-      line += field(key, this.isRedacted(key) ? REDACTED : plain(input[key], this.redact));
+      const info = this.keys.get(key) ?? this.keyInfo(key);
+      if (!info.extra) continue;
+      line += field(info, info.redacted ? REDACTED : plain(input[key], this.redact));
     }
     line += '}';
     // A JS string of n chars is at most 3n UTF-8 bytes: short lines skip the byte count.
@@ -113,14 +138,25 @@ export class EventLineBuilder {
     return this.cut(JSON.parse(line) as OrchestratorEvent);
   }
 
-  private isRedacted(key: string): boolean {
-    if (this.redact.size === 0) return false;
-    let redacted = this.redactedKeys.get(key);
-    if (redacted === undefined) {
-      redacted = this.redact.has(key.toLowerCase());
-      if (this.redactedKeys.size < MAX_CACHED_KEYS) this.redactedKeys.set(key, redacted);
+  /** `","level":"INFO","logger":"orchestrator_events","event":"<name>","event_id":"` */
+  private middle(level: EventLevel, name: string): string {
+    const cache = this.middles[level];
+    let middle = cache.get(name);
+    if (middle === undefined) {
+      middle = `","level":"${level}","logger":"${EVENT_LOGGER_NAME}","event":"${name}","event_id":"`;
+      if (cache.size < MAX_CACHED_KEYS) cache.set(name, middle);
     }
-    return redacted;
+    return middle;
+  }
+
+  private keyInfo(key: string): KeyInfo {
+    const info: KeyInfo = {
+      extra: !NOT_EXTRA.has(key),
+      redacted: this.redact.size > 0 && this.redact.has(key.toLowerCase()),
+      prefix: `,${JSON.stringify(key)}:`,
+    };
+    if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, info);
+    return info;
   }
 
   /** Cuts the longest strings until the line fits; as a last resort keeps only the core fields. */
