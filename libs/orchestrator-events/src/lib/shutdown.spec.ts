@@ -10,12 +10,21 @@ const TS_NODE_ENV = {
   TS_NODE_TRANSPILE_ONLY: 'true',
 };
 
-function runChild(file: string, count: number, signal: NodeJS.Signals) {
+function runChild(file: string, count: number, signal: NodeJS.Signals | 'exit') {
   return new Promise<{ code: number | null; signal: string | null; stderr: string }>(
     (resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', CHILD, file, String(count)],
+        [
+          '-r',
+          'ts-node/register',
+          '-r',
+          'tsconfig-paths/register',
+          CHILD,
+          file,
+          String(count),
+          signal,
+        ],
         {
           env: { ...process.env, ...TS_NODE_ENV },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +37,7 @@ function runChild(file: string, count: number, signal: NodeJS.Signals) {
       }, 30_000);
       child.stderr.on('data', (d) => (stderr += d));
       child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('logged')) child.kill(signal);
+        if (signal !== 'exit' && d.toString().includes('logged')) child.kill(signal);
       });
       child.on('exit', (code, sig) => {
         clearTimeout(timer);
@@ -38,6 +47,13 @@ function runChild(file: string, count: number, signal: NodeJS.Signals) {
   );
 }
 
+function eventsIn(file: string) {
+  return logFilesNewestFirst(file, 5)
+    .reverse()
+    .filter((f) => fs.existsSync(f))
+    .flatMap((f) => readEvents(f));
+}
+
 describe.each(['SIGTERM', 'SIGINT'] as const)('shutdown on %s', (signal) => {
   it('writes every event, also from later shutdown hooks, and exits 0', async () => {
     const { dir, cleanup } = tempDir();
@@ -45,10 +61,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('shutdown on %s', (signal) => {
       const file = path.join(dir, 'orch.log');
       const result = await runChild(file, 10_000, signal);
       expect(result).toEqual({ code: 0, signal: null, stderr: '' });
-      const events = logFilesNewestFirst(file, 5)
-        .reverse()
-        .filter((f) => fs.existsSync(f))
-        .flatMap((f) => readEvents(f));
+      const events = eventsIn(file);
       const burst = events.filter((e) => e['event'] === 'burst').map((e) => e['n']);
       expect(burst).toEqual(Array.from({ length: 10_000 }, (_, n) => n));
       expect(events[events.length - 1]).toMatchObject({ event: 'late_shutdown_event', signal });
@@ -56,4 +69,17 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('shutdown on %s', (signal) => {
       cleanup();
     }
   });
+});
+
+it('writes every event still queued when the app calls process.exit() at once', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = path.join(dir, 'orch.log');
+    const result = await runChild(file, 10_000, 'exit');
+    expect(result).toEqual({ code: 0, signal: null, stderr: '' });
+    const burst = eventsIn(file).map((e) => e['n']);
+    expect(burst).toEqual(Array.from({ length: 10_000 }, (_, n) => n));
+  } finally {
+    cleanup();
+  }
 });

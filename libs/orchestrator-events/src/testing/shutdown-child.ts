@@ -1,7 +1,8 @@
 /**
  * Child process for the shutdown test: a Nest app that logs N events in one synchronous burst (so
  * they are still queued), says "logged", and waits for a signal. Another provider logs one more
- * event from its own onApplicationShutdown.
+ * event from its own onApplicationShutdown. With `exit` as third argument it calls `process.exit()`
+ * right after the burst instead: no shutdown hook runs, only the process's 'exit' handlers.
  */
 import 'reflect-metadata';
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const events = app.get(EventLogger);
   const count = Number(process.argv[3]);
   for (let n = 0; n < count; n++) events.info('burst', { task_id: `t-${n % 10}`, n });
+  if (process.argv[4] === 'exit') process.exit(0);
   process.stdout.write('logged\n');
   setInterval(() => undefined, 1000);
 }

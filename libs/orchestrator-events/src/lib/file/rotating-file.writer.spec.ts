@@ -61,6 +61,44 @@ describe('RotatingFileWriter', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('small-2\n');
   });
 
+  it('writes a batch at once, rotating exactly between multi-byte lines', () => {
+    const writer = new RotatingFileWriter(file, 200, 50);
+    // 2-, 3- and 4-byte characters: the size limit is in bytes, not characters.
+    const lines = Array.from(
+      { length: 60 },
+      (_, n) => `${n}:${'é'.repeat(n % 7)}${'€'.repeat(n % 5)}😀`,
+    );
+    writer.write(lines.slice(0, 30));
+    writer.write(lines.slice(30));
+    expect(writer.stats()).toMatchObject({ written: 60, pending: 0 });
+    writer.close();
+    const count = fs.readdirSync(path.dirname(file)).length;
+    expect(count).toBeGreaterThan(3);
+    // Oldest first: file.<count-1> ... file.1, then the current file.
+    const backups = Array.from({ length: count - 1 }, (_, i) => backupPath(file, count - 1 - i));
+    const ordered = [...backups, file];
+    const text = ordered.map((f) => fs.readFileSync(f, 'utf8')).join('');
+    expect(text).toBe(lines.map((l) => l + '\n').join(''));
+    for (const f of ordered) expect(fs.statSync(f).size).toBeLessThanOrEqual(200);
+    // Full files: the next line would not have fitted.
+    for (let i = 0; i < backups.length; i++) {
+      const next = fs.readFileSync(ordered[i + 1], 'utf8').split('\n')[0];
+      expect(fs.statSync(ordered[i]).size + Buffer.byteLength(next) + 1).toBeGreaterThan(200);
+    }
+  });
+
+  it('writes lines larger than its reused buffer byte for byte', () => {
+    const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2);
+    // Over the 1 MiB buffer (it grows), and over the largest buffer it keeps (encoded alone).
+    const big = 'é'.repeat(600_000);
+    const huge = `{"x":"${'z'.repeat(3_000_000)}"}`;
+    writer.write(['first', big, 'middle', huge, 'last']);
+    writer.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      ['first', big, 'middle', huge, 'last', ''].join('\n'),
+    );
+  });
+
   it('removes backups above maxFiles left by an earlier run', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     for (const n of [1, 2, 3, 7]) fs.writeFileSync(backupPath(file, n), 'old\n');
