@@ -235,6 +235,10 @@ function taskPaths(server, tasks) {
   return Array.from({ length: tasks }, (_, t) => server.path(`task-${t}`));
 }
 
+// Figure 7's children reuse the client plumbing and the pacing: required, this file runs nothing.
+module.exports = { startClients, messenger, eventInput, logAtRate, clockOffsetMs, taskPaths };
+if (require.main !== module) return;
+
 runMain(async () => {
   const [name, mode, ...rest] = process.argv.slice(2);
   const numbers = rest.map(Number);
