@@ -47,8 +47,11 @@ describe('JobsService', () => {
   it('records started, each step and completed with the job ids', async () => {
     const handle = jobs.start({ steps: 3, step_ms: 5, task_id: 'demo-1' });
     expect(handle.task_id).toBe('demo-1');
+    // Subscribed in the turn that started the job: events go out at the end of the turn, so even
+    // job_started is seen live.
     const life = await lifeOf(handle.run_id, 'job_completed');
     expect(life.map((e) => [e.event, e.status ?? null, e['step'] ?? null])).toEqual([
+      ['job_started', 'running', null],
       ['job_step', null, 1],
       ['job_step', null, 2],
       ['job_step', null, 3],
@@ -68,8 +71,8 @@ describe('JobsService', () => {
     const handle = jobs.start({ steps: 3, step_ms: 1, fail_at_step: 2 });
     expect(handle.task_id).toMatch(/^task-/);
     const life = await lifeOf(handle.run_id, 'job_failed');
-    expect(life.map((e) => e.event)).toEqual(['job_step', 'job_failed']);
-    expect(life[1]).toMatchObject({
+    expect(life.map((e) => e.event)).toEqual(['job_started', 'job_step', 'job_failed']);
+    expect(life[2]).toMatchObject({
       level: 'ERROR',
       status: 'failed',
       error: { message: 'step 2 of 3 failed' },

@@ -109,6 +109,23 @@ describe('EventLogger', () => {
     expect(seen.map((e) => e.event)).toEqual(['task_slow', 'task_failed']);
   });
 
+  it('has each event written before it is published, in logging order', async () => {
+    const logger = await start();
+    const onDiskAtReceipt: boolean[] = [];
+    const received: string[] = [];
+    const sub = logger.stream().subscribe((e) => {
+      received.push(e.event_id);
+      onDiskAtReceipt.push(fs.readFileSync(file, 'utf8').includes(`"event_id":"${e.event_id}"`));
+    });
+    const ids = [0, 1, 2].map((n) => logger.info('step', { n }));
+    // Nothing is out before the end of the turn: the lines are not written yet either.
+    expect(received).toEqual([]);
+    await logger.flush();
+    sub.unsubscribe();
+    expect(received).toEqual(ids);
+    expect(onDiskAtReceipt).toEqual([true, true, true]);
+  });
+
   it('never throws into the caller, whatever it logs', async () => {
     const logger = await start();
     const circular: Record<string, unknown> = {};

@@ -13,12 +13,12 @@ import {
   OrchestratorEvent,
   parseLevel,
 } from '@orchestrator/events-contract';
+import { EventBatcher } from './event-batcher';
 import { EventContext, EventContextStore } from './event-context';
 import { EventIdGenerator } from './event-id';
 import { EventLineBuilder, eventIdOf } from './event-line';
 import { EventStream } from './event-stream';
 import { EventPage, EventStore } from './file/event-store';
-import { LineBatcher } from './file/line-batcher';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
 import { RotatingFileTransport } from './file/rotating-file.transport';
 import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
@@ -32,7 +32,7 @@ export type EventFields = Omit<EventInput, 'event' | 'level'>;
 export interface EventLoggerStats extends FileWriterStats {
   /** Events logged since start (below-level ones not counted). */
   logged: number;
-  /** Calls to `log()` that failed inside the logger and were recovered from. */
+  /** Calls to `log()`, and publishes to the bus, that failed inside the logger and were recovered from. */
   internalErrors: number;
   /** Open live subscriptions on the bus. */
   subscribers: number;
@@ -48,7 +48,7 @@ const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
 @Injectable()
 export class EventLogger implements OnApplicationShutdown {
   private readonly writer: RotatingFileWriter;
-  private readonly batcher: LineBatcher;
+  private readonly batcher: EventBatcher;
   private readonly builder: EventLineBuilder;
   private readonly store: EventStore;
   private readonly context = new EventContextStore();
@@ -80,7 +80,7 @@ export class EventLogger implements OnApplicationShutdown {
       transports: [new RotatingFileTransport(this.writer)],
       exitOnError: false,
     });
-    this.batcher = new LineBatcher(logger);
+    this.batcher = new EventBatcher(logger, bus, (err) => this.recovered('publish', err));
     this.store = new EventStore(options.logFile, options.maxFiles, () => {
       // A query sees every event logged before it.
       this.batcher.hand();
@@ -100,15 +100,18 @@ export class EventLogger implements OnApplicationShutdown {
       const level = (input.level && parseLevel(String(input.level))) || 'INFO';
       if (levelRank(level) < this.minRank) return undefined;
       const built = this.builder.build(input, level, this.context.current());
-      this.batcher.add(built.line);
+      this.batcher.add(built);
       this.logged++;
-      this.bus.publish(built);
       return eventIdOf(built);
     } catch (err) {
-      this.internalErrors++;
-      this.diagnostics.error(`log() failed and recovered: ${(err as Error)?.message ?? err}`);
+      this.recovered('log()', err);
       return undefined;
     }
+  }
+
+  private recovered(what: string, err: unknown): void {
+    this.internalErrors++;
+    this.diagnostics.error(`${what} failed and recovered: ${(err as Error)?.message ?? err}`);
   }
 
   /** `log()` at level DEBUG: `debug('cache_hit', { task_id })` or `debug({ event, ... })`. */

@@ -1,11 +1,13 @@
 import TransportStream from 'winston-transport';
 import { MESSAGE } from 'triple-beam';
-import { LINES } from './line-batcher';
 import { RotatingFileWriter } from './rotating-file.writer';
+
+/** Where a batch entry carries its lines, one string per event (see `EventBatcher`). */
+export const LINES = Symbol.for('orchestrator-events.lines');
 
 /**
  * A winston transport that hands finished lines to a `RotatingFileWriter`: a batch from
- * `LineBatcher` (`info[LINES]`), or one line (`info[MESSAGE]`).
+ * `EventBatcher` (`info[LINES]`), or one line (`info[MESSAGE]`).
  * It stands in for winston-daily-rotate-file on the event log because that one cannot keep the
  * promises made here: its retention deleted nothing during a tight burst, its `maxFiles` counts the
  * active file, its names carry a date and a counter that resets daily, and its `finish` fires before
