@@ -109,11 +109,6 @@ export class EventLogger implements OnApplicationShutdown {
     }
   }
 
-  private recovered(what: string, err: unknown): void {
-    this.internalErrors++;
-    this.diagnostics.error(`${what} failed and recovered: ${(err as Error)?.message ?? err}`);
-  }
-
   /** `log()` at level DEBUG: `debug('cache_hit', { task_id })` or `debug({ event, ... })`. */
   debug(event: string | EventInput, fields?: EventFields): string | undefined {
     return this.log(withLevel(event, fields, 'DEBUG'));
@@ -236,6 +231,11 @@ export class EventLogger implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.batcher.close();
     this.writer.close();
+  }
+
+  private recovered(what: string, err: unknown): void {
+    this.internalErrors++;
+    this.diagnostics.error(`${what} failed and recovered: ${(err as Error)?.message ?? err}`);
   }
 }
 
