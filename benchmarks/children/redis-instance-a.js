@@ -18,9 +18,9 @@
  */
 const os = require('node:os');
 const fs = require('node:fs');
-const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
+const { performance } = require('node:perf_hooks');
 const { freshDir } = require('./shared');
-const { eventInput, logAtRate, clockOffsetMs } = require('./sse-server');
+const { eventInput, logAtRate, timedLogging, clockOffsetMs } = require('./sse-server');
 
 const send = (msg) => process.send(msg);
 const [mode, redisUrl, stream, tasksArg] = process.argv.slice(2);
@@ -81,15 +81,7 @@ async function logWhenTold(instance, { rate, warmup, seconds }) {
   const inputs = Array.from({ length: warmCount + count }, (_, seq) => eventInput(seq, tasks));
   await logAtRate(instance.emit, inputs, 0, warmCount, rate);
   send({ type: 'timing' });
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  await logAtRate(instance.emit, inputs, warmCount, count, rate);
-  const end = process.hrtime.bigint();
-  const cpu = process.cpuUsage(cpu0);
-  loop.disable();
-  const windowUs = Number(end - start) / 1000;
+  const timed = await timedLogging(instance.emit, inputs, warmCount, count, rate);
   // Outside the window: how long the last events waited to be added to the stream.
   const drainStart = performance.now();
   while (!instance.drained() && performance.now() - drainStart < 5000) {
@@ -99,11 +91,7 @@ async function logWhenTold(instance, { rate, warmup, seconds }) {
     type: 'done',
     events: count,
     warmupEvents: warmCount,
-    windowS: windowUs / 1e6,
-    cpuPercent: (100 * (cpu.user + cpu.system)) / windowUs,
-    cpuUserPercent: (100 * cpu.user) / windowUs,
-    cpuSystemPercent: (100 * cpu.system) / windowUs,
-    loopMaxMs: loop.max / 1e6,
+    ...timed,
     drainMs: performance.now() - drainStart,
     clockOffsetMs: clockOffsetMs(),
     busState: instance.state(),

@@ -140,6 +140,31 @@ function logAtRate(emit, inputs, from, count, rate) {
   });
 }
 
+/**
+ * `logAtRate` over the timed window, watched: this process's CPU (% of one core) and the longest
+ * stall of its event loop (JS busy, GC, or the process waiting for a CPU) over that window.
+ */
+async function timedLogging(emit, inputs, from, count, rate) {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await logAtRate(emit, inputs, from, count, rate);
+  const end = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  loop.disable();
+  const windowUs = Number(end - start) / 1000;
+  return {
+    // In hrtime microseconds, the clock of --cpu-prof samples: lets a profile keep this part only.
+    window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
+    windowS: windowUs / 1e6,
+    cpuPercent: (100 * (cpu.user + cpu.system)) / windowUs,
+    cpuUserPercent: (100 * cpu.user) / windowUs,
+    cpuSystemPercent: (100 * cpu.system) / windowUs,
+    loopMaxMs: loop.max / 1e6,
+  };
+}
+
 async function latency(server, client, [clients, tasks, seconds, rate, warmup]) {
   const warmCount = rate * warmup;
   const count = rate * seconds;
@@ -148,16 +173,7 @@ async function latency(server, client, [clients, tasks, seconds, rate, warmup]) 
   const connected = await client.wait('connected');
 
   await logAtRate(server.emit, inputs, 0, warmCount, rate);
-  // Stalls of this process's event loop (JS busy, GC, or the process waiting for a CPU).
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  loop.enable();
-  const cpu0 = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  await logAtRate(server.emit, inputs, warmCount, count, rate);
-  const end = process.hrtime.bigint();
-  const cpu = process.cpuUsage(cpu0);
-  loop.disable();
-  const windowUs = Number(end - start) / 1000;
+  const { loopMaxMs, ...timed } = await timedLogging(server.emit, inputs, warmCount, count, rate);
 
   client.send({ type: 'finish', total: warmCount + count, from: warmCount, tasks });
   const result = await client.wait('result', 60_000);
@@ -165,14 +181,10 @@ async function latency(server, client, [clients, tasks, seconds, rate, warmup]) 
     connect: connected,
     events: count,
     warmupEvents: warmCount,
-    windowS: windowUs / 1e6,
-    cpuPercent: (100 * (cpu.user + cpu.system)) / windowUs,
-    cpuUserPercent: (100 * cpu.user) / windowUs,
-    cpuSystemPercent: (100 * cpu.system) / windowUs,
+    ...timed,
     serverClockOffsetMs: clockOffsetMs(),
-    serverLoopMaxMs: loop.max / 1e6,
+    serverLoopMaxMs: loopMaxMs,
     ...result,
-    window: { startUs: Number(start / 1000n), endUs: Number(end / 1000n) },
   };
 }
 
@@ -236,7 +248,15 @@ function taskPaths(server, tasks) {
 }
 
 // Figure 7's children reuse the client plumbing and the pacing: required, this file runs nothing.
-module.exports = { startClients, messenger, eventInput, logAtRate, clockOffsetMs, taskPaths };
+module.exports = {
+  startClients,
+  messenger,
+  eventInput,
+  logAtRate,
+  timedLogging,
+  clockOffsetMs,
+  taskPaths,
+};
 if (require.main !== module) return;
 
 runMain(async () => {

@@ -1,15 +1,13 @@
 'use strict';
 /**
- * Figure 7's instances: the library served as children/sse/library.js serves it (Nest HTTP app,
- * OrchestratorEventsModule.forRoot() with its events controller, prefix `api/v1`, compression,
- * `sseFastPath`), but
- * with the Redis Stream bus: every instance started here on the same `stream` shares its events.
+ * Figure 7's instances: the app of children/sse/library.js (Nest HTTP app, the module with its
+ * events controller, prefix `api/v1`, compression, `sseFastPath`), but with the Redis Stream bus:
+ * every instance started here on the same `stream` shares its events.
  */
 require('reflect-metadata');
 const path = require('node:path');
-const { Module } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
 const { LIBRARY } = require('../shared');
+const { startApp, streamPath } = require('./library');
 
 const name = 'orchestrator-events (Redis bus)';
 
@@ -28,31 +26,15 @@ async function until(ready, what, timeoutMs = 15_000) {
  * end), so that no event logged by another instance after this resolves can be missed.
  */
 async function start({ dir, redisUrl, stream, orchId }) {
-  const { EventBus, EventLogger, OrchestratorEventsModule } = require(LIBRARY);
-  class BenchModule {}
-  Module({
-    imports: [
-      OrchestratorEventsModule.forRoot({
-        logFile: path.join(dir, `orch-${orchId}.log`),
-        // Not this process's environment: the defaults, except the stream limits (as in figure 3)
-        // and the Redis settings.
-        env: {},
-        orchId,
-        redisUrl,
-        redisStream: stream,
-        sseMaxClients: 100_000,
-        sseMaxClientsPerIp: 100_000,
-        // As children/sse/library.js (figure 3's server, this figure's one-instance contender) and
-        // the demo app: valid streams are served ahead of Express. The two contenders differ by the
-        // bus only.
-        sseFastPath: true,
-      }),
-    ],
-  })(BenchModule);
-  const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
-  app.setGlobalPrefix('api/v1');
-  app.use(require('compression')());
-  await app.listen(0, '127.0.0.1');
+  const { EventBus, EventLogger } = require(LIBRARY);
+  // The same app as figure 3's server (this figure's one-instance contender): the two contenders
+  // differ by the bus only.
+  const app = await startApp({
+    logFile: path.join(dir, `orch-${orchId}.log`),
+    orchId,
+    redisUrl,
+    redisStream: stream,
+  });
   const bus = app.get(EventBus);
   const logger = app.get(EventLogger);
   try {
@@ -63,8 +45,7 @@ async function start({ dir, redisUrl, stream, orchId }) {
   }
   return {
     port: app.getHttpServer().address().port,
-    path: (taskId) =>
-      `/api/v1/orchestrator/events/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`,
+    path: streamPath,
     emit: (input) => logger.log(input),
     /** The bus's own report: connected, buffered, dropped, lastError. */
     busState: () => bus.state(),
