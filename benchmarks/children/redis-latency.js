@@ -24,7 +24,7 @@ const Redis = require('ioredis');
 const { freshDir, report, runMain } = require('./shared');
 const { startClients, messenger, clockOffsetMs, taskPaths } = require('./sse-server');
 const { clock } = require('./sse/stream-client');
-const { percentile } = require('../lib/stats');
+const { latencySummary, percentile } = require('../lib/stats');
 
 const INSTANCE_A = path.join(__dirname, 'redis-instance-a.js');
 
@@ -189,9 +189,6 @@ async function floor(redisUrl, stream, [tasks, seconds, rate, warmup]) {
       if (n === 0) missing++;
       else duplicates += n - 1;
     }
-    const sorted = Float64Array.from(latencies).sort();
-    let sum = 0;
-    for (const v of sorted) sum += v;
     return {
       ...timed,
       expectedDeliveries: total,
@@ -200,12 +197,7 @@ async function floor(redisUrl, stream, [tasks, seconds, rate, warmup]) {
       duplicates,
       misrouted: 0,
       foreignEntries: foreign,
-      latencySamples: sorted.length,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      p999Ms: percentile(sorted, 99.9),
-      maxMs: sorted[sorted.length - 1],
-      meanMs: sum / sorted.length,
+      ...latencySummary(latencies),
       clientClockOffsetMs: clockOffsetMs(),
     };
   } finally {

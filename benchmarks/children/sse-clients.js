@@ -14,6 +14,7 @@
  */
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const { openStream, clock } = require('./sse/stream-client');
+const { latencySummary } = require('../lib/stats');
 
 const BATCH = 100;
 const streams = [];
@@ -123,12 +124,6 @@ function onEvent(client, frame) {
   latencySeqs.push(event.seq);
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return undefined;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 async function finish({ total, from }) {
   // Wait for the stragglers: until every delivery is in, or nothing came for 2 s.
   const expectedDeliveries = counts.length === 0 ? 0 : total * (counts.length / tasks);
@@ -154,9 +149,6 @@ async function finish({ total, from }) {
   }
   const timed = [];
   for (let i = 0; i < latencies.length; i++) if (latencySeqs[i] >= from) timed.push(latencies[i]);
-  const sorted = Float64Array.from(timed).sort();
-  let sum = 0;
-  for (const v of sorted) sum += v;
   return {
     expectedDeliveries,
     deliveries: received,
@@ -166,12 +158,7 @@ async function finish({ total, from }) {
     framesWithoutSeq,
     clientsComplete,
     clientsTotal: counts.length,
-    latencySamples: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    p999Ms: percentile(sorted, 99.9),
-    maxMs: sorted[sorted.length - 1],
-    meanMs: sum / sorted.length,
+    ...latencySummary(timed),
     droppedStreams: dropped,
     dropErrors,
     clientLoopMaxMs: loop.max / 1e6,

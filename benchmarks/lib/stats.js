@@ -16,6 +16,21 @@ function percentile(sortedAscending, p) {
   return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1];
 }
 
+/** Sample count, p50, p99, p99.9, max and mean of latencies in ms (any order). */
+function latencySummary(samplesMs) {
+  const sorted = Float64Array.from(samplesMs).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    latencySamples: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    p999Ms: percentile(sorted, 99.9),
+    maxMs: sorted[sorted.length - 1],
+    meanMs: sum / sorted.length,
+  };
+}
+
 /** 1234567.8 -> "1,234,568"; undefined -> "n/a". */
 function int(value) {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
@@ -31,4 +46,4 @@ function ratio(value) {
   return Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a';
 }
 
-module.exports = { median, percentile, int, fixed, ratio };
+module.exports = { median, percentile, latencySummary, int, fixed, ratio };
