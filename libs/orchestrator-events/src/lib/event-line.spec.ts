@@ -1,4 +1,4 @@
-import { EVENT_ID_PATTERN } from '@orchestrator/events-contract';
+import { EVENT_ID_PATTERN, EventInput } from '@orchestrator/events-contract';
 import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 
@@ -85,6 +85,27 @@ describe('EventLineBuilder', () => {
     expect(parsed.level).toBe('WARNING');
     expect(event).toEqual(parsed);
     expect(line.match(/"timestamp"/g)).toHaveLength(1);
+  });
+
+  it('copies only own fields, whatever the prototype of the input', () => {
+    const inherited = Object.assign(Object.create({ from_proto: 'no' }) as object, {
+      event: 'x',
+      own: 'yes',
+    });
+    const bare = Object.assign(Object.create(null) as object, { event: 'y', own: 'also' });
+    class Input {
+      event = 'z';
+      own = 'too';
+      get computed(): string {
+        return 'no';
+      }
+    }
+    const b = builder();
+    for (const input of [inherited, bare, new Input()]) {
+      const { event, line } = b.build(input as EventInput, 'INFO', undefined);
+      expect(Object.keys(event).slice(6)).toEqual(['own']);
+      expect(line).not.toContain('no"');
+    }
   });
 
   it('takes ids from the context unless the call gives its own', () => {

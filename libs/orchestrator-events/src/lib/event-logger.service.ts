@@ -16,7 +16,7 @@ import {
 import { EventBatcher } from './event-batcher';
 import { EventContext, EventContextStore } from './event-context';
 import { EventIdGenerator } from './event-id';
-import { EventLineBuilder, eventIdOf } from './event-line';
+import { EventLineBuilder } from './event-line';
 import { EventStream } from './event-stream';
 import { EventPage, EventStore } from './file/event-store';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
@@ -102,7 +102,7 @@ export class EventLogger implements OnApplicationShutdown {
       const built = this.builder.build(input, level, this.context.current());
       this.batcher.add(built);
       this.logged++;
-      return eventIdOf(built);
+      return built.id;
     } catch (err) {
       this.recovered('log()', err);
       return undefined;
