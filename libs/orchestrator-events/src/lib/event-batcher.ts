@@ -21,7 +21,7 @@ export class EventBatcher {
   private immediate = false;
   private readonly onExit = () => this.hand();
 
-  /** @param onError told of what the bus threw; the rest of the batch still goes out. */
+  /** @param onError told of what winston or the bus threw; the rest of the batch still goes out. */
   constructor(
     private readonly logger: winston.Logger,
     private readonly bus: EventBus,
@@ -52,7 +52,13 @@ export class EventBatcher {
     // LOG_LEVEL was applied by EventLogger; this winston logger passes every level. The lines stay
     // apart (LINES), not joined into MESSAGE: the writer encodes them one by one into its buffer,
     // cheaper than a join, and rotates exactly between two of them.
-    this.logger.write({ level: 'INFO', message: '', [LINES]: lines } as winston.LogEntry);
+    try {
+      this.logger.write({ level: 'INFO', message: '', [LINES]: lines } as winston.LogEntry);
+    } catch (err) {
+      // Runs from a timer or a caller's flush(): nothing may throw out of here. The writer never
+      // throws (a failed write stays queued for its retry); this is winston itself failing.
+      this.onError(err);
+    }
     for (const built of events) {
       try {
         this.bus.publish(built);
