@@ -93,7 +93,9 @@ export class EventLogger implements OnApplicationShutdown {
 
   /**
    * Records one event. Returns its `event_id`, or `undefined` when its level is below `LOG_LEVEL`.
-   * `level` defaults to `INFO`; task and run ids default to the enclosing `withContext()`.
+   * `level` defaults to `INFO`; task and run ids default to the enclosing `withContext()`. The line
+   * is written, and then the event published to live readers, at the end of the current event-loop
+   * turn, together with the turn's other events (`flush()` does it at once).
    */
   log(input: EventInput): string | undefined {
     try {
@@ -201,7 +203,10 @@ export class EventLogger implements OnApplicationShutdown {
     return this.store.oldestId();
   }
 
-  /** Live events matching `filter`, as an Observable that `for await` can also read. */
+  /**
+   * Live events matching `filter`, as an Observable that `for await` can also read. Each comes
+   * once its line was written, so a subscription made in the turn that logged an event gets it.
+   */
   stream(filter: EventFilter = {}): EventStream<OrchestratorEvent> {
     return new EventStream<OrchestratorEvent>((subscriber) => {
       const subscription = this.bus.subscribe(filter, (built) => subscriber.next(built.event));
