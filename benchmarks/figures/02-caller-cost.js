@@ -67,8 +67,9 @@ async function run(ctx) {
       'files as figure 1.',
     '',
     `**The loop yields with \`await new Promise(setImmediate)\` every ${int(YIELD_EVERY)} calls**, untimed: ` +
-      'EventLogger writes in one batch per event-loop turn (setImmediate), and yielding lets that queue drain as it ' +
-      'does in a real app. The time of those batch writes is therefore not in these samples: it is in figure 1.',
+      'EventLogger writes, then publishes to the bus, in one batch per event-loop turn (setImmediate), and yielding ' +
+      'lets that queue drain as it does in a real app. The time of those batches is therefore not in these samples: ' +
+      'it is in figure 1 (writing; nobody subscribes there) and figure 5 (publishing).',
     '',
     `Every sample includes the cost of two clock reads: median ${fixed(overhead, 3)} µs on this machine (not subtracted).`,
     '',
