@@ -82,7 +82,23 @@ function runMain(main) {
   );
 }
 
+/** A full collection, with --expose-gc or without (the flag can be turned on at run time). */
+function gcFunction() {
+  if (typeof global.gc === 'function') return global.gc;
+  require('node:v8').setFlagsFromString('--expose-gc');
+  return require('node:vm').runInNewContext('gc');
+}
+
 /** Lets the event loop turn once, as a real app does between requests or jobs. */
 const yieldToLoop = () => new Promise(setImmediate);
 
-module.exports = { LIBRARY, makeEvents, freshDir, filesOnDisk, report, runMain, yieldToLoop };
+module.exports = {
+  LIBRARY,
+  makeEvents,
+  freshDir,
+  filesOnDisk,
+  report,
+  runMain,
+  yieldToLoop,
+  gcFunction,
+};

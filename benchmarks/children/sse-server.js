@@ -16,11 +16,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const os = require('node:os');
-const v8 = require('node:v8');
-const vm = require('node:vm');
 const { fork, spawn } = require('node:child_process');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
-const { freshDir, report, runMain } = require('./shared');
+const { freshDir, report, runMain, gcFunction } = require('./shared');
 const { loadServer } = require('./sse');
 const { openFilesLimit } = require('./sse/stream-client');
 
@@ -31,13 +29,6 @@ const KINDS = [
   { event: 'task_completed', status: 'success', message: 'Task completed successfully' },
   { event: 'job_failed', status: 'failed', message: 'Job failed: upstream timed out' },
 ];
-
-/** A full collection, with --expose-gc or without (the flag can be turned on at run time). */
-function gcFunction() {
-  if (typeof global.gc === 'function') return global.gc;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc');
-}
 
 /** Difference between this process's `sent_at` clock and CLOCK_MONOTONIC (the same in every process). */
 function clockOffsetMs() {

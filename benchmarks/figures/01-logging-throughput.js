@@ -88,7 +88,10 @@ async function run(ctx) {
   const section = [
     `${int(EVENTS)} events of the seed's shape (\`event\`, \`task_id\` from 1,000 values, \`run_id\` from 100, ` +
       '`status`, `message`, `duration_ms`), built before the clock starts, identical for every contender. ' +
-      `Each run is a fresh child process writing into a fresh temp directory; the loop yields ` +
+      `Each run is a fresh child process writing into a fresh temp directory. Once the contender is open, two full ` +
+      "garbage collections settle the heap before the clock starts: the setup's garbage (the events built, " +
+      "Nest's bootstrap, ts-node compiling the library) is no contender's logging, and its collection landed " +
+      'inside the window of the contenders with a heavy setup only. The loop yields ' +
       `(\`await new Promise(setImmediate)\`) every ${int(YIELD_EVERY)} events as an app does between jobs. ` +
       'The clock runs from the first `log()` until the contender has written every byte:',
     '',
