@@ -99,6 +99,29 @@ describe('RotatingFileWriter', () => {
     );
   });
 
+  (fs.existsSync('/dev/full') ? it : it.skip)(
+    'writes each line once after a disk full (ENOSPC, /dev/full) mid-batch, large lines too',
+    async () => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.symlinkSync('/dev/full', file);
+      const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2);
+      const huge = 'h'.repeat(3_000_000);
+      writer.write([huge, 'after-huge']);
+      writer.write(['small', 'y'.repeat(400_000), 'last']);
+      expect(writer.stats()).toMatchObject({ written: 0, pending: 5 });
+      expect(writer.stats().lastError).toContain('ENOSPC');
+      // The disk recovers: the path now leads to a real file.
+      fs.unlinkSync(file);
+      fs.writeFileSync(file, '');
+      await writer.flush();
+      writer.close();
+      expect(fs.readFileSync(file, 'utf8')).toBe(
+        [huge, 'after-huge', 'small', 'y'.repeat(400_000), 'last', ''].join('\n'),
+      );
+      expect(writer.stats()).toMatchObject({ written: 5, pending: 0 });
+    },
+  );
+
   it('removes backups above maxFiles left by an earlier run', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     for (const n of [1, 2, 3, 7]) fs.writeFileSync(backupPath(file, n), 'old\n');

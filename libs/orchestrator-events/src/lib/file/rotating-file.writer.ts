@@ -184,16 +184,23 @@ export class RotatingFileWriter {
     let first = 0; // index of the first line held in the buffer
     let used = 0; // bytes of the buffer holding lines[first..i)
     let i = 0;
+    // On failure, the lines from here on are queued again (those before are written or `unwritten`).
+    let requeueFrom = 0;
     try {
       for (; i < lines.length; i++) {
         const line = lines[i];
+        requeueFrom = i;
         // At most 3 bytes per UTF-16 unit: below that bound no byte count is needed.
         if (used + line.length * 3 + 1 > this.scratch.length) {
           this.writeChunk(this.scratch.subarray(0, used), i - first);
           first = i;
           used = 0;
           if (!this.fitScratch(line)) {
-            this.writeAlone(line);
+            const alone = Buffer.from(line + '\n');
+            if (this.size > 0 && this.size + alone.length > this.maxSize) this.rotate();
+            // From here a failure keeps this line in `unwritten`: it must not be queued twice.
+            requeueFrom = i + 1;
+            this.writeChunk(alone, 1);
             first = i + 1;
             continue;
           }
@@ -210,10 +217,11 @@ export class RotatingFileWriter {
         }
         used += bytes;
       }
+      requeueFrom = lines.length;
       this.writeChunk(this.scratch.subarray(0, used), i - first);
     } catch (err) {
       // A chunk that failed half way is kept in `unwritten`; the lines after it are queued again.
-      this.queue = lines.slice(i).concat(this.queue);
+      this.queue = lines.slice(requeueFrom).concat(this.queue);
       throw err;
     }
   }
@@ -227,13 +235,6 @@ export class RotatingFileWriter {
     while (size < bound) size *= 2;
     this.scratch = Buffer.allocUnsafe(Math.min(size, SCRATCH_MAX_BYTES));
     return true;
-  }
-
-  /** A line larger than the reused buffer may grow: encoded on its own, in a file of its own if need be. */
-  private writeAlone(line: string): void {
-    const buf = Buffer.from(line + '\n');
-    if (this.size > 0 && this.size + buf.length > this.maxSize) this.rotate();
-    this.writeChunk(buf, 1);
   }
 
   /** Writes `count` encoded lines; on failure their unwritten bytes stay in `unwritten`. */
