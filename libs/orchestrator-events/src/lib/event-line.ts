@@ -12,6 +12,8 @@ import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
 /** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
 export interface BuiltEvent {
+  /** The event's `event_id`, readable without `event` (which may be parsed only when read). */
+  readonly id: string;
   readonly event: OrchestratorEvent;
   readonly line: string;
 }
@@ -59,11 +61,6 @@ export class LineEvent implements BuiltEvent {
   get event(): OrchestratorEvent {
     return (this.parsed ??= JSON.parse(this.line) as OrchestratorEvent);
   }
-}
-
-/** The event's id, without parsing an event whose object nobody has asked for yet. */
-export function eventIdOf(built: BuiltEvent): string {
-  return built instanceof LineEvent ? built.id : built.event.event_id;
 }
 
 const CUT_MARK = '…[cut]';

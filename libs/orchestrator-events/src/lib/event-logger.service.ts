@@ -32,7 +32,7 @@ export type EventFields = Omit<EventInput, 'event' | 'level'>;
 export interface EventLoggerStats extends FileWriterStats {
   /** Events logged since start (below-level ones not counted). */
   logged: number;
-  /** Calls to `log()`, and publishes to the bus, that failed inside the logger and were recovered from. */
+  /** Calls to `log()`, and batch writes or publishes, that failed inside the logger and were recovered from. */
   internalErrors: number;
   /** Open live subscriptions on the bus. */
   subscribers: number;
@@ -80,7 +80,9 @@ export class EventLogger implements OnApplicationShutdown {
       transports: [new RotatingFileTransport(this.writer)],
       exitOnError: false,
     });
-    this.batcher = new EventBatcher(logger, bus, (err) => this.recovered('publish', err));
+    this.batcher = new EventBatcher(logger, bus, (err) =>
+      this.recovered('writing or publishing a batch', err),
+    );
     this.store = new EventStore(options.logFile, options.maxFiles, () => {
       // A query sees every event logged before it.
       this.batcher.hand();

@@ -1,5 +1,5 @@
 import { EventFilter, matches, OrchestratorEvent } from '@orchestrator/events-contract';
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 
 interface Subscriber {
@@ -34,7 +34,7 @@ export class MemoryEventBus implements EventBus {
 
   publish(built: BuiltEvent): void {
     if (this.replayBufferSize > 0) {
-      this.ringIds[this.ringNext] = eventIdOf(built);
+      this.ringIds[this.ringNext] = built.id;
       this.ringLines[this.ringNext] = built.line;
       this.ringNext = (this.ringNext + 1) % this.replayBufferSize;
       if (this.ringCount < this.replayBufferSize) this.ringCount++;
@@ -91,7 +91,7 @@ export class MemoryEventBus implements EventBus {
     for (let i = lo; i < this.ringCount; i++) {
       const line = this.ringLines[this.slot(i)];
       const event = JSON.parse(line) as OrchestratorEvent;
-      if (matches(filter, event)) out.push({ event, line });
+      if (matches(filter, event)) out.push({ id: event.event_id, event, line });
     }
     return out;
   }

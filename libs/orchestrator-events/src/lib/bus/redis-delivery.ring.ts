@@ -1,5 +1,5 @@
 import { EventFilter, matches } from '@orchestrator/events-contract';
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 
 /**
  * The last `capacity` events this instance delivered to its local clients, in delivery order, with
@@ -22,11 +22,11 @@ export class DeliveryRing {
   /** Records a delivery; returns false (and records nothing) if that event_id is already kept. */
   add(built: BuiltEvent): boolean {
     if (this.capacity <= 0) return true;
-    const id = eventIdOf(built);
+    const id = built.id;
     if (this.index.has(id)) return false;
     const slot = this.next % this.capacity;
     const evicted = this.slots[slot];
-    if (evicted !== undefined) this.index.delete(eventIdOf(evicted));
+    if (evicted !== undefined) this.index.delete(evicted.id);
     this.slots[slot] = built;
     this.index.set(id, this.next);
     this.next++;

@@ -42,7 +42,7 @@ function built(orch: string, fields: Partial<OrchestratorEvent> = {}): BuiltEven
     orch_id: orch,
     ...fields,
   } as OrchestratorEvent;
-  return { event, line: JSON.stringify(event) };
+  return { id: event.event_id, event, line: JSON.stringify(event) };
 }
 
 async function until<T>(check: () => T | undefined | false, ms = 10_000): Promise<T> {

@@ -2,7 +2,7 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventFilter, EventQuery, EventsPage, matches } from '@orchestrator/events-contract';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 import { EventBus, EventSubscription, RedisEventBusState, ReplayResult } from './event-bus';
 import { MemoryEventBus } from './memory-event.bus';
 import { createRedisConnection, redactUrl } from './redis-connection';
@@ -112,7 +112,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
       return;
     }
     if (this.streamMode()) {
-      this.awaiting.set(eventIdOf(built), entry);
+      this.awaiting.set(built.id, entry);
     } else {
       // Own events still waiting for their read-back go first, keeping publishing order.
       this.enterLocalMode();
@@ -210,7 +210,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private markPre(entry: PendingEntry): void {
     entry.pre = true;
     entry.seen = this.readerPos;
-    this.preDelivered.add(eventIdOf(entry.built));
+    this.preDelivered.add(entry.built.id);
     // Bounded: an id whose stream copy never comes back (dropped, or added before the reader's start).
     const cap = this.options.buffer + WRITE_BATCH + 1000;
     if (this.preDelivered.size > cap) {
@@ -235,7 +235,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     while (this.queue.length > this.options.buffer) {
       const old = this.queue.shift() as PendingEntry;
       this.dropped++;
-      const id = eventIdOf(old.built);
+      const id = old.built.id;
       if (old.pre) {
         this.preDelivered.delete(id);
       } else if (this.awaiting.delete(id)) {
@@ -303,7 +303,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
 
   private dropFailed(entry: PendingEntry): void {
     this.dropped++;
-    const id = eventIdOf(entry.built);
+    const id = entry.built.id;
     if (entry.pre) this.preDelivered.delete(id);
     else if (this.awaiting.delete(id)) this.deliver(entry.built);
   }
@@ -349,7 +349,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private onRead(read: { entries: StreamEntry[]; lastId?: string }): void {
     for (const entry of read.entries) {
       this.readerPos = entry.streamId;
-      const id = eventIdOf(entry.built);
+      const id = entry.built.id;
       if (entry.src === this.src) {
         if (this.preDelivered.delete(id)) continue;
         this.awaiting.delete(id);
@@ -369,7 +369,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     const sent = new Set<string>([afterId]);
     const out: BuiltEvent[] = [];
     const take = (built: BuiltEvent) => {
-      const id = eventIdOf(built);
+      const id = built.id;
       if (sent.has(id)) return;
       sent.add(id);
       if (matches(filter, built.event)) out.push(built);
@@ -399,7 +399,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     for (;;) {
       const reply = await this.writer.xrevrange(this.options.stream, end, '-', 'COUNT', SCAN_CHUNK);
       const { entries, count, lastId } = decodeRange(reply);
-      const found = entries.find((entry) => eventIdOf(entry.built) === eventId);
+      const found = entries.find((entry) => entry.built.id === eventId);
       if (found) return found;
       if (count < SCAN_CHUNK || lastId === undefined) return undefined;
       end = `(${lastId}`;

@@ -1,5 +1,5 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 
 /**
  * One event as it sits in the Redis Stream. Fields of the entry:
@@ -29,7 +29,7 @@ export interface PendingEntry {
 
 /** The field/value list of XADD for one pending entry. */
 export function encodeEntry(entry: PendingEntry, src: string): string[] {
-  const fields = ['id', eventIdOf(entry.built), 'line', entry.built.line, 'src', src];
+  const fields = ['id', entry.built.id, 'line', entry.built.line, 'src', src];
   if (entry.pre) {
     fields.push('pre', '1');
     if (entry.seen !== undefined) fields.push('seen', entry.seen);
@@ -60,7 +60,7 @@ export function decodeEntry(item: unknown): StreamEntry | undefined {
   if (typeof event !== 'object' || event === null || event.event_id !== id) return undefined;
   return {
     streamId: item[0],
-    built: { event, line },
+    built: { id, event, line },
     src: fields.get('src') ?? '',
     pre: fields.get('pre') === '1',
     seen: fields.get('seen'),

@@ -1,4 +1,4 @@
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 
 /**
  * SSE framing. Only real events carry `id:`; heartbeat and reset frames carry none, so a browser's
@@ -24,7 +24,7 @@ const frames = new WeakMap<BuiltEvent, string>();
 export function eventFrame(built: BuiltEvent): string {
   let frame = frames.get(built);
   if (frame === undefined) {
-    frame = `id: ${eventIdOf(built)}\ndata: ${built.line}\n\n`;
+    frame = `id: ${built.id}\ndata: ${built.line}\n\n`;
     frames.set(built, frame);
   }
   return frame;

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EventBus } from '../bus/event-bus';
 import { EventFilter, MAX_QUERY_LIMIT, OrchestratorEvent } from '@orchestrator/events-contract';
-import { BuiltEvent, eventIdOf } from '../event-line';
+import { BuiltEvent } from '../event-line';
 import { EventLogger } from '../event-logger.service';
 import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
@@ -98,7 +98,7 @@ export class SseHub implements BeforeApplicationShutdown {
       const sent = await this.catchUp(client, filter, lastEventId);
       // Live events that the catch-up already covered are not sent twice. Ids, not their order,
       // decide: on a shared bus, publishing order and id order may differ between instances.
-      for (const built of held) if (!sent.has(eventIdOf(built))) client.send(eventFrame(built));
+      for (const built of held) if (!sent.has(built.id)) client.send(eventFrame(built));
     } catch {
       // The files could not be read: the client reconnects and tries again from its last id.
       client.close(true);
@@ -117,7 +117,7 @@ export class SseHub implements BeforeApplicationShutdown {
     const recent = await this.bus.replay(afterId, filter);
     if (recent !== undefined) {
       for (const built of recent) {
-        sent.add(eventIdOf(built));
+        sent.add(built.id);
         client.send(eventFrame(built));
       }
       return sent;
@@ -150,5 +150,5 @@ export class SseHub implements BeforeApplicationShutdown {
 
 /** An event read back from a file: its line is its JSON text again (parse and stringify round-trip). */
 function fromFile(event: OrchestratorEvent): BuiltEvent {
-  return { event, line: JSON.stringify(event) };
+  return { id: event.event_id, event, line: JSON.stringify(event) };
 }
