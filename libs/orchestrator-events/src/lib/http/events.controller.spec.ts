@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
 import { OrchestratorEventsModule } from '../orchestrator-events.module';
+import { SseHub } from './sse-hub.service';
 
 /** A guard of the kind users bring (JWT, sessions): here, a header check. */
 @Injectable()
@@ -79,4 +80,18 @@ describe('events controller registration (real HTTP)', () => {
     app = served.app;
     expect((await fetch(served.url + '/orchestrator/events')).status).toBe(404);
   });
+
+  it.each([false, true])(
+    'ends a stream opened while the app shuts down (sseFastPath: %s), so close() need not wait for it',
+    async (sseFastPath) => {
+      const served = await serve({ ...base(), sseFastPath });
+      app = served.app;
+      // The window between the hub ending its streams and the HTTP server closing.
+      app.get(SseHub).beforeApplicationShutdown();
+      const res = await fetch(served.url + '/orchestrator/events/stream');
+      expect(res.status).toBe(200);
+      // The body ends (instead of staying open as a live stream), after the retry frame.
+      expect(await res.text()).toBe('retry: 2000\n\n');
+    },
+  );
 });

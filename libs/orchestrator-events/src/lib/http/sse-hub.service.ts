@@ -31,6 +31,7 @@ export class SseHub implements BeforeApplicationShutdown {
   private readonly clients = new Set<SseClient>();
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  private shuttingDown = false;
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
@@ -75,6 +76,12 @@ export class SseHub implements BeforeApplicationShutdown {
     res.socket?.setNoDelay(true);
     res.writeHead(200, HEADERS);
     res.write(retryFrame(RETRY_MS));
+    if (this.shuttingDown) {
+      // A stream opened now would hold the closing HTTP server open: end it, the client retries
+      // (on the next instance, or this one restarted) with its Last-Event-ID.
+      res.end();
+      return;
+    }
     const client = new SseClient(res, this.options.sseMaxBacklog);
     this.clients.add(client);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
@@ -142,6 +149,7 @@ export class SseHub implements BeforeApplicationShutdown {
 
   /** Ends every stream so the HTTP server can close. */
   beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
     clearInterval(this.heartbeat);
     for (const client of this.clients) client.close();
     this.clients.clear();
