@@ -128,6 +128,11 @@ describe('GET /api/v1/orchestrator/events (real app, real HTTP)', () => {
     ['?level=LOUD', 'level must be one of'],
     ['?since=yesterday', 'since must be an ISO 8601'],
     ['?until=2026-13-45', 'until must be an ISO 8601'],
+    // ISO 8601 forms that Date cannot read, and a year with no four-digit form: once 500s.
+    ['?until=-9217001', 'until must be an ISO 8601'],
+    ['?since=2026-W05-3', 'since must be an ISO 8601'],
+    ['?since=2026-123', 'since must be an ISO 8601'],
+    ['?until=20261201T101010Z', 'until must be an ISO 8601'],
     ['?after=42', 'after must be an event_id'],
     ['?before=x', 'before must be an event_id'],
     [

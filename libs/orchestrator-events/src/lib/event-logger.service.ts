@@ -189,6 +189,8 @@ export class EventLogger implements OnApplicationShutdown {
   /**
    * Past events from the current file and its rotated backups. Without `after`: the newest `limit`
    * matches; with `after`: the oldest `limit` matches above that id; both in chronological order.
+   * Rejects with a `RangeError` when `since` or `until` is not a date-time in ISO 8601 extended
+   * form within the years 0000-9999 (the HTTP endpoint answers 400 for those first).
    */
   async query(query: EventQuery = {}): Promise<EventPage> {
     // With a shared bus (Redis), its retention holds every instance's events; the own files reach

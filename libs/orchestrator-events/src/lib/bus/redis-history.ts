@@ -7,7 +7,7 @@ import {
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
-import { toTimestamp } from '../file/event-store';
+import { toTimestamp } from '../event-time';
 import { decodeRange } from './redis-stream.codec';
 
 /** Entries fetched per XRANGE round trip. */

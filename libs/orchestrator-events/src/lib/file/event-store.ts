@@ -8,6 +8,7 @@ import {
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
+import { toTimestamp } from '../event-time';
 import { logFilesNewestFirst } from './log-files';
 import { LineIndexCache } from './line-index';
 import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
@@ -249,18 +250,4 @@ function needleFor(filter: EventFilter): Buffer | undefined {
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_QUERY_LIMIT;
   return Math.min(MAX_QUERY_LIMIT, Math.max(1, Math.floor(limit)));
-}
-
-/** Timestamps compare as strings once in the logger's own form: `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
-const LOGGER_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** Converts an ISO 8601 time (any offset, any precision) to the logger's timestamp form. */
-export function toTimestamp(value: string | Date): string {
-  if (typeof value === 'string' && LOGGER_TIMESTAMP.test(value)) return value;
-  const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not an ISO 8601 time: ${String(value)}`);
-  const iso = date.toISOString();
-  // Keep sub-millisecond digits the caller gave (Date drops them).
-  const micro = typeof value === 'string' ? (/\.\d{3}(\d{1,3})/.exec(value)?.[1] ?? '') : '';
-  return `${iso.slice(0, 23)}${micro.padEnd(3, '0')}Z`;
 }

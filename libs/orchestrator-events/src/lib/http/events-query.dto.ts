@@ -1,16 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import {
   ENTITY_ID_PATTERN,
   EVENT_LEVELS,
@@ -20,6 +10,7 @@ import {
   MAX_QUERY_LIMIT,
   parseLevel,
 } from '@orchestrator/events-contract';
+import { IsEventTime } from './event-time.validator';
 
 const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
 
@@ -85,12 +76,16 @@ export class EventsFilterDto {
 export class EventsQueryDto extends EventsFilterDto {
   @ApiPropertyOptional({ description: 'Inclusive lower bound on timestamp, ISO 8601' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 date-time' })
+  @IsEventTime({
+    message: 'since must be an ISO 8601 date-time such as 2026-11-24T10:30:00Z (years 0000-9999)',
+  })
   since?: string;
 
   @ApiPropertyOptional({ description: 'Exclusive upper bound on timestamp, ISO 8601' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 date-time' })
+  @IsEventTime({
+    message: 'until must be an ISO 8601 date-time such as 2026-11-24T10:30:00Z (years 0000-9999)',
+  })
   until?: string;
 
   @ApiPropertyOptional({
