@@ -83,11 +83,16 @@ export class EventLogger implements OnApplicationShutdown {
     this.batcher = new EventBatcher(logger, bus, (err) =>
       this.recovered('writing or publishing a batch', err),
     );
-    this.store = new EventStore(options.logFile, options.maxFiles, () => {
-      // A query sees every event logged before it.
-      this.batcher.hand();
-      this.writer.flushSync();
-    });
+    this.store = new EventStore(
+      options.logFile,
+      options.maxFiles,
+      () => {
+        // A query sees every event logged before it.
+        this.batcher.hand();
+        this.writer.flushSync();
+      },
+      () => this.writer.stats().rotations,
+    );
     // Index the retained files in the background: history queries are fast from the first one.
     setImmediate(() => this.store.warm().catch(() => undefined));
     this.minRank = levelRank(options.level);

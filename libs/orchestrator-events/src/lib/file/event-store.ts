@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import {
   DEFAULT_QUERY_LIMIT,
   EventFilter,
@@ -9,7 +8,7 @@ import {
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
 import { toTimestamp } from '../event-time';
-import { logFilesNewestFirst } from './log-files';
+import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
 import { LineIndexCache } from './line-index';
 import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
 
@@ -17,13 +16,6 @@ import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scann
 export interface EventPage extends EventsPage {
   /** Torn or corrupt lines passed over while reading. */
   skipped_lines: number;
-}
-
-interface OpenFile {
-  fd: number;
-  size: number;
-  /** Device and inode: what the line index is kept by. */
-  key: string;
 }
 
 interface Scan {
@@ -43,14 +35,20 @@ export class EventStore {
   /** Where each task and run is in each file: kept across queries, extended as files grow. */
   private readonly indexes = new LineIndexCache();
 
+  private readonly files: LogFileSet;
+
   /**
    * @param beforeRead called first, synchronously: the writer writes out its queue there.
+   * @param rotations the writer's rotation count, which lets overlapping reads share descriptors.
    */
   constructor(
-    private readonly file: string,
-    private readonly maxFiles: number,
+    file: string,
+    maxFiles: number,
     private readonly beforeRead: () => void = () => undefined,
-  ) {}
+    rotations?: () => number,
+  ) {
+    this.files = new LogFileSet(file, maxFiles, rotations);
+  }
 
   /** One page of matching events, in chronological order. Torn lines are skipped and counted. */
   async query(query: EventQuery = {}): Promise<EventPage> {
@@ -67,7 +65,7 @@ export class EventStore {
       skipped: 0,
       lines: this.lineSource(query),
     };
-    const files = this.openAll();
+    const { files, release } = this.openAll();
     try {
       const found =
         query.after === undefined
@@ -77,7 +75,7 @@ export class EventStore {
       if (query.after === undefined) events.reverse();
       return { events, has_more: found.length > limit, skipped_lines: scan.skipped };
     } finally {
-      for (const { fd } of files) fs.close(fd, () => undefined);
+      release();
     }
   }
 
@@ -86,17 +84,17 @@ export class EventStore {
    * not pay for reading the whole retention. Reads asynchronously, a chunk at a time.
    */
   async warm(): Promise<void> {
-    const files = this.openAll();
+    const { files, release } = this.openAll();
     try {
       for (const file of files) await this.indexes.forFile(file.fd, file.key, file.size);
     } finally {
-      for (const { fd } of files) fs.close(fd, () => undefined);
+      release();
     }
   }
 
   /** The id of the oldest event still kept (first line of the oldest file), if any. */
   async oldestId(): Promise<string | undefined> {
-    const files = this.openAll();
+    const { files, release } = this.openAll();
     try {
       for (let i = files.length - 1; i >= 0; i--) {
         const id = await firstId(files[i]);
@@ -104,7 +102,7 @@ export class EventStore {
       }
       return undefined;
     } finally {
-      for (const { fd } of files) fs.close(fd, () => undefined);
+      release();
     }
   }
 
@@ -129,20 +127,11 @@ export class EventStore {
     };
   }
 
-  private openAll(): OpenFile[] {
+  private openAll(): OpenedFiles {
     this.beforeRead();
-    const out: OpenFile[] = [];
-    for (const path of logFilesNewestFirst(this.file, this.maxFiles)) {
-      try {
-        const fd = fs.openSync(path, 'r');
-        const stat = fs.fstatSync(fd);
-        out.push({ fd, size: stat.size, key: `${stat.dev}:${stat.ino}` });
-      } catch {
-        // A backup that does not exist (yet): nothing to read there.
-      }
-    }
-    this.indexes.retain(new Set(out.map((f) => f.key)));
-    return out;
+    const opened = this.files.open();
+    this.indexes.retain(new Set(opened.files.map((f) => f.key)));
+    return opened;
   }
 }
 
