@@ -43,6 +43,14 @@ const value = fc.oneof(
   fc.integer().map(String),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   fc.constantFrom('1795515045123-000000-o-glm', 'DEBUG', 'warn', 'job_started,job_failed', '1000'),
+  // ISO 8601 that Date cannot read, or a year beyond four digits: since/until once answered 500.
+  fc.constantFrom(
+    '2026-W05-3',
+    '2026-123',
+    '20261201T101010Z',
+    '%2B275760-09-13T00:00:00Z',
+    '-9217001',
+  ),
 );
 const query = fc
   .array(fc.tuple(key, value), { maxLength: 6 })
