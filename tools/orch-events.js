@@ -1,25 +1,29 @@
 #!/usr/bin/env node
 /*
- * `npx orch-events`: the CLI of libs/orchestrator-events-client, run from its TypeScript sources so
- * it works right after `npm ci`, with no build step. ts-node only transpiles (type checking is the
- * job of lint and tests), and tsconfig-paths resolves the workspace aliases
- * (@orchestrator/events-contract) from tsconfig.base.json.
+ * `npx orch-events` inside this workspace: runs the compiled bin of @orchestrator/events-client
+ * (`npm run build` first), the same file the published package installs. In the workspace the
+ * client's import of @orchestrator/events-contract is not an installed package, so it is pointed
+ * at the built contract library.
  */
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
+const Module = require('node:module');
 
-const lib = path.join(__dirname, '..', 'libs', 'orchestrator-events-client');
-const project = path.join(lib, 'tsconfig.lib.json');
+const dist = path.join(__dirname, '..', 'dist', 'libs');
+const bin = path.join(dist, 'orchestrator-events-client', 'src', 'cli', 'bin.js');
+if (!fs.existsSync(bin)) {
+  process.stderr.write('orch-events: the client is not built yet; run `npm run build` first\n');
+  process.exit(1);
+}
 
-require('ts-node').register({ project, transpileOnly: true });
-const tsconfigPaths = require('tsconfig-paths');
-const config = tsconfigPaths.loadConfig(project);
-if (config.resultType !== 'success') throw new Error(`orch-events: ${config.message}`);
-tsconfigPaths.register({ baseUrl: config.absoluteBaseUrl, paths: config.paths });
-
-require(path.join(lib, 'src', 'cli', 'main.ts'))
-  .main()
-  .catch((error) => {
-    process.stderr.write(`orch-events: ${error && error.message ? error.message : error}\n`);
-    process.exitCode = 1;
-  });
+const contract = path.join(dist, 'orchestrator-events-contract', 'src', 'index.js');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return resolve.call(
+    this,
+    request === '@orchestrator/events-contract' ? contract : request,
+    ...rest,
+  );
+};
+require(bin);

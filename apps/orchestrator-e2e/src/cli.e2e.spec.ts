@@ -82,7 +82,7 @@ describe('orch-events without a server', () => {
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-cli-'))));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('runs as `npx orch-events` from the workspace (the root package bin, no build)', async () => {
+  it('runs as `npx orch-events` from the workspace (the root package bin over the built client)', async () => {
     const cli = startCli(['--help'], {}, 'npx', ['--offline', 'orch-events']);
     expect(await cli.exit).toBe(0);
     expect(cli.stdout()).toMatch(/^Usage: orch-events <command> \[options\]/);

@@ -10,6 +10,7 @@ export class UsageError extends Error {}
 /** One parsed command line. */
 export type CliCommand =
   | { command: 'help'; topic?: 'tail' | 'query' }
+  | { command: 'version' }
   | ({ command: 'tail' } & ServerOptions & FileOptions & { lastEventId?: string })
   | ({ command: 'query' } & ServerOptions & QueryOptions);
 
@@ -80,6 +81,9 @@ export function parseCliArgs(
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     return { command: 'help' };
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    return { command: 'version' };
   }
   if (command !== 'tail' && command !== 'query') {
     throw new UsageError(`unknown command "${command}": expected tail or query`);

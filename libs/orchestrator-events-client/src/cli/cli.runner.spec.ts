@@ -26,6 +26,15 @@ describe('run', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('prints the package version on --version, -V and version', async () => {
+    const pkg = require('../../package.json') as { version: string };
+    for (const flag of ['--version', '-V', 'version']) {
+      const result = await cli([flag]);
+      expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    }
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('reports bad usage in one line and exits 2', async () => {
     const result = await cli(['tail', '--level', 'loud']);
     expect(result.code).toBe(2);

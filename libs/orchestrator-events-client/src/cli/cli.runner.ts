@@ -7,6 +7,7 @@ import { queryCommand } from './query.command';
 import { tailFile } from './tail-file.command';
 import { tailServer } from './tail-server.command';
 import { USAGE } from './usage';
+import { cliVersion } from './version';
 
 /** The process around the CLI, passed in so tests can run it in-process with captures. */
 export interface CliIo {
@@ -31,6 +32,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (cmd.command === 'help') {
     io.stdout.write(USAGE);
+    return 0;
+  }
+  if (cmd.command === 'version') {
+    io.stdout.write(`${cliVersion()}\n`);
     return 0;
   }
 

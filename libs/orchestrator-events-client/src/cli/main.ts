@@ -1,7 +1,7 @@
 import { run } from './cli.runner';
 
 /**
- * The `orch-events` process (tools/orch-events.js loads this file): wires signals and the real
+ * The `orch-events` process (`bin.ts` runs it): wires signals and the real
  * stdio to `run()`, then leaves with its exit code.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -31,6 +31,7 @@ Output:
   --json                one JSON event per line (NDJSON), for jq
   --color               colours even when not a terminal (NO_COLOR=1 turns them off)
   -h, --help            this help
+  -V, --version         the version of @orchestrator/events-client
 
 Exit status: 0 done or stopped with Ctrl-C, 1 error (unreachable, 401, bad filter), 2 bad usage.
 

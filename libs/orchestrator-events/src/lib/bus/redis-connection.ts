@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { requirePeer } from '../optional-peer';
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RETRY_MS = 2000;
@@ -10,7 +11,8 @@ const MAX_RETRY_MS = 2000;
  * what to resend), and retries for ever with a short backoff.
  */
 export function createRedisConnection(url: string, name: string): Redis {
-  const redis = new Redis(url, {
+  const RedisClient = loadIoredis();
+  const redis = new RedisClient(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
@@ -23,6 +25,19 @@ export function createRedisConnection(url: string, name: string): Redis {
   // Without a listener an 'error' event would crash the process; the bus reports state instead.
   redis.on('error', () => undefined);
   return redis;
+}
+
+/**
+ * ioredis, loaded only once a Redis bus is created: apps without `REDIS_URL` need not install it.
+ * Its CommonJS export is the client class itself (also as `.default`).
+ */
+function loadIoredis(): typeof Redis {
+  return requirePeer(
+    'ioredis',
+    'The Redis event bus (REDIS_URL / redisUrl)',
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when configured
+    () => require('ioredis') as typeof Redis,
+  );
 }
 
 /** The URL without its password, for log messages. */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from './openapi.decorators';
 import { EVENT_LEVELS, EventLevel } from '@orchestrator/events-contract';
 
 /** OpenAPI description of one event line (documentation only; extra fields are allowed). */

@@ -23,7 +23,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
-} from '@nestjs/swagger';
+} from './openapi.decorators';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENT_ID_PATTERN, EventFilter } from '@orchestrator/events-contract';
 import { EventLogger } from '../event-logger.service';
