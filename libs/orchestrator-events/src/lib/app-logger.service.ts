@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import * as path from 'node:path';
 import * as winston from 'winston';
-import DailyRotateFile from 'winston-daily-rotate-file';
+import type DailyRotateFile from 'winston-daily-rotate-file';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
 
@@ -27,26 +27,34 @@ const TO_WINSTON: Record<NestLevel, string> = {
  * and, when `LOG_FILE` is set, also as JSON lines in that file. The file is rotated daily and by size
  * by winston-daily-rotate-file; `LOG_FILE` itself is a symlink to the current file. The event log
  * stays events only.
+ *
+ * Nothing happens until the app uses it: the file (and winston-daily-rotate-file) is opened on the
+ * first log line, so an app that keeps its own logger never gets a `LOG_FILE` symlink or audit file.
  */
 @Injectable()
 export class AppLogger implements LoggerService, OnApplicationShutdown {
   private readonly console = new ConsoleLogger();
-  private readonly file: winston.Logger | undefined;
+  private file: winston.Logger | undefined;
 
-  constructor(@Inject(ORCH_EVENTS_OPTIONS) options: ResolvedOrchestratorEventsOptions) {
-    if (options.appLogFile === undefined) return;
-    this.file = winston.createLogger({
+  constructor(
+    @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
+  ) {}
+
+  private openFile(appLogFile: string): winston.Logger {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    const DailyRotate = require('winston-daily-rotate-file') as typeof DailyRotateFile;
+    return winston.createLogger({
       level: 'silly',
       format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
       transports: [
-        new DailyRotateFile({
-          filename: `${options.appLogFile}.%DATE%`,
+        new DailyRotate({
+          filename: `${appLogFile}.%DATE%`,
           datePattern: 'YYYY-MM-DD',
           maxSize: '10m',
           maxFiles: 5,
           createSymlink: true,
-          symlinkName: path.basename(options.appLogFile),
-          auditFile: `${options.appLogFile}.audit.json`,
+          symlinkName: path.basename(appLogFile),
+          auditFile: `${appLogFile}.audit.json`,
         }),
       ],
     });
@@ -74,11 +82,16 @@ export class AppLogger implements LoggerService, OnApplicationShutdown {
   onApplicationShutdown(): Promise<void> | void {
     const file = this.file;
     if (!file) return;
-    // winston's 'finish' fires before the transport's bytes are flushed; the transport's own
-    // 'finish' is the later, safer point to let the process go.
+    // Both winston's and the transport's first 'finish' fire once the lines are handed to the file
+    // stream, before its bytes reach the file: a process that exits then loses them. The file
+    // stream's own 'close' (all written, fd closed) is the point to let the process go.
+    const transport = file.transports[0] as unknown as {
+      logStream?: { once(event: 'close', listener: () => void): void };
+      once(event: 'finish', listener: () => void): void;
+    };
     return new Promise((resolve) => {
-      const transport = file.transports[0];
-      transport.once('finish', () => resolve());
+      if (transport.logStream) transport.logStream.once('close', () => resolve());
+      else transport.once('finish', () => resolve());
       setTimeout(resolve, 2000).unref();
       file.end();
     });
@@ -90,7 +103,10 @@ export class AppLogger implements LoggerService, OnApplicationShutdown {
       message,
       ...rest,
     );
-    if (!this.file || !this.file.writable) return;
+    const appLogFile = this.options.appLogFile;
+    if (appLogFile === undefined) return;
+    this.file ??= this.openFile(appLogFile);
+    if (!this.file.writable) return;
     // Nest passes the context as the last argument, and an error's stack before it.
     const context = typeof rest[rest.length - 1] === 'string' ? rest[rest.length - 1] : undefined;
     const stack =
