@@ -1,30 +1,34 @@
 #!/usr/bin/env node
 /*
- * `npm run test:consumer`: the packages as a user gets them. Packs the three libraries
- * (`npm run pack`), then for Nest 11 (a CommonJS app) and the newest Nest 12 (an ESM app) creates a
- * fresh app in a temp directory outside the workspace, installs the tarballs and the usual Nest
- * packages from the registry, and checks:
+ * `npm run test:consumer`: the packages as a user gets them, following the README's "Use it in your
+ * Nest app" word by word. Packs the three libraries (`npm run pack`), then for Nest 11 (a CommonJS
+ * app) and the newest Nest 12 (an ESM app): `npm init -y` in a temp directory outside the workspace,
+ * the README's `npm install` lines (Nest pinned to the major under test), the README's tsconfig.json
+ * and src/main.ts (taken from the README itself), and checks:
  *   - npm resolves without ERESOLVE or peer warnings, and `npm ls --all` finds nothing invalid;
  *   - ioredis and @nestjs/swagger (optional peers) were not installed;
- *   - `tsc` compiles the app in strict mode with skipLibCheck off (our .d.ts files are checked);
- *   - the app starts, `EventLogger.log` and `track` write NDJSON lines to ORCH_LOG_FILE;
+ *   - `npx tsc` compiles the app: strict, skipLibCheck off, so our .d.ts files are checked;
+ *   - the app starts; `EventLogger.log` and `track` write NDJSON lines to ORCH_LOG_FILE;
  *   - GET /api/v1/orchestrator/events?task_id= returns them; a live SSE client (the installed
  *     client, from an ESM script) receives them; `npx orch-events query --json` prints them;
  *   - the client loads from CommonJS; `orch-events --version` prints the package version;
- *   - SIGTERM stops the app with code 0; REDIS_URL without ioredis is one startup error naming it.
+ *   - SIGTERM stops the app with code 0; REDIS_URL without ioredis is one startup error naming it;
+ *   - with ioredis installed (5 with Nest 11, as BullMQ apps have it; the newest with Nest 12) the
+ *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides).
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
  */
 'use strict';
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..', '..');
-const template = path.join(__dirname, 'app');
+const README = path.join(root, 'README.md');
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
+const NPM_FLAGS = ['--no-audit', '--no-fund'];
 const only = args.includes('--nest') ? [args[args.indexOf('--nest') + 1]] : ['11', '12'];
 
 /** Each Nest major as a user would start it: Nest 11 apps are mostly CommonJS, Nest 12 is ESM. */
@@ -43,7 +47,7 @@ function check(ok, what, detail = '') {
 }
 
 function sh(cmd, cmdArgs, cwd, env = {}) {
-  const result = require('node:child_process').spawnSync(cmd, cmdArgs, {
+  const result = spawnSync(cmd, cmdArgs, {
     cwd,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -103,152 +107,166 @@ function readJsonLines(text) {
     .map((line) => JSON.parse(line));
 }
 
+/** The README's files for the app: each fenced block after a `<!-- consumer-test: <file> -->` mark. */
+function readmeFiles() {
+  const text = fs.readFileSync(README, 'utf8');
+  const files = {};
+  for (const match of text.matchAll(/<!-- consumer-test: (\S+) -->\s*```\w*\n([\s\S]*?)```/g)) {
+    files[match[1]] = match[2];
+  }
+  if (!files['tsconfig.json'] || !files['src/main.ts']) {
+    throw new Error(
+      'README.md: the consumer-test marks for tsconfig.json and src/main.ts are missing',
+    );
+  }
+  return files;
+}
+
+/** Resolves true once `url` answers, false when the app exits or `ms` pass. */
+async function waitForHttp(url, app, ms) {
+  let exited = false;
+  app.exit.then(() => (exited = true));
+  for (const deadline = Date.now() + ms; Date.now() < deadline && !exited;) {
+    try {
+      await fetch(url);
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return false;
+}
+
+function npmWarnings(out) {
+  return out.split('\n').filter((l) => /ERESOLVE|peer/i.test(l) && !/install-scripts/.test(l));
+}
+
 async function testVariant(major, tarballs, version) {
   const variant = VARIANTS[major];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `orch-consumer-nest${major}-`));
   process.stdout.write(`\n== Nest ${major} (${variant.moduleType} app) in ${dir}\n`);
   try {
-    fs.cpSync(path.join(template, 'src'), path.join(dir, 'src'), { recursive: true });
-    fs.copyFileSync(path.join(template, 'check-client.mjs'), path.join(dir, 'check-client.mjs'));
-    fs.writeFileSync(
-      path.join(dir, 'package.json'),
-      JSON.stringify({ name: 'consumer-app', private: true, type: variant.moduleType }, null, 2),
-    );
-    fs.writeFileSync(
-      path.join(dir, 'tsconfig.json'),
-      JSON.stringify(
-        {
-          compilerOptions: {
-            module: 'nodenext',
-            moduleResolution: 'nodenext',
-            target: 'es2022',
-            strict: true,
-            experimentalDecorators: true,
-            emitDecoratorMetadata: true,
-            skipLibCheck: false,
-            types: ['node'],
-            outDir: 'dist',
-            rootDir: 'src',
-          },
-          include: ['src'],
-        },
-        null,
-        2,
-      ),
-    );
-
+    // The README's steps, with Nest pinned to the major under test.
+    sh('npm', ['init', '-y'], dir);
+    sh('npm', ['pkg', 'set', `type=${variant.moduleType}`], dir);
+    for (const [file, text] of Object.entries(readmeFiles())) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
     const nest = variant.nest;
     const install = sh(
       'npm',
       [
         'install',
-        '--no-audit',
-        '--no-fund',
-        ...tarballs,
+        ...NPM_FLAGS,
+        tarballs.contract,
+        tarballs.events,
         `@nestjs/common@${nest}`,
         `@nestjs/core@${nest}`,
         `@nestjs/platform-express@${nest}`,
         'reflect-metadata',
         'rxjs',
-        'typescript',
-        '@types/node@20',
       ],
       dir,
     );
-    const peerWarnings = install.out
-      .split('\n')
-      .filter((l) => /ERESOLVE|peer/i.test(l) && !/install-scripts/.test(l));
-    if (
-      !check(
-        install.code === 0,
-        'npm install: the tarballs and Nest from the registry',
-        install.out,
-      )
-    ) {
-      return;
-    }
-    check(
-      peerWarnings.length === 0,
-      'no ERESOLVE and no peer warning',
-      peerWarnings.join('\n       '),
-    );
+    if (!check(install.code === 0, 'npm install: the tarballs and Nest', install.out)) return;
+    const devInstall = sh('npm', ['install', '-D', ...NPM_FLAGS, 'typescript', '@types/node'], dir);
+    check(devInstall.code === 0, 'npm install -D typescript @types/node', devInstall.out);
+    const warnings = npmWarnings(install.out + devInstall.out);
+    check(warnings.length === 0, 'no ERESOLVE and no peer warning', warnings.join('\n       '));
     const ls = sh('npm', ['ls', '--all'], dir);
     check(ls.code === 0, '`npm ls --all`: every dependency and peer valid', ls.out.slice(-2000));
     const installed = (name) => fs.existsSync(path.join(dir, 'node_modules', ...name.split('/')));
-    const nestVersion = JSON.parse(
-      fs.readFileSync(path.join(dir, 'node_modules/@nestjs/core/package.json'), 'utf8'),
-    ).version;
+    const versionOf = (name) =>
+      JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8'))
+        .version;
+    const nestVersion = versionOf('@nestjs/core');
     check(nestVersion.startsWith(`${major}.`), `@nestjs/core ${nestVersion} is Nest ${major}`);
     check(!installed('ioredis'), 'ioredis (optional peer) not installed');
     check(!installed('@nestjs/swagger'), '@nestjs/swagger (optional peer) not installed');
 
-    const tsc = sh(path.join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], dir);
-    if (!check(tsc.code === 0, 'tsc --strict, skipLibCheck off', tsc.out)) return;
+    const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+    const tsVersion = versionOf('typescript');
+    if (
+      !check(
+        tsc.code === 0,
+        `\`npx tsc\` (TypeScript ${tsVersion}): strict, no skipLibCheck`,
+        tsc.out,
+      )
+    ) {
+      return;
+    }
 
-    const logFile = path.join(dir, 'logs', 'orch.log');
     const port = await freePort();
-    const env = { PORT: String(port), ORCH_ID: `consumer-${major}`, ORCH_LOG_FILE: logFile };
-    const app = start(process.execPath, ['dist/main.js'], dir, env);
-    if (!check(await app.waitFor(/READY/, 30_000), 'the app starts', app.output())) {
+    const base = `http://127.0.0.1:${port}`;
+    const app = start(process.execPath, ['dist/main.js'], dir, { PORT: String(port) });
+    if (!check(await waitForHttp(base, app, 30_000), 'the app starts', app.output())) {
       app.child.kill('SIGKILL');
       return;
     }
-    const base = `http://127.0.0.1:${port}`;
     const taskId = `task-${major}`;
+    const expected = 'job_queued,job_started,job_step,job_completed';
     try {
+      const client = sh('npm', ['install', ...NPM_FLAGS, tarballs.client], dir);
+      check(
+        client.code === 0 && npmWarnings(client.out).length === 0,
+        'npm install the client tarball',
+        client.out,
+      );
+
       // A live client first, then the work: the SSE client must see events logged after it opened.
+      fs.copyFileSync(path.join(__dirname, 'check-client.mjs'), path.join(dir, 'check-client.mjs'));
       const sse = start(process.execPath, ['check-client.mjs', base, taskId], dir, {});
       check(await sse.waitFor(/OPEN/, 15_000), 'ESM client: the SSE stream opens', sse.output());
-      const posted = await fetch(`${base}/api/v1/work/${taskId}`, { method: 'POST' });
+      const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
       const body = await posted.json();
       check(
-        posted.status === 201 && typeof body.received === 'string',
-        'POST /work logs',
+        posted.status === 201 && typeof body.queued === 'string' && body.result?.processed === 42,
+        'POST /api/v1/jobs/:taskId logs and answers',
         JSON.stringify(body),
       );
       const sseExit = await withTimeout(sse.exit, 25_000, { code: 'timeout' });
       const live = readJsonLines(sse.output()).map((e) => e.event);
       check(
-        sseExit.code === 0 && live.join() === 'work_received,work_started,work_completed',
-        'a live SSE client receives work_received, work_started, work_completed',
+        sseExit.code === 0 && live.join() === expected,
+        `a live SSE client receives ${expected}`,
         `exit ${sseExit.code}: ${sse.output()}`,
       );
 
-      const lines = fs
-        .readFileSync(logFile, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      const mine = lines.filter((e) => e.task_id === taskId);
+      const logFile = path.join(dir, '.devlogs', 'orch-o-glm.log');
+      const mine = readJsonLines(fs.readFileSync(logFile, 'utf8')).filter(
+        (e) => e.task_id === taskId,
+      );
       check(
-        mine.map((e) => e.event).join() === 'work_received,work_started,work_completed',
-        'the NDJSON file holds the three events, in order',
+        mine.map((e) => e.event).join() === expected,
+        '.devlogs/orch-o-glm.log holds the events, in order',
         JSON.stringify(mine),
       );
-      const first = mine[0] ?? {};
+      const [queued = {}, , step = {}, completed = {}] = mine;
       check(
-        first.event_id === body.received &&
-          first.message === 'hello from a consumer app' &&
-          first.orch_id === env.ORCH_ID &&
-          first.logger === 'orchestrator_events' &&
-          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(first.timestamp),
+        queued.event_id === body.queued &&
+          queued.message === 'from my app' &&
+          queued.orch_id === 'o-glm' &&
+          queued.logger === 'orchestrator_events' &&
+          /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(queued.timestamp),
         'a line carries the id log() returned, the message, orch_id, logger and a UTC timestamp',
-        JSON.stringify(first),
+        JSON.stringify(queued),
       );
-      const completed = mine[2] ?? {};
       check(
-        completed.status === 'success' &&
+        step.run_id === 'run-1' &&
+          completed.status === 'success' &&
           completed.run_id === 'run-1' &&
+          completed.result?.processed === 42 &&
           typeof completed.duration_ms === 'number',
-        'track() wrote work_completed with status, run_id and duration_ms',
-        JSON.stringify(completed),
+        'track(): the step has the run id; job_completed has status, result and duration_ms',
+        JSON.stringify([step, completed]),
       );
 
       const res = await fetch(`${base}/api/v1/orchestrator/events?task_id=${taskId}`);
       const page = await res.json();
+      const ids = mine.map((e) => e.event_id).join();
       check(
-        res.status === 200 &&
-          page.events.map((e) => e.event_id).join() === mine.map((e) => e.event_id).join(),
+        res.status === 200 && page.events.map((e) => e.event_id).join() === ids,
         'GET /api/v1/orchestrator/events?task_id= returns the same events',
         `${res.status} ${JSON.stringify(page)}`,
       );
@@ -261,9 +279,11 @@ async function testVariant(major, tarballs, version) {
         ['--no-install', 'orch-events', 'query', '--task-id', taskId, '--json', '--url', base],
         dir,
       );
-      const printed = readJsonLines(cli.out).map((e) => e.event_id);
       check(
-        cli.code === 0 && printed.join() === mine.map((e) => e.event_id).join(),
+        cli.code === 0 &&
+          readJsonLines(cli.out)
+            .map((e) => e.event_id)
+            .join() === ids,
         '`npx orch-events query --json` prints them',
         cli.out,
       );
@@ -294,22 +314,83 @@ async function testVariant(major, tarballs, version) {
 
     // REDIS_URL without ioredis installed: one startup error that names the package.
     const redisApp = start(process.execPath, ['dist/main.js'], dir, {
-      ...env,
       PORT: String(await freePort()),
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
     const redisExit = await withTimeout(redisApp.exit, 30_000, { code: 'timeout' });
     if (redisExit.code === 'timeout') redisApp.child.kill('SIGKILL');
     check(
-      redisExit.code !== 0 &&
-        !/READY/.test(redisApp.output()) &&
-        /npm install ioredis/.test(redisApp.output()),
-      'REDIS_URL without ioredis: the app does not start and the error says `npm install ioredis`',
+      redisExit.code !== 0 && /npm install ioredis/.test(redisApp.output()),
+      'REDIS_URL without ioredis: the app does not start; the error says `npm install ioredis`',
       redisApp.output(),
     );
+
+    await testRedisBus(major, dir);
   } finally {
     if (keep) process.stdout.write(`  (kept ${dir})\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The optional peer once installed: ioredis 5 (as BullMQ apps have it) with Nest 11, the newest with 12. */
+async function testRedisBus(major, dir) {
+  const ioredis = major === '11' ? 'ioredis@5' : 'ioredis';
+  const add = sh('npm', ['install', ...NPM_FLAGS, ioredis], dir);
+  const warnings = npmWarnings(add.out);
+  if (
+    !check(add.code === 0 && warnings.length === 0, `npm install ${ioredis}: no warning`, add.out)
+  ) {
+    return;
+  }
+  const stream = `orch:consumer:${process.pid}:${major}`;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = start(process.execPath, ['dist/main.js'], dir, {
+    PORT: String(port),
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ORCH_REDIS_STREAM: stream,
+  });
+  const expected = 'job_queued,job_started,job_step,job_completed';
+  try {
+    if (
+      !check(
+        await waitForHttp(base, app, 30_000),
+        `starts with REDIS_URL and ${ioredis}`,
+        app.output(),
+      )
+    ) {
+      return;
+    }
+    const taskId = `task-redis-${major}`;
+    const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
+    check(
+      posted.status === 201,
+      'POST /api/v1/jobs/:taskId with the Redis bus',
+      await posted.text(),
+    );
+    // The bus adds events to the stream in the background: wait (bounded) until all four are there.
+    let entries = '';
+    for (let i = 0; i < 50 && (entries.match(/job_/g) ?? []).length < 4; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      entries = sh('redis-cli', ['-p', '6379', 'XRANGE', stream, '-', '+'], dir).out;
+    }
+    check(
+      /job_queued[\s\S]*job_started[\s\S]*job_step[\s\S]*job_completed/.test(entries),
+      `the events reach the Redis Stream through ${ioredis}`,
+      entries,
+    );
+    const res = await fetch(`${base}/api/v1/orchestrator/events?task_id=${taskId}`);
+    const page = await res.json();
+    check(
+      res.status === 200 && page.events.map((e) => e.event).join() === expected,
+      'GET /api/v1/orchestrator/events?task_id= with the Redis bus',
+      JSON.stringify(page),
+    );
+  } finally {
+    app.child.kill('SIGTERM');
+    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
+    check(stopped.code === 0, 'SIGTERM stops the Redis app with exit code 0', app.output());
+    sh('redis-cli', ['-p', '6379', 'DEL', stream], dir);
   }
 }
 
@@ -319,20 +400,21 @@ async function main() {
     execFileSync('npm', ['run', 'pack'], { cwd: root, stdio: 'inherit' });
   }
   const out = path.join(root, 'dist', 'packages');
-  const tarballs = fs
-    .readdirSync(out)
-    .filter((f) => f.endsWith('.tgz'))
-    .map((f) => path.join(out, f));
-  if (tarballs.length !== 3)
-    throw new Error(`expected 3 tarballs in ${out}, found ${tarballs.length}`);
   const version = JSON.parse(
     fs.readFileSync(path.join(root, 'libs/orchestrator-events-client/package.json'), 'utf8'),
   ).version;
+  const tarballs = {
+    contract: path.join(out, `orchestrator-events-contract-${version}.tgz`),
+    events: path.join(out, `orchestrator-events-${version}.tgz`),
+    client: path.join(out, `orchestrator-events-client-${version}.tgz`),
+  };
+  for (const file of Object.values(tarballs)) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run pack`);
+  }
   for (const major of only) await testVariant(major, tarballs, version);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  process.stdout.write(
-    `\nconsumer test: ${failures === 0 ? 'passed' : `${failures} check(s) failed`} in ${seconds} s\n`,
-  );
+  const verdict = failures === 0 ? 'passed' : `${failures} check(s) failed`;
+  process.stdout.write(`\nconsumer test: ${verdict} in ${seconds} s\n`);
   process.exitCode = failures === 0 ? 0 : 1;
 }
 
