@@ -23,56 +23,18 @@ const GOAL_MS = 1_000;
 const MET_BELOW_MS = 500;
 const SPAWN_TIMEOUT_MS = 10_000;
 
-const PACKAGES_DIR = path.join(ROOT, 'dist', 'packages');
-const CLIENT_SOURCES = path.join(ROOT, 'libs', 'orchestrator-events-client', 'src');
-// `orchestrator-events-*.tgz` would also match the other two: the version must follow the name.
-const TARBALLS = {
-  contract: /^orchestrator-events-contract-\d[^/]*\.tgz$/,
-  client: /^orchestrator-events-client-\d[^/]*\.tgz$/,
-  library: /^orchestrator-events-\d[^/]*\.tgz$/,
-};
-
-/** The newest tarball of each package in dist/packages/, or undefined for a missing one. */
-function findTarballs() {
-  const names = fs.existsSync(PACKAGES_DIR) ? fs.readdirSync(PACKAGES_DIR) : [];
-  const found = {};
-  for (const [key, pattern] of Object.entries(TARBALLS)) {
-    const newest = names
-      .filter((n) => pattern.test(n))
-      .map((n) => path.join(PACKAGES_DIR, n))
-      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-    found[key] = newest;
-  }
-  return found;
-}
-
-/** The tarballs, packed (`npm run pack`: build, then npm pack) only when one is missing. */
-function ensurePacked(progress) {
-  let tarballs = findTarballs();
-  if (Object.values(tarballs).every(Boolean)) return { tarballs, packed: false };
-  progress(`  ${path.relative(ROOT, PACKAGES_DIR)}/ lacks a tarball: npm run pack`);
+/** Packs the working tree (`npm run pack`) so the figure measures the code as it is now. */
+function pack(progress) {
+  progress('Figure 8: npm run pack');
   execFileSync('npm', ['run', 'pack'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  tarballs = findTarballs();
-  const missing = Object.keys(tarballs).filter((k) => !tarballs[k]);
-  if (missing.length) throw new Error(`npm run pack wrote no tarball for ${missing.join(', ')}`);
-  return { tarballs, packed: true };
-}
-
-/** Client sources changed after the client tarball was packed: the CLI measured is older. */
-function newerSources(tarball) {
-  const packedAt = fs.statSync(tarball).mtimeMs;
-  const newer = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name)) {
-        if (fs.statSync(p).mtimeMs > packedAt) newer.push(path.relative(ROOT, p));
-      }
-    }
+  const { version } = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'libs', 'orchestrator-events-client', 'package.json'), 'utf8'),
+  );
+  const dir = path.join(ROOT, 'dist', 'packages');
+  return {
+    contract: path.join(dir, `orchestrator-events-contract-${version}.tgz`),
+    client: path.join(dir, `orchestrator-events-client-${version}.tgz`),
   };
-  if (fs.existsSync(CLIENT_SOURCES)) walk(CLIENT_SOURCES);
-  return newer;
 }
 
 /** A consumer project in `dir` with the contract and client tarballs installed, as a user does. */
@@ -213,8 +175,7 @@ async function measure(ctx, dir) {
 }
 
 async function run(ctx) {
-  const { tarballs, packed } = ensurePacked(ctx.progress);
-  const stale = newerSources(tarballs.client);
+  const tarballs = pack(ctx.progress);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-cli-'));
   let installMs;
   let contenders;
@@ -261,19 +222,11 @@ async function run(ctx) {
     ];
   });
 
-  const notes = [
-    ...contenders.flatMap((c) => failures(c.name, runs[c.name])),
-    ...(stale.length
-      ? [
-          `- ⚠ ${stale.length} client source file(s) changed after \`${path.basename(tarballs.client)}\` was ` +
-            `packed (e.g. \`${stale[0]}\`): this measures the packed CLI; \`npm run pack\` to measure the working tree.`,
-        ]
-      : []),
-  ];
+  const notes = contenders.flatMap((c) => failures(c.name, runs[c.name]));
 
   const section = [
     `The CLI as a user gets it: \`${path.basename(tarballs.contract)}\` and \`${path.basename(tarballs.client)}\` ` +
-      `from \`dist/packages/\`${packed ? ' (packed by this run: `npm run pack`)' : ''}, installed with ` +
+      'packed by this run (`npm run pack`), installed with ' +
       `\`npm install --no-audit --no-fund\` into a fresh project in a temp directory outside the workspace ` +
       `(${fixed(installMs / 1000, 1)} s, removed afterwards). ` +
       `Each run of a contender spawns its command ${SPAWNS_PER_RUN} times one after the other (stdout to ` +
@@ -331,8 +284,6 @@ async function run(ctx) {
       tarballs: Object.fromEntries(
         Object.entries(tarballs).map(([k, v]) => [k, path.relative(ROOT, v)]),
       ),
-      packed,
-      staleSources: stale,
       installMs,
       runs,
     },

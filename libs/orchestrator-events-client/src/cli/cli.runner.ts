@@ -3,9 +3,6 @@ import { OutputStream, LineOutput } from './cli-output';
 import { ANSI, PLAIN, shouldColor } from './colors';
 import { CommandContext } from './command.context';
 import { errorMessage } from './error-message';
-import { queryCommand } from './query.command';
-import { tailFile } from './tail-file.command';
-import { tailServer } from './tail-server.command';
 import { USAGE } from './usage';
 import { cliVersion } from './version';
 
@@ -50,9 +47,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     signal: stop.signal,
   };
   try {
-    if (cmd.command === 'query') await queryCommand(cmd, ctx);
-    else if (cmd.file !== undefined) await tailFile({ ...cmd, file: cmd.file }, ctx);
-    else await tailServer(cmd, ctx);
+    // Loaded here, not at the top: `--help` and `--version` start without the HTTP client.
+    if (cmd.command === 'query') await (await import('./query.command')).queryCommand(cmd, ctx);
+    else if (cmd.file !== undefined) {
+      await (await import('./tail-file.command')).tailFile({ ...cmd, file: cmd.file }, ctx);
+    } else await (await import('./tail-server.command')).tailServer(cmd, ctx);
     return 0;
   } catch (error) {
     if (stop.signal.aborted) return 0;
