@@ -68,6 +68,33 @@ describe('events controller registration (real HTTP)', () => {
     controller.abort();
   });
 
+  it.each([false, true])(
+    'refuses query parameters named after Object.prototype members like any unknown one (sseFastPath: %s)',
+    async (sseFastPath) => {
+      const served = await serve({ ...base(), sseFastPath });
+      app = served.app;
+      const names = ['hasOwnProperty', 'toString', 'constructor', '__proto__', 'valueOf', 'tsk_id'];
+      for (const endpoint of ['/orchestrator/events', '/orchestrator/events/stream']) {
+        for (const name of names) {
+          const res = await fetch(`${served.url}${endpoint}?${name}=x`);
+          expect({ name, status: res.status, body: await res.json() }).toEqual({
+            name,
+            status: 400,
+            body: {
+              message: [`property ${name} should not exist`],
+              error: 'Bad Request',
+              statusCode: 400,
+            },
+          });
+        }
+      }
+      // Request data never reaches a prototype: the next valid request is answered as usual.
+      const ok = await fetch(`${served.url}/orchestrator/events?task_id=t-1`);
+      expect(ok.status).toBe(200);
+      expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+    },
+  );
+
   it('moves the endpoints with controller.path', async () => {
     const served = await serve({ ...base(), controller: { path: 'ops/events' } });
     app = served.app;

@@ -11,7 +11,6 @@ import {
   Res,
   Type,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -31,15 +30,9 @@ import { EventsPageSchema } from './event.schema';
 import { EventsAccessGuard } from './events-access.guard';
 import { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './events-query.dto';
 import { SseHub } from './sse-hub.service';
+import { StrictQueryPipe } from './strict-query.pipe';
 
-/** Unknown parameters are refused: a typo in a filter must not silently widen the result. */
-const strictQuery = new ValidationPipe({
-  transform: true,
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  stopAtFirstError: true,
-  validationError: { target: false, value: false },
-});
+const strictQuery = new StrictQueryPipe();
 
 function filterOf(query: EventsFilterDto): EventFilter {
   return { task_id: query.task_id, run_id: query.run_id, event: query.event, level: query.level };
