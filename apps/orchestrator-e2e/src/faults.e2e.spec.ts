@@ -104,6 +104,41 @@ describe('SIGKILL in the middle of a burst, then a restart on the same files', (
   });
 });
 
+describe('a second process on the same ORCH_LOG_FILE', () => {
+  it('refuses to start with one line naming the file and the holder pid; the first keeps every event', async () => {
+    const first = await startApp();
+    const job = await postJob(first, { steps: 2, step_ms: 1 });
+    expect(job.status).toBe(202);
+    const refused = await start({ dir: first.dir }).then(
+      (app) => {
+        running.push(app);
+        return 'started';
+      },
+      (error: Error) => error.message,
+    );
+    // startApp's message: "app exited with <code> before listening:\n<output>"
+    const [head, ...output] = refused.split('\n');
+    expect(head).toBe('app exited with 1 before listening:');
+    const lines = output.filter((line) => line.trim() !== '');
+    expect(lines).toEqual([
+      `orchestrator failed to start: Event log ${fs.realpathSync(first.dir)}/orch.log (ORCH_LOG_FILE) ` +
+        `is in use: another process (pid ${first.child.pid}) holds it. One file takes one writer: ` +
+        'give each process its own ORCH_LOG_FILE, or stop the other one.',
+    ]);
+    // The refused process wrote nothing: the first one's events are all there, once each.
+    await waitFor(async () => {
+      const page = await http<{ events: Event[] }>(
+        `${first.api}/orchestrator/events?task_id=${job.body.task_id}`,
+      );
+      return page.body.events.some((e) => e.event === 'job_completed') ? true : undefined;
+    });
+    const lines2 = fs.readFileSync(first.logFile, 'utf8').trim().split('\n');
+    const ids = lines2.map((line) => (JSON.parse(line) as Event).event_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(lines2.filter((line) => line.includes('orchestrator_started'))).toHaveLength(1);
+  });
+});
+
 describe('the log directory deleted while the app runs', () => {
   it('is recreated; the process lives; events after recovery are all there', async () => {
     const app = await startApp();

@@ -17,7 +17,12 @@ import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const { host, port } = listenConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  // A start-up error (a bad setting, the event log held by another process) reaches the catch
+  // below and is printed there as one line: no abort, and no Nest logger until creation succeeded.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: false,
+    abortOnError: false,
+  });
   app.useLogger(app.get(AppLogger));
   app.use(compression());
   app.setGlobalPrefix('api/v1');

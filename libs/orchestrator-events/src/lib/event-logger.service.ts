@@ -19,6 +19,7 @@ import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 import { EventStream } from './event-stream';
 import { EventPage, EventStore } from './file/event-store';
+import { LogFileLock } from './file/log-file.lock';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
 import { RotatingFileTransport } from './file/rotating-file.transport';
 import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
@@ -60,6 +61,8 @@ export class EventLogger implements OnApplicationShutdown {
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
     @Inject(EventBus) private readonly bus: EventBus,
+    // Taken before anything below reads or repairs the files: one writer per file, across processes.
+    @Inject(LogFileLock) private readonly lock: LogFileLock,
   ) {
     const files = logFilesNewestFirst(options.logFile, options.maxFiles);
     // Continue above the newest id on disk so ids never repeat across restarts.
@@ -245,6 +248,7 @@ export class EventLogger implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.batcher.close();
     this.writer.close();
+    this.lock.release();
   }
 
   private recovered(what: string, err: unknown): void {

@@ -4,6 +4,7 @@ import { EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
 import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './event-logger.service';
+import { LogFileLock } from './file/log-file.lock';
 import { EventsAccessGuard } from './http/events-access.guard';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
@@ -39,6 +40,13 @@ import {
         options.redisUrl === undefined
           ? new MemoryEventBus(options.replayBufferSize)
           : createRedisEventBus(options.redisUrl, options),
+      inject: [ORCH_EVENTS_OPTIONS],
+    },
+    {
+      provide: LogFileLock,
+      // Before EventLogger opens the file: a second process on it stops here, with the holder's pid.
+      useFactory: (options: ResolvedOrchestratorEventsOptions) =>
+        LogFileLock.acquire(options.logFile),
       inject: [ORCH_EVENTS_OPTIONS],
     },
     EventLogger,
