@@ -9,6 +9,6 @@ export {
   parseLevel,
   levelRank,
 } from './lib/event';
-export { EVENT_ID_PATTERN, parseEventId } from './lib/event-id';
+export { EVENT_ID_PATTERN, MAX_EVENT_ID_MS, parseEventId } from './lib/event-id';
 export type { EventQuery, EventsPage } from './lib/event-query';
 export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';

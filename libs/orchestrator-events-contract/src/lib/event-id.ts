@@ -7,6 +7,12 @@
  */
 export const EVENT_ID_PATTERN = /^\d{13}-\d{6}-[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * The largest millisecond part an id can hold (13 digits: 2286-11-20T17:46:39.999Z). Loggers clamp
+ * their clock to `[0, MAX_EVENT_ID_MS]`, so every id they make matches `EVENT_ID_PATTERN`.
+ */
+export const MAX_EVENT_ID_MS = 9_999_999_999_999;
+
 /** The parts of an event id, or `undefined` when the text is not one. */
 export function parseEventId(id: string): { ms: number; seq: number; orchId: string } | undefined {
   if (!EVENT_ID_PATTERN.test(id)) return undefined;

@@ -1,4 +1,11 @@
+import { MAX_EVENT_ID_MS } from '@orchestrator/events-contract';
 import { performance } from 'node:perf_hooks';
+
+/**
+ * The latest time the clock reads: microseconds are exact in a double up to 2^53 (2255-06-05), which
+ * is also within the 13 digits of milliseconds an event id holds (`MAX_EVENT_ID_MS`, 2286-11-20).
+ */
+const MAX_US = Math.min(Number.MAX_SAFE_INTEGER, MAX_EVENT_ID_MS * 1000 + 999);
 
 /** How often the monotonic clock is re-anchored to the wall clock. */
 const RESYNC_INTERVAL_US = 1_000_000;
@@ -20,7 +27,10 @@ export class EventClock {
   private cachedMs = -1;
   private cachedPrefix = '';
 
-  /** Microseconds since the epoch, never less than the previous call's value. */
+  /**
+   * Microseconds since the epoch, never less than the previous call's value, and within what an
+   * event id can hold: a clock before 1970 reads as 1970, one past 2255-06-05 as that day.
+   */
   nowMicros(): number {
     let us = Math.floor((this.offsetMs + performance.now()) * 1000);
     if (us >= this.nextSyncUs) {
@@ -29,6 +39,7 @@ export class EventClock {
       this.nextSyncUs = us + RESYNC_INTERVAL_US;
     }
     if (us < this.lastUs) us = this.lastUs;
+    else if (us > MAX_US) us = MAX_US;
     this.lastUs = us;
     return us;
   }

@@ -1,7 +1,18 @@
-import { parseEventId } from '@orchestrator/events-contract';
+import { MAX_EVENT_ID_MS, parseEventId } from '@orchestrator/events-contract';
 import { DIGITS3 } from './event-clock';
 
 const MAX_SEQ = 999_999;
+
+/** Every id up to `MAX_EVENT_ID_MS` is used: the clock is (or was, before a restart) that far ahead. */
+export class EventIdsExhaustedError extends Error {
+  constructor() {
+    super(
+      `no event id left: ids cannot pass ${new Date(MAX_EVENT_ID_MS).toISOString()}, and the ` +
+        'clock is (or was, when the newest id on disk was made) that far ahead',
+    );
+    this.name = 'EventIdsExhaustedError';
+  }
+}
 
 /**
  * Hands out strictly increasing ids for one orchestrator (format: `EVENT_ID_PATTERN` in the
@@ -26,15 +37,22 @@ export class EventIdGenerator {
     }
   }
 
-  /** The next id for an event stamped at `us` microseconds since the epoch. */
+  /**
+   * The next id for an event stamped at `us` microseconds since the epoch.
+   * @throws EventIdsExhaustedError past the last id the 13-digit format holds, rather than reissue one.
+   */
   next(us: number): string {
-    const ms = Math.floor(us / 1000);
+    const ms = Math.min(Math.max(Math.floor(us / 1000), 0), MAX_EVENT_ID_MS);
     if (ms > this.lastMs) {
       this.lastMs = ms;
       this.seq = 0;
       this.msText = `${String(ms).padStart(13, '0')}-`;
     } else if (++this.seq > MAX_SEQ) {
       // A million events in one millisecond: borrow the next millisecond rather than break the order.
+      if (this.lastMs >= MAX_EVENT_ID_MS) {
+        this.seq = MAX_SEQ;
+        throw new EventIdsExhaustedError();
+      }
       this.lastMs += 1;
       this.seq = 0;
       this.msText = `${String(this.lastMs).padStart(13, '0')}-`;
