@@ -35,6 +35,9 @@ export class HealthController {
         write_errors: stats.writeErrors,
         last_write_error: stats.lastError ?? null,
         torn_lines: stats.tornLines,
+        // Held in memory while the file cannot be written; dropped beyond ORCH_LOG_MAX_PENDING.
+        pending_bytes: stats.pendingBytes,
+        dropped: stats.dropped,
       },
       // { kind: 'memory' } or { kind: 'redis', connected, stream, buffered, dropped, lastError }.
       bus: this.bus.state(),

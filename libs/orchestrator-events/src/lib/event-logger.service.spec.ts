@@ -126,6 +126,37 @@ describe('EventLogger', () => {
     expect(onDiskAtReceipt).toEqual([true, true, true]);
   });
 
+  it('bounds memory while the disk fails, then logs one events_dropped ERROR saying how many', async () => {
+    const logger = await start({ maxPendingBytes: '64k' });
+    logger.info('before');
+    await logger.flush();
+    // A file where the log directory should be: every write fails, as on a broken disk.
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(dir, 'not a directory');
+    for (let n = 0; n < 2000; n++) {
+      logger.info('during', { n, pad: 'x'.repeat(60) });
+      if (n % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    const failing = logger.stats();
+    expect(failing.writeErrors).toBeGreaterThan(0);
+    expect(failing.pendingBytes).toBeLessThanOrEqual(64 * 1024);
+    expect(failing.dropped).toBeGreaterThan(1000);
+
+    fs.rmSync(dir);
+    await logger.flush();
+    await new Promise((r) => setImmediate(r));
+    await logger.flush();
+    const lines = readEvents(file);
+    const during = lines.filter((e) => e['event'] === 'during');
+    expect(during.map((e) => e['n'])).toEqual(during.map((_, i) => i));
+    expect(during.length + failing.dropped).toBe(2000);
+    const reports = lines.filter((e) => e['event'] === 'events_dropped');
+    expect(reports).toEqual([
+      expect.objectContaining({ level: 'ERROR', dropped: failing.dropped }),
+    ]);
+    expect(lines[lines.length - 1]['event']).toBe('events_dropped');
+  });
+
   it('never throws into the caller, whatever it logs', async () => {
     const logger = await start();
     const circular: Record<string, unknown> = {};

@@ -74,7 +74,18 @@ export class EventLogger implements OnApplicationShutdown {
       options.maxLineBytes,
       options.redactKeys,
     );
-    this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles);
+    this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles, {
+      maxPendingBytes: options.maxPendingBytes,
+      // Reported once writing works again, as an event in the log itself; never from inside the
+      // writer's own write (the next turn logs it).
+      onDropped: (dropped) =>
+        setImmediate(() =>
+          this.error('events_dropped', {
+            message: `${dropped} events were dropped while the log file could not be written (over ORCH_LOG_MAX_PENDING)`,
+            dropped,
+          }),
+        ),
+    });
     const logger = winston.createLogger({
       levels: WINSTON_LEVELS,
       level: 'DEBUG',

@@ -26,6 +26,7 @@ describe('resolveOptions', () => {
         appLogFile: undefined,
         maxSize: 10 * 1024 * 1024,
         maxFiles: 5,
+        maxPendingBytes: 64 * 1024 * 1024,
         maxLineBytes: 65536,
         replayBufferSize: 1000,
         sseHeartbeatMs: 15000,
@@ -54,6 +55,7 @@ describe('resolveOptions', () => {
       LOG_FILE: path.join(dir, 'app.log'),
       ORCH_LOG_MAX_SIZE: '64k',
       ORCH_LOG_MAX_FILES: '2',
+      ORCH_LOG_MAX_PENDING: '1m',
     };
     expect(resolveOptions({ env })).toMatchObject({
       orchId: 'o-1',
@@ -62,6 +64,7 @@ describe('resolveOptions', () => {
       appLogFile: env.LOG_FILE,
       maxSize: 65536,
       maxFiles: 2,
+      maxPendingBytes: 1024 * 1024,
     });
     expect(resolveOptions({ env, orchId: 'o-2', level: 'debug', maxFiles: 0 })).toMatchObject({
       orchId: 'o-2',
@@ -102,6 +105,8 @@ describe('resolveOptions', () => {
     [{ ORCH_LOG_MAX_SIZE: '10q' }, /ORCH_LOG_MAX_SIZE="10q".*k, m or g/],
     [{ ORCH_LOG_MAX_SIZE: '100' }, /ORCH_LOG_MAX_SIZE="100".*from 1k/],
     [{ ORCH_LOG_MAX_FILES: '-1' }, /ORCH_LOG_MAX_FILES="-1".*integer from 0 to 1000/],
+    [{ ORCH_LOG_MAX_PENDING: '1k' }, /ORCH_LOG_MAX_PENDING="1k".*from 64k to 1024g/],
+    [{ ORCH_LOG_MAX_PENDING: 'lots' }, /ORCH_LOG_MAX_PENDING="lots".*k, m or g/],
     [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
     [{ ORCH_SSE_HEARTBEAT_MS: '10' }, /ORCH_SSE_HEARTBEAT_MS="10".*from 100/],
     [{ ORCH_SSE_MAX_BACKLOG: '0' }, /ORCH_SSE_MAX_BACKLOG="0".*from 1/],

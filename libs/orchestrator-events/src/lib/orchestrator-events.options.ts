@@ -19,6 +19,13 @@ export interface OrchestratorEventsModuleOptions {
   maxSize?: number | string;
   /** Rotated backups kept besides the current file (0-1000). Env `ORCH_LOG_MAX_FILES`, default `5`. */
   maxFiles?: number | string;
+  /**
+   * While the log file cannot be written (disk full, directory gone), events wait in memory up to
+   * this size; later ones are dropped, counted in `stats().dropped`, and reported by one
+   * `events_dropped` ERROR event once writing works again. Bytes, or a number with `k`/`m`/`g`.
+   * Env `ORCH_LOG_MAX_PENDING`, default `64m`.
+   */
+  maxPendingBytes?: number | string;
   /** Longest line written, in bytes; longer events have their largest values cut and carry `"_truncated": true`. Default 65536. */
   maxLineBytes?: number;
   /**
@@ -82,6 +89,7 @@ export interface ResolvedOrchestratorEventsOptions {
   appLogFile: string | undefined;
   maxSize: number;
   maxFiles: number;
+  maxPendingBytes: number;
   maxLineBytes: number;
   replayBufferSize: number;
   sseHeartbeatMs: number;
@@ -261,6 +269,16 @@ export function resolveOptions(
   }
 
   const maxFiles = integerSetting('maxFiles', 'ORCH_LOG_MAX_FILES', 5, 0, 1000);
+  const pendingPick = pick(options.maxPendingBytes, 'maxPendingBytes', env, 'ORCH_LOG_MAX_PENDING');
+  const maxPendingBytes =
+    pendingPick.value === undefined ? 64 * 1024 ** 2 : parseSize(pendingPick.value);
+  if (maxPendingBytes === undefined || maxPendingBytes < 64 * 1024 || maxPendingBytes > 1024 ** 4) {
+    throw new OrchestratorEventsConfigError(
+      pendingPick.setting,
+      pendingPick.value,
+      'expected a size from 64k to 1024g: bytes, or a number with k, m or g (64m)',
+    );
+  }
   const maxLineBytes = parseInteger(
     { value: options.maxLineBytes, setting: 'option maxLineBytes' },
     65536,
@@ -360,6 +378,7 @@ export function resolveOptions(
     appLogFile,
     maxSize,
     maxFiles,
+    maxPendingBytes,
     maxLineBytes,
     replayBufferSize,
     sseHeartbeatMs,

@@ -208,4 +208,71 @@ describe('RotatingFileWriter', () => {
     expect(numbersIn(file)).toEqual([2, 3]);
     expect(writer.stats().lastError).toBeUndefined();
   });
+
+  it('repeats nothing when a rotation cannot open its new file: no backup shifted twice, no line lost, back-off kept', async () => {
+    const writer = new RotatingFileWriter(file, 1024, 50);
+    let n = 0;
+    for (; n < 40; n++) writer.append(line(n));
+    await writer.flush();
+    expect(writer.stats().rotations).toBeGreaterThan(0);
+    // EISDIR when the rotation opens its new file: a directory where that file goes.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.mkdirSync(tmp);
+    // 30 batches in 30 event-loop turns, well inside the first retry delay.
+    for (let turn = 0; turn < 30; turn++) {
+      writer.write([line(n++), line(n++)]);
+      await new Promise((r) => setImmediate(r));
+    }
+    const failing = writer.stats();
+    expect(failing.lastError).toMatch(/EISDIR/);
+    expect(failing.writeErrors).toBeLessThan(5);
+    const inodes = fs
+      .readdirSync(path.dirname(file))
+      .filter((f) => /\.log(\.\d+)?$/.test(f))
+      .map((f) => fs.statSync(path.join(path.dirname(file), f)).ino);
+    expect(new Set(inodes).size).toBe(inodes.length);
+
+    fs.rmdirSync(tmp);
+    await writer.flush();
+    writer.close();
+    const files = [...Array.from({ length: 50 }, (_, i) => backupPath(file, 50 - i)), file].filter(
+      (f) => fs.existsSync(f),
+    );
+    expect(files.flatMap(numbersIn)).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+
+  it('bounds memory while writes fail: drops beyond maxPendingBytes, counts them, reports once recovered', async () => {
+    const reports: number[] = [];
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2, {
+      maxPendingBytes: 4096,
+      onDropped: (dropped) => reports.push(dropped),
+    });
+    writer.append(line(0));
+    await writer.flush();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    fs.writeFileSync(path.dirname(file), 'not a directory');
+    const bytesPerLine = Buffer.byteLength(line(100)) + 1;
+    for (let n = 1; n <= 200; n++) {
+      writer.append(line(n));
+      if (n % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const failing = writer.stats();
+    expect(failing.pendingBytes).toBeLessThanOrEqual(4096);
+    expect(failing.pendingBytes).toBeGreaterThan(4096 - 2 * bytesPerLine);
+    expect(failing.dropped).toBeGreaterThan(0);
+    expect(failing.pending + failing.dropped).toBe(200);
+
+    fs.rmSync(path.dirname(file));
+    await writer.flush();
+    writer.close();
+    const kept = numbersIn(file);
+    // The oldest lines are kept in order; the newest were dropped, and reported once.
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(reports).toEqual([200 - kept.length]);
+    expect(writer.stats()).toMatchObject({
+      pending: 0,
+      pendingBytes: 0,
+      dropped: 200 - kept.length,
+    });
+  });
 });

@@ -15,6 +15,21 @@ export interface FileWriterStats {
   lastError: string | undefined;
   /** Torn last lines (from a crash mid-write) found at open and ended with a newline. */
   tornLines: number;
+  /** Bytes held in memory for the file while writing fails (0 while it works). */
+  pendingBytes: number;
+  /** Lines dropped since start because writing failed and `maxPendingBytes` was reached. */
+  dropped: number;
+}
+
+/** Limits and hooks of a `RotatingFileWriter` beyond its file. */
+export interface RotatingFileWriterOptions {
+  /**
+   * While writes fail, lines wait in memory up to this many bytes; later ones are dropped and
+   * counted. Default 64 MiB.
+   */
+  maxPendingBytes?: number;
+  /** Called once writing works again after lines were dropped, with how many. */
+  onDropped?: (dropped: number) => void;
 }
 
 const RETRY_MIN_MS = 50;
@@ -35,7 +50,8 @@ const openFiles = new Set<string>();
  *   empty file is renamed over `file`), so `tail -F file` follows across rotations;
  * - lines are queued by `append()` (constant time) and written in one batch per event-loop turn with
  *   synchronous writes, so nothing is in flight when the process exits and order is never in doubt.
- * A failed write keeps its lines queued and is retried with backoff; nothing accepted is dropped.
+ * A failed write keeps its lines queued and is retried with backoff (appends only queue meanwhile);
+ * while it fails, memory is bounded by `maxPendingBytes`, beyond which lines are dropped and counted.
  */
 export class RotatingFileWriter {
   private fd = -1;
@@ -58,13 +74,20 @@ export class RotatingFileWriter {
   private retryDelay = RETRY_MIN_MS;
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
+  /** Bytes of the queue and `unwritten`, counted only while writes fail (see `failing`). */
+  private pendingBytes = 0;
+  private dropped = 0;
+  private droppedUnreported = 0;
+  private readonly maxPendingBytes: number;
   private readonly onExit = () => this.flushSync();
 
   constructor(
     readonly file: string,
     private readonly maxSize: number,
     private readonly maxFiles: number,
+    private readonly options: RotatingFileWriterOptions = {},
   ) {
+    this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 ** 2;
     if (openFiles.has(file)) {
       throw new Error(`${file} is already open for writing in this process: one file, one writer`);
     }
@@ -77,8 +100,12 @@ export class RotatingFileWriter {
 
   /** Queues one line (without its newline) and returns its sequence number. */
   append(line: string): number {
-    this.queue.push(line);
     this.accepted++;
+    if (this.failing) {
+      this.hold(line);
+      return this.accepted;
+    }
+    this.queue.push(line);
     if (this.closed) {
       this.drain();
     } else if (!this.scheduled) {
@@ -96,6 +123,12 @@ export class RotatingFileWriter {
   write(lines: string[]): void {
     if (lines.length === 0) return;
     this.accepted += lines.length;
+    if (this.failing) {
+      // Only the retry timer writes while the file fails (its back-off), and memory stays bounded.
+      for (const line of lines) this.hold(line);
+      if (this.closed) this.drain();
+      return;
+    }
     if (this.queue.length === 0 && this.unwritten === undefined) {
       this.queue = lines;
     } else {
@@ -107,7 +140,7 @@ export class RotatingFileWriter {
   /** Resolves once every line appended before the call is written to the file. */
   flush(): Promise<void> {
     const upTo = this.accepted;
-    if (this.written >= upTo) return Promise.resolve();
+    if (this.written + this.dropped >= upTo) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push({ upTo, resolve });
       if (!this.scheduled && this.retryTimer === undefined) {
@@ -136,12 +169,31 @@ export class RotatingFileWriter {
   stats(): FileWriterStats {
     return {
       written: this.written,
-      pending: this.accepted - this.written,
+      pending: this.accepted - this.written - this.dropped,
       rotations: this.rotations,
       writeErrors: this.writeErrors,
       lastError: this.lastError,
       tornLines: this.tornLines,
+      pendingBytes: this.pendingBytes,
+      dropped: this.dropped,
     };
+  }
+
+  /** A write failed and its retry is pending: appends wait for the retry. */
+  private get failing(): boolean {
+    return this.retryTimer !== undefined;
+  }
+
+  /** Queues a line while the file fails, or drops it past `maxPendingBytes`. */
+  private hold(line: string): void {
+    const bytes = Buffer.byteLength(line) + 1;
+    if (this.pendingBytes + bytes > this.maxPendingBytes) {
+      this.dropped++;
+      this.droppedUnreported++;
+      return;
+    }
+    this.pendingBytes += bytes;
+    this.queue.push(line);
   }
 
   private readonly drainScheduled = () => {
@@ -166,10 +218,20 @@ export class RotatingFileWriter {
       }
       this.retryDelay = RETRY_MIN_MS;
       this.lastError = undefined;
+      this.pendingBytes = 0;
+      if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      if (this.droppedUnreported > 0) {
+        const dropped = this.droppedUnreported;
+        this.droppedUnreported = 0;
+        this.options.onDropped?.(dropped);
+      }
     } catch (err) {
       this.writeErrors++;
       this.lastError =
         `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
+      // Counted once per failure: from here on `hold()` keeps the count.
+      this.pendingBytes = (this.unwritten?.length ?? 0) + queuedBytes(this.queue);
       this.scheduleRetry();
     }
     this.resolveWaiters();
@@ -267,22 +329,32 @@ export class RotatingFileWriter {
    * current file as `file.1` and renames a fresh empty file over `file`: at no moment is `file` missing.
    */
   private rotate(): void {
-    for (let n = this.maxFiles - 1; n >= 1; n--) {
-      renameIfExists(backupPath(this.file, n), backupPath(this.file, n + 1));
-    }
-    if (this.maxFiles > 0) {
-      const first = backupPath(this.file, 1);
-      fs.rmSync(first, { force: true });
-      try {
-        fs.linkSync(this.file, first);
-      } catch {
-        // File systems without hard links: a plain rename leaves `file` missing for a moment only.
-        fs.renameSync(this.file, first);
-      }
-    }
+    // The new file first: when it cannot be made (EMFILE, EISDIR, ENOSPC), nothing has moved yet,
+    // and the retry starts from the same state.
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w');
-    fs.renameSync(tmp, this.file);
+    try {
+      // A rotation that failed after its link left `file.1` as the current file: shifting again
+      // would turn every backup into a link of this one file and push the real ones out.
+      if (this.maxFiles > 0 && !this.isFirstBackup()) {
+        for (let n = this.maxFiles - 1; n >= 1; n--) {
+          renameIfExists(backupPath(this.file, n), backupPath(this.file, n + 1));
+        }
+        const first = backupPath(this.file, 1);
+        fs.rmSync(first, { force: true });
+        try {
+          fs.linkSync(this.file, first);
+        } catch {
+          // File systems without hard links: a plain rename leaves `file` missing for a moment only.
+          fs.renameSync(this.file, first);
+        }
+      }
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
     fs.closeSync(this.fd);
     this.fd = fd;
     this.ino = fs.fstatSync(fd).ino;
@@ -302,6 +374,12 @@ export class RotatingFileWriter {
       this.writeBuffer(Buffer.from('\n'));
       this.tornLines++;
     }
+  }
+
+  /** True when `file.1` is the file being written (a rotation stopped between link and rename). */
+  private isFirstBackup(): boolean {
+    const first = fs.statSync(backupPath(this.file, 1), { throwIfNoEntry: false });
+    return first !== undefined && first.ino === this.ino;
   }
 
   /** A crash between the link and the rename leaves `file` and `file.1` as one inode. */
@@ -337,11 +415,18 @@ export class RotatingFileWriter {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const waiter of this.waiters) {
-      if (this.written >= waiter.upTo) waiter.resolve();
+      // A dropped line will never be written: it does not hold a waiter back.
+      if (this.written + this.dropped >= waiter.upTo) waiter.resolve();
       else still.push(waiter);
     }
     this.waiters = still;
   }
+}
+
+function queuedBytes(lines: string[]): number {
+  let bytes = 0;
+  for (const line of lines) bytes += Buffer.byteLength(line) + 1;
+  return bytes;
 }
 
 function renameIfExists(from: string, to: string): void {
