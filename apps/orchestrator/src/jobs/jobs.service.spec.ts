@@ -78,4 +78,30 @@ describe('JobsService', () => {
       error: { message: 'step 2 of 3 failed' },
     });
   });
+
+  it('ends jobs in flight with job_failed "shutdown" when the app stops; orchestrator_stopped is last', async () => {
+    const handles = [
+      jobs.start({ steps: 1000, step_ms: 20 }),
+      jobs.start({ steps: 1000, step_ms: 20 }),
+    ];
+    await new Promise((r) => setTimeout(r, 50));
+    await module.close();
+    const lines = fs
+      .readFileSync(path.join(dir, 'orch.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as OrchestratorEvent);
+    for (const handle of handles) {
+      const life = lines.filter((e) => e.run_id === handle.run_id);
+      expect(life[0]).toMatchObject({ event: 'job_started', status: 'running' });
+      expect(life[life.length - 1]).toMatchObject({
+        event: 'job_failed',
+        level: 'ERROR',
+        status: 'failed',
+        error: { name: 'JobInterruptedError', message: 'shutdown' },
+      });
+    }
+    expect(lines[lines.length - 1]).toMatchObject({ event: 'orchestrator_stopped' });
+    // afterEach closes again: a second close() is harmless.
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { EventLogger } from '@orchestrator/events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,13 +17,24 @@ export interface JobHandle {
   run_id: string;
 }
 
+/** Why a job stopped before its end: the app is shutting down. */
+export class JobInterruptedError extends Error {
+  constructor() {
+    super('shutdown');
+    this.name = 'JobInterruptedError';
+  }
+}
+
 /**
  * The demo orchestrator: runs jobs in the background and records their life through `EventLogger`:
- * `job_started`, one `job_step` per step, then `job_completed` or `job_failed`.
+ * `job_started`, one `job_step` per step, then `job_completed` or `job_failed`. On shutdown, jobs in
+ * flight stop at their next step and end with `job_failed` (`error.message` "shutdown"), so no run
+ * is left looking as if it were still running.
  */
 @Injectable()
-export class JobsService {
+export class JobsService implements BeforeApplicationShutdown {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly events: EventLogger) {}
 
@@ -47,9 +58,18 @@ export class JobsService {
     return this.running.size;
   }
 
+  /** Before any shutdown hook: the jobs record their interruption while the logger still runs. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.running);
+  }
+
   private async run(spec: JobSpec): Promise<{ steps_done: number }> {
     for (let step = 1; step <= spec.steps; step++) {
-      await sleep(spec.step_ms);
+      if (this.stopping.signal.aborted) throw new JobInterruptedError();
+      await sleep(spec.step_ms, undefined, { signal: this.stopping.signal }).catch(() => {
+        throw new JobInterruptedError();
+      });
       if (step === spec.fail_at_step) {
         throw new Error(`step ${step} of ${spec.steps} failed`);
       }

@@ -57,6 +57,7 @@ export class EventLogger implements OnApplicationShutdown {
   private logged = 0;
   private internalErrors = 0;
   private readonly diagnostics = new Logger('EventLogger');
+  private readonly startedAt = performance.now();
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
@@ -256,7 +257,22 @@ export class EventLogger implements OnApplicationShutdown {
    * Writes out the queue. Events logged afterwards, from other providers' shutdown hooks, are
    * written synchronously as they come, so all of them are on disk before the process exits.
    */
-  onApplicationShutdown(): void {
+  /**
+   * Writes `orchestrator_stopped` (the signal, uptime and counts) as the last line of a graceful
+   * stop, then everything still queued, and frees the file for the next process. The module is
+   * global, so Nest calls this after the app's own shutdown hooks: jobs that log their
+   * interruption there are in the file before it.
+   */
+  onApplicationShutdown(signal?: string): void {
+    const stats = this.stats();
+    this.info('orchestrator_stopped', {
+      message: signal === undefined ? 'stopped' : `stopped on ${signal}`,
+      signal,
+      uptime_ms: Math.round(performance.now() - this.startedAt),
+      logged: stats.logged,
+      written: stats.written,
+      dropped: stats.dropped,
+    });
     this.batcher.close();
     this.writer.close();
     this.lock.release();

@@ -64,7 +64,17 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('shutdown on %s', (signal) => {
       const events = eventsIn(file);
       const burst = events.filter((e) => e['event'] === 'burst').map((e) => e['n']);
       expect(burst).toEqual(Array.from({ length: 10_000 }, (_, n) => n));
-      expect(events[events.length - 1]).toMatchObject({ event: 'late_shutdown_event', signal });
+      // The app's own shutdown hooks log first; the module's orchestrator_stopped is the last line.
+      expect(events[events.length - 2]).toMatchObject({ event: 'late_shutdown_event', signal });
+      expect(events[events.length - 1]).toMatchObject({
+        event: 'orchestrator_stopped',
+        level: 'INFO',
+        signal,
+        message: `stopped on ${signal}`,
+        logged: 10_001,
+        dropped: 0,
+      });
+      expect(events[events.length - 1]['uptime_ms']).toEqual(expect.any(Number));
     } finally {
       cleanup();
     }
