@@ -34,7 +34,7 @@ const only = args.includes('--nest') ? [args[args.indexOf('--nest') + 1]] : ['11
 /** Each Nest major as a user would start it: Nest 11 apps are mostly CommonJS, Nest 12 is ESM. */
 const VARIANTS = {
   11: { nest: '^11', moduleType: 'commonjs' },
-  12: { nest: 'latest', moduleType: 'module' },
+  12: { nest: '^12', moduleType: 'module' },
 };
 
 let failures = 0;

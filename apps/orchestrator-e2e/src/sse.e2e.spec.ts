@@ -200,21 +200,22 @@ describe('resume from an id older than anything retained', () => {
   });
 });
 
-describe('a client that stops reading', () => {
+describe('clients that stop reading', () => {
   let app: RunningApp;
   beforeAll(async () => {
-    app = await startApp({ env: { ORCH_SSE_MAX_BACKLOG: '200' } });
+    app = await startApp({
+      env: { ORCH_SSE_MAX_BACKLOG_BYTES: '64k', ORCH_SSE_MAX_CLIENTS_PER_IP: '200' },
+    });
   });
   afterAll(async () => {
     await app.stop();
   });
 
-  it('is disconnected once its backlog passes ORCH_SSE_MAX_BACKLOG; memory stays bounded', async () => {
+  it('are disconnected once the bytes waiting for them pass ORCH_SSE_MAX_BACKLOG_BYTES; a reader is not', async () => {
     const stalled = await RawSse.open(`${app.api}${STREAM}`);
     stalled.response?.pause(); // never read again: the socket buffers fill up
     const reader = follow(`${app.api}${STREAM}?task_id=reader`);
     await reader.opened;
-    const rssBefore = (await health(app)).memory.rss;
     let dropped = false;
     for (let round = 0; round < 40 && !dropped; round++) {
       await Promise.all(Array.from({ length: 50 }, () => postJob(app, { steps: 100, step_ms: 0 })));
@@ -226,12 +227,58 @@ describe('a client that stops reading', () => {
     expect(dropped).toBe(true);
     const after = await health(app);
     expect(after.sse_clients).toBe(1); // the one that reads is still connected
-    expect(after.memory.rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
     await postJob(app, { task_id: 'reader', steps: 1, step_ms: 0 });
     await waitFor(() =>
       reader.events.some((e) => e.event === 'job_completed') ? true : undefined,
     );
     reader.source.close();
     stalled.close();
+  });
+});
+
+describe('100 clients that stop reading, default backlog limit', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ env: { ORCH_SSE_MAX_CLIENTS_PER_IP: '200' } });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('during a 30,600-event burst: memory stays bounded and health keeps answering', async () => {
+    const stalled = await Promise.all(
+      Array.from({ length: 100 }, () => RawSse.open(`${app.api}${STREAM}`)),
+    );
+    for (const sse of stalled) sse.response?.pause();
+    const idle = (await health(app)).memory.rss;
+    let slowest = 0;
+    let probes = 0;
+    let probing = true;
+    const prober = (async () => {
+      while (probing) {
+        const t0 = performance.now();
+        await health(app);
+        slowest = Math.max(slowest, performance.now() - t0);
+        probes++;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    // 300 jobs of 100 steps: 30,600 events (started, steps, completed) as fast as the app goes.
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(Array.from({ length: 50 }, () => postJob(app, { steps: 100, step_ms: 0 })));
+    }
+    await waitFor(
+      async () =>
+        (await health<{ jobs_running: number }>(app)).jobs_running === 0 ? true : undefined,
+      60_000,
+    );
+    const peak = (await health(app)).memory.rss;
+    probing = false;
+    await prober;
+    for (const sse of stalled) sse.close();
+    // Generous bounds for a shared machine; the benchmark measures the real figures.
+    expect(probes).toBeGreaterThan(3);
+    expect(slowest).toBeLessThan(5000);
+    expect(peak - idle).toBeLessThan(150 * 1024 * 1024);
   });
 });

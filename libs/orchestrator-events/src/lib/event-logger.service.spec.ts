@@ -86,8 +86,12 @@ describe('EventLogger', () => {
     const id2 = second.log({ event: 'b' }) as string;
     expect(id2 > ids1[ids1.length - 1]).toBe(true);
     await second.flush();
-    const page = await second.query({ limit: 2 });
-    expect(page.events.map((e) => e.event_id)).toEqual([ids1[ids1.length - 1], id2]);
+    const page = await second.query({ limit: 3 });
+    // The first logger's last line is its orchestrator_stopped, above its last event too.
+    expect(page.events.map((e) => e.event)).toEqual(['a', 'orchestrator_stopped', 'b']);
+    expect(page.events[0].event_id).toBe(ids1[ids1.length - 1]);
+    expect(page.events[1].event_id > ids1[ids1.length - 1]).toBe(true);
+    expect(page.events[2].event_id).toBe(id2);
   });
 
   it('keeps the caller message and drops events below LOG_LEVEL from file and bus', async () => {

@@ -31,6 +31,7 @@ describe('resolveOptions', () => {
         replayBufferSize: 1000,
         sseHeartbeatMs: 15000,
         sseMaxBacklog: 10000,
+        sseMaxBacklogBytes: 8 * 1024 * 1024,
         token: undefined,
         redactKeys: DEFAULT_REDACT_KEYS,
         sseMaxClients: 10000,
@@ -110,6 +111,7 @@ describe('resolveOptions', () => {
     [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
     [{ ORCH_SSE_HEARTBEAT_MS: '10' }, /ORCH_SSE_HEARTBEAT_MS="10".*from 100/],
     [{ ORCH_SSE_MAX_BACKLOG: '0' }, /ORCH_SSE_MAX_BACKLOG="0".*from 1/],
+    [{ ORCH_SSE_MAX_BACKLOG_BYTES: '1k' }, /ORCH_SSE_MAX_BACKLOG_BYTES="1k".*from 16k to 1g/],
     [{ ORCH_SSE_FAST_PATH: 'fast' }, /ORCH_SSE_FAST_PATH="fast".*true or false/],
   ])(
     'refuses %j with an error naming the variable, the value and what is allowed',

@@ -36,8 +36,18 @@ export interface OrchestratorEventsModuleOptions {
   replayBufferSize?: number | string;
   /** Heartbeat interval of SSE streams, in ms (100-3600000). Env `ORCH_SSE_HEARTBEAT_MS`, default 15000. */
   sseHeartbeatMs?: number | string;
-  /** Events queued for a stream client that stopped reading before it is disconnected. Env `ORCH_SSE_MAX_BACKLOG`, default 10000. */
+  /**
+   * Live events held for a stream while it catches up from the files after a resume; beyond, it is
+   * disconnected (it resumes again from its last id). Env `ORCH_SSE_MAX_BACKLOG`, default 10000.
+   */
   sseMaxBacklog?: number | string;
+  /**
+   * Bytes waiting for a stream client that reads slower than events come (held for it plus its
+   * socket buffer); past this, it is disconnected once and resumes with Last-Event-ID, losing
+   * nothing. A client under it is never cut, however slow. Bytes, or a number with `k`/`m`/`g`.
+   * Env `ORCH_SSE_MAX_BACKLOG_BYTES`, default `8m`.
+   */
+  sseMaxBacklogBytes?: number | string;
   /**
    * Token both endpoints require, as `Authorization: Bearer <token>` or the `access_token` query
    * parameter (for browser EventSource). Env `ORCH_EVENTS_TOKEN`, default unset (no token check).
@@ -94,6 +104,7 @@ export interface ResolvedOrchestratorEventsOptions {
   replayBufferSize: number;
   sseHeartbeatMs: number;
   sseMaxBacklog: number;
+  sseMaxBacklogBytes: number;
   redisUrl: string | undefined;
   redisStream: string;
   redisStreamMaxLen: number;
@@ -307,6 +318,25 @@ export function resolveOptions(
     1,
     10_000_000,
   );
+  const backlogPick = pick(
+    options.sseMaxBacklogBytes,
+    'sseMaxBacklogBytes',
+    env,
+    'ORCH_SSE_MAX_BACKLOG_BYTES',
+  );
+  const sseMaxBacklogBytes =
+    backlogPick.value === undefined ? 8 * 1024 ** 2 : parseSize(backlogPick.value);
+  if (
+    sseMaxBacklogBytes === undefined ||
+    sseMaxBacklogBytes < 16 * 1024 ||
+    sseMaxBacklogBytes > 1024 ** 3
+  ) {
+    throw new OrchestratorEventsConfigError(
+      backlogPick.setting,
+      backlogPick.value,
+      'expected a size from 16k to 1g: bytes, or a number with k, m or g (8m)',
+    );
+  }
 
   const tokenPick = pick(options.token, 'token', env, 'ORCH_EVENTS_TOKEN');
   const token = tokenPick.value === undefined ? undefined : String(tokenPick.value);
@@ -383,6 +413,7 @@ export function resolveOptions(
     replayBufferSize,
     sseHeartbeatMs,
     sseMaxBacklog,
+    sseMaxBacklogBytes,
     redisUrl,
     redisStream,
     redisStreamMaxLen,

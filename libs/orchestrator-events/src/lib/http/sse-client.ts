@@ -1,13 +1,17 @@
 import { ServerResponse } from 'node:http';
 
 /**
- * One open stream. Writes go straight to the socket; when the socket stops taking them (the client
- * does not read), the frames written meanwhile are counted, and past `maxBacklog` the connection is
- * cut rather than let server memory grow. The client can come back with Last-Event-ID.
+ * One open stream. Frames go straight to the socket while it takes them. When it stops (the client
+ * reads slower than events come, or not at all), later frames wait here as references to the shared
+ * frame buffers, not as copies nor as chunks queued on the socket, and go out when it drains. The
+ * client is cut, once, when the bytes waiting for it (here and in the socket's buffer) would pass
+ * `maxBacklogBytes`: a reader whose backlog stays under that is never cut, however slow, and one
+ * that is cut comes back with Last-Event-ID and loses nothing.
  */
 export class SseClient {
   private blocked = false;
-  private backlog = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private closed = false;
   /** An event went out since the last heartbeat tick. */
   private busy = false;
@@ -15,11 +19,12 @@ export class SseClient {
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly maxBacklog: number,
+    private readonly maxBacklogBytes: number,
   ) {
     res.on('drain', () => {
       this.blocked = false;
-      this.backlog = 0;
+      this.flushPending();
+      if (this.blocked) return;
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const resolve of waiters) resolve();
@@ -31,8 +36,13 @@ export class SseClient {
     return this.closed;
   }
 
-  /** Writes one frame, or cuts the connection if the client is too far behind. */
-  send(frame: string): void {
+  /** Bytes waiting for this client: held here plus buffered in its socket. */
+  get backlogBytes(): number {
+    return this.pendingBytes + this.res.writableLength;
+  }
+
+  /** Writes one frame (shared between clients: never modified), or cuts a client too far behind. */
+  send(frame: Buffer): void {
     this.busy = true;
     this.write(frame);
   }
@@ -41,18 +51,34 @@ export class SseClient {
    * Writes a heartbeat unless an event went out since the previous tick: a stream that carries
    * events is alive already, and skipping those writes spares a burst of thousands at each tick.
    */
-  heartbeat(frame: string): void {
+  heartbeat(frame: Buffer): void {
     if (this.busy) this.busy = false;
     else this.write(frame);
   }
 
-  private write(frame: string): void {
+  private write(frame: Buffer): void {
     if (this.closed) return;
-    if (this.blocked && ++this.backlog > this.maxBacklog) {
+    if (!this.blocked) {
+      if (!this.res.write(frame)) this.blocked = true;
+      return;
+    }
+    if (this.pendingBytes + frame.length + this.res.writableLength > this.maxBacklogBytes) {
       this.close(true);
       return;
     }
-    if (!this.res.write(frame)) this.blocked = true;
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+  }
+
+  /** Hands waiting frames to the socket until it pushes back again. */
+  private flushPending(): void {
+    let sent = 0;
+    while (sent < this.pending.length && !this.blocked && !this.closed) {
+      const frame = this.pending[sent++];
+      this.pendingBytes -= frame.length;
+      if (!this.res.write(frame)) this.blocked = true;
+    }
+    this.pending = sent === this.pending.length ? [] : this.pending.slice(sent);
   }
 
   /** Resolves when the socket takes writes again (at once if it does now), or the client is gone. */
@@ -71,6 +97,8 @@ export class SseClient {
 
   private markClosed(): void {
     this.closed = true;
+    this.pending = [];
+    this.pendingBytes = 0;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();

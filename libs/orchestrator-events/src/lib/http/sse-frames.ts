@@ -10,21 +10,25 @@ export function retryFrame(ms: number): string {
   return `retry: ${ms}\n\n`;
 }
 
-export const HEARTBEAT_FRAME = 'event: heartbeat\ndata: {}\n\n';
+export const HEARTBEAT_FRAME = Buffer.from('event: heartbeat\ndata: {}\n\n');
 
 /** History after the resume id is gone; the stream goes on from the oldest event still kept. */
-export function resetFrame(oldestEventId: string | undefined): string {
-  return `event: reset\ndata: ${JSON.stringify({ oldest_event_id: oldestEventId ?? null })}\n\n`;
+export function resetFrame(oldestEventId: string | undefined): Buffer {
+  const data = JSON.stringify({ oldest_event_id: oldestEventId ?? null });
+  return Buffer.from(`event: reset\ndata: ${data}\n\n`);
 }
 
-/** Frames are built once per event, whatever the number of subscribers. */
-const frames = new WeakMap<BuiltEvent, string>();
+/**
+ * Frames are encoded once per event, whatever the number of subscribers: every socket, and every
+ * backlog of a slow client, holds a reference to the same bytes instead of a copy of its own.
+ */
+const frames = new WeakMap<BuiltEvent, Buffer>();
 
 /** `id: <event_id>` and `data: <the JSON line>`: the line holds no newline, so one data line. */
-export function eventFrame(built: BuiltEvent): string {
+export function eventFrame(built: BuiltEvent): Buffer {
   let frame = frames.get(built);
   if (frame === undefined) {
-    frame = `id: ${built.id}\ndata: ${built.line}\n\n`;
+    frame = Buffer.from(`id: ${built.id}\ndata: ${built.line}\n\n`);
     frames.set(built, frame);
   }
   return frame;

@@ -82,7 +82,7 @@ export class SseHub implements BeforeApplicationShutdown {
       res.end();
       return;
     }
-    const client = new SseClient(res, this.options.sseMaxBacklog);
+    const client = new SseClient(res, this.options.sseMaxBacklogBytes);
     this.clients.add(client);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
 
