@@ -123,4 +123,25 @@ if (!hasChromium) {
     );
     await page.close();
   });
+
+  it('with ORCH_EVENTS_TOKEN, asks for the token and sends it when starting a job', async () => {
+    const token = 'dashboard-token-0123456789';
+    const secured = await startApp({ env: { ORCH_EVENTS_TOKEN: token } });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${secured.origin}/`);
+      await page.waitForSelector('#token-form:not([hidden])');
+      await page.fill('#token-form input[name="token"]', token);
+      await page.click('#token-form button[type="submit"]');
+      await page.waitForSelector('#conn[data-state="live"]');
+      await page.fill('#new-job input[name="steps"]', '1');
+      await page.fill('#new-job input[name="step_ms"]', '1');
+      await page.click('#start-job');
+      await page.waitForSelector('#jobs tr[data-status="success"]', { timeout: 10_000 });
+      expect(await page.textContent('#notice')).toMatch(/^Started job run-/);
+      await page.close();
+    } finally {
+      await secured.stop();
+    }
+  });
 });

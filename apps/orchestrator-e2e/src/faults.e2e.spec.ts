@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { http, postJob, RunningApp, startApp as start, waitFor } from './support/app-process';
@@ -136,6 +137,42 @@ describe('a second process on the same ORCH_LOG_FILE', () => {
     const ids = lines2.map((line) => (JSON.parse(line) as Event).event_id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(lines2.filter((line) => line.includes('orchestrator_started'))).toHaveLength(1);
+  });
+});
+
+describe('5,000 idle and half-open sockets (nothing sent, or never the end of the headers)', () => {
+  it('leave health answering, and are closed by the server within the headers timeout', async () => {
+    const app = await startApp({ env: { HTTP_HEADERS_TIMEOUT_MS: '2000' } });
+    const baseline = await http<Health>(`${app.api}/health`);
+    const sockets: net.Socket[] = [];
+    let closed = 0;
+    // In batches, so the listen queue takes them all.
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from(
+          { length: 500 },
+          (_, i) =>
+            new Promise<void>((resolve, reject) => {
+              const socket = net.connect(app.port, '127.0.0.1', () => {
+                if (i % 2 === 1) socket.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n');
+                resolve();
+              });
+              socket.on('error', reject);
+              socket.on('close', () => closed++);
+              sockets.push(socket);
+            }),
+        ),
+      );
+    }
+    expect(sockets).toHaveLength(5000);
+    const during = await http<Health>(`${app.api}/health`);
+    expect(during.status).toBe(200);
+    expect(closed).toBeLessThan(5000);
+    // Closed by the server: 2 s, checked every 0.5 s, plus a generous margin for a busy machine.
+    await waitFor(() => (closed === 5000 ? true : undefined), 20_000);
+    const after = await http<Health>(`${app.api}/health`);
+    expect(after.status).toBe(200);
+    expect(after.body.open_fds).toBeLessThan(baseline.body.open_fds + 50);
   });
 });
 

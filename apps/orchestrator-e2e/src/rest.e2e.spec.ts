@@ -224,6 +224,30 @@ describe('POST /api/v1/jobs and GET /api/v1/health', () => {
     expect(res.body).toMatchObject({ status: 'ok', sse_clients: 0, orch_id: 'o-glm' });
   });
 
+  it('without ORCH_EVENTS_TOKEN, needs no token: full health, jobs start, any Authorization ignored', async () => {
+    const res = await http<Record<string, unknown>>(`${app.api}/health`, {
+      headers: { Authorization: 'Bearer whatever-0123456789' },
+    });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(
+      expect.arrayContaining(['status', 'orch_id', 'sse_clients', 'events', 'memory', 'open_fds']),
+    );
+    const job = await http(`${app.api}/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer whatever-0123456789' },
+      body: JSON.stringify({ steps: 1, step_ms: 1 }),
+    });
+    expect(job.status).toBe(202);
+  });
+
+  it('refuses a body nested deeper than 64 levels with a 400, before validation', async () => {
+    const res = await postJob(app, { steps: JSON.parse('['.repeat(64) + ']'.repeat(64)) });
+    expect(res.status).toBe(400);
+    expect((res.body as unknown as ErrorBody).message.join(' ')).toContain(
+      'at most 64 levels deep',
+    );
+  });
+
   it('serves the dashboard and the OpenAPI docs', async () => {
     const page = await fetch(`${app.origin}/`);
     expect(page.status).toBe(200);

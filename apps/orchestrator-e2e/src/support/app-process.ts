@@ -13,6 +13,8 @@ export interface RunningApp {
   /** `<origin>/api/v1` */
   api: string;
   port: number;
+  /** The `ORCH_EVENTS_TOKEN` the app was started with, if any: the helpers below send it. */
+  token?: string;
   logFile: string;
   dir: string;
   child: ChildProcess;
@@ -79,6 +81,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     origin,
     api: `${origin}/api/v1`,
     port,
+    token: options.env?.['ORCH_EVENTS_TOKEN'],
     logFile,
     dir,
     child,
@@ -112,10 +115,15 @@ export async function http<T = unknown>(
   return { status: res.status, body: body as T, headers: res.headers };
 }
 
+/** `Authorization: Bearer <token>` when the app has a token, else nothing. */
+export function authHeaders(app: RunningApp): Record<string, string> {
+  return app.token === undefined ? {} : { Authorization: `Bearer ${app.token}` };
+}
+
 export function postJob(app: RunningApp, job: Record<string, unknown>) {
   return http<{ task_id: string; run_id: string }>(`${app.api}/jobs`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...authHeaders(app) },
     body: JSON.stringify(job),
   });
 }
@@ -139,5 +147,5 @@ export async function health<T extends object = object>(
   app: RunningApp,
 ): Promise<{ sse_clients: number; memory: { rss: number } } & T> {
   type Health = { sse_clients: number; memory: { rss: number } } & T;
-  return (await http<Health>(`${app.api}/health`)).body;
+  return (await http<Health>(`${app.api}/health`, { headers: authHeaders(app) })).body;
 }

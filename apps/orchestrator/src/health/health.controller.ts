@@ -1,7 +1,8 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Headers, Inject } from '@nestjs/common';
 import { readdirSync } from 'node:fs';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { EventBus, EventLogger, SseFastPath, SseHub } from '@orchestrator/events';
+import { AppToken } from '../auth/app-token';
 import { JobsService } from '../jobs/jobs.service';
 
 @ApiTags('health')
@@ -13,12 +14,25 @@ export class HealthController {
     private readonly jobs: JobsService,
     @Inject(EventBus) private readonly bus: EventBus,
     private readonly fastPath: SseFastPath,
+    private readonly token: AppToken,
   ) {}
 
-  /** Liveness plus the numbers an operator watches: open streams, the event file's state, memory. */
+  /**
+   * Liveness plus the numbers an operator watches: open streams, the event file's state, memory.
+   * With ORCH_EVENTS_TOKEN set, only `{ "status": "ok" }` without the token (a probe needs no
+   * secret), the numbers with `Authorization: Bearer <token>`, and a 401 for a wrong token.
+   */
   @Get()
-  @ApiOkResponse({ description: '{"status":"ok","sse_clients":N,...}' })
-  health() {
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    description:
+      '{"status":"ok","sse_clients":N,...}; only {"status":"ok"} when ORCH_EVENTS_TOKEN is set and not sent',
+  })
+  @ApiUnauthorizedResponse({ description: 'An Authorization header with a wrong token' })
+  health(@Headers('authorization') authorization?: string) {
+    const access = this.token.check(authorization);
+    if (access === 'invalid') throw AppToken.refusal();
+    if (access === 'absent') return { status: 'ok' };
     const stats = this.events.stats();
     return {
       status: 'ok',

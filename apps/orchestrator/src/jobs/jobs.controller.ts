@@ -5,9 +5,17 @@ import {
   HttpCode,
   HttpStatus,
   Post,
+  UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { WriteTokenGuard } from '../auth/app-token';
 import { CreateJobDto } from './create-job.dto';
 import { JobHandle, JobsService } from './jobs.service';
 
@@ -22,6 +30,8 @@ const strictBody = new ValidationPipe({
 
 @ApiTags('demo jobs')
 @Controller('jobs')
+// With ORCH_EVENTS_TOKEN set, starting a job needs the token, like reading events.
+@UseGuards(WriteTokenGuard)
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
@@ -30,6 +40,8 @@ export class JobsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ description: '{ "task_id", "run_id" }' })
   @ApiBadRequestResponse({ description: 'A field is unknown, malformed or out of range' })
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'ORCH_EVENTS_TOKEN is set and the request lacks it' })
   create(@Body(strictBody) body: CreateJobDto): JobHandle {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new BadRequestException(['body must be a JSON object']);

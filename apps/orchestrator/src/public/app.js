@@ -272,13 +272,15 @@
     for (const key of ['steps', 'step_ms', 'fail_at_step']) {
       if (form.elements[key].value !== '') body[key] = Number(form.elements[key].value);
     }
-    const res = await fetch(API + '/jobs', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const data = await res.json();
-    if (!res.ok) notice('Job refused: ' + [].concat(data.message).join('; '));
+    // Starting a job needs the token too when the server has one (the same token as the events).
+    const headers = { 'Content-Type': 'application/json' };
+    if (token()) headers.Authorization = 'Bearer ' + token();
+    const res = await fetch(API + '/jobs', { method: 'POST', headers, body: JSON.stringify(body) });
+    const data = await res.json().catch(() => ({ message: res.statusText }));
+    if (res.status === 401) {
+      notice('Job refused: a token is required');
+      askForToken();
+    } else if (!res.ok) notice('Job refused: ' + [].concat(data.message).join('; '));
     else notice('Started job ' + data.run_id + ' (task ' + data.task_id + ')');
   });
 
