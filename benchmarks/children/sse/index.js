@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The SSE servers of figures 3 and 4 by command-line name, required lazily like children/sinks:
+ * The SSE servers of figures 3, 4 and 9 by command-line name, required lazily like children/sinks:
  * the plain server's child never loads Nest or the library.
  */
 const SERVERS = {
@@ -36,4 +36,36 @@ function recordOf(input, seq) {
   };
 }
 
-module.exports = { loadServer, recordOf, SERVER_NAMES: Object.keys(SERVERS) };
+/**
+ * What every server's health route answers (figure 9 probes it while its streams are stalled): the
+ * same body and the same work everywhere, one `process.memoryUsage()` serialized to JSON.
+ */
+function healthBody() {
+  return { status: 'ok', memory: process.memoryUsage() };
+}
+
+/**
+ * The health route of the Nest servers (the library's and `@Sse()`'s): `GET <prefix>/health`
+ * answering `healthBody()`, which Nest serializes with `res.json()`. Decorators applied by hand, as
+ * in nest-sse.js; `@nestjs/common` required here only, so the plain server's child never loads it.
+ */
+function nestHealthController() {
+  const { Controller, Get } = require('@nestjs/common');
+  class HealthController {
+    health() {
+      return healthBody();
+    }
+  }
+  const descriptor = Object.getOwnPropertyDescriptor(HealthController.prototype, 'health');
+  Get()(HealthController.prototype, 'health', descriptor);
+  Controller('health')(HealthController);
+  return HealthController;
+}
+
+module.exports = {
+  loadServer,
+  recordOf,
+  healthBody,
+  nestHealthController,
+  SERVER_NAMES: Object.keys(SERVERS),
+};

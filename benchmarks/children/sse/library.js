@@ -11,12 +11,14 @@ const path = require('node:path');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { LIBRARY } = require('../shared');
+const { nestHealthController } = require('./index');
 
 const name = 'orchestrator-events';
 
 /**
  * The app both library servers run (this one and `library-redis.js`): Nest HTTP app, the module
- * with `options` over the defaults below, prefix `api/v1`, compression; listening on a free port.
+ * with `options` over the defaults below, a health route (`GET /api/v1/health`, see
+ * `nestHealthController()`), prefix `api/v1`, compression; listening on a free port.
  */
 async function startApp(options) {
   const { OrchestratorEventsModule } = require(LIBRARY);
@@ -34,6 +36,7 @@ async function startApp(options) {
         ...options,
       }),
     ],
+    controllers: [nestHealthController()],
   })(BenchModule);
   const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
   app.setGlobalPrefix('api/v1');
@@ -53,6 +56,8 @@ async function start({ dir }) {
   return {
     port: app.getHttpServer().address().port,
     path: streamPath,
+    healthPath: '/api/v1/health',
+    httpServer: app.getHttpServer(),
     emit: (input) => logger.log(input),
     close: () => app.close(),
   };

@@ -1,15 +1,16 @@
 'use strict';
 /**
  * The NestJS way from its documentation: an `@Sse()` route returning one shared RxJS Subject piped
- * through `filter(e => e.task_id === q.task_id)` and `map(e => ({ data: e }))`. The same app setup as
- * the library's server (global prefix `api/v1`, compression). Written without TypeScript decorator
- * syntax: the decorators are applied by hand, which is what the compiled code does too.
+ * through `filter(e => e.task_id === q.task_id)` and `map(e => ({ data: e }))` (without `task_id`,
+ * unfiltered: `map` only). The same app setup as the library's server (global prefix `api/v1`,
+ * compression, the health route). Written without TypeScript decorator syntax: the decorators are
+ * applied by hand, which is what the compiled code does too.
  */
 require('reflect-metadata');
 const { Controller, Module, Query, Sse } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { Subject, filter, map } = require('rxjs');
-const { recordOf } = require('./index');
+const { recordOf, nestHealthController } = require('./index');
 
 const name = 'NestJS @Sse() + Subject';
 
@@ -18,6 +19,7 @@ async function start() {
 
   class EventsController {
     stream(q) {
+      if (q.task_id === undefined) return subject.pipe(map((e) => ({ data: e })));
       return subject.pipe(
         filter((e) => e.task_id === q.task_id),
         map((e) => ({ data: e })),
@@ -31,7 +33,7 @@ async function start() {
   Controller('events')(EventsController);
 
   class BenchModule {}
-  Module({ controllers: [EventsController] })(BenchModule);
+  Module({ controllers: [EventsController, nestHealthController()] })(BenchModule);
   const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
   app.setGlobalPrefix('api/v1');
   app.use(require('compression')());
@@ -40,6 +42,8 @@ async function start() {
   return {
     port: app.getHttpServer().address().port,
     path: (taskId) => `/api/v1/events/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`,
+    healthPath: '/api/v1/health',
+    httpServer: app.getHttpServer(),
     emit: (input) => subject.next(recordOf(input, seq++)),
     close: () => app.close(),
   };

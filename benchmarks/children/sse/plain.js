@@ -1,10 +1,12 @@
 'use strict';
 /**
  * The practical limit: a plain node:http SSE server. A `Map<task_id, Set<response>>`; each event is
- * serialized once, framed once, and the same string written to the responses of its task.
+ * serialized once, framed once, and the same string written with `res.write()` to the responses of
+ * its task and to the unfiltered ones (no `task_id`: every event). No backlog limit: a client that
+ * stops reading has every later frame queued for it in memory. `GET /health` answers `healthBody()`.
  */
 const http = require('node:http');
-const { recordOf } = require('./index');
+const { recordOf, healthBody } = require('./index');
 
 const name = 'plain node:http';
 
@@ -16,18 +18,24 @@ const HEADERS = {
 
 async function start() {
   const byTask = new Map();
+  const unfiltered = new Set();
   const all = new Set();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(healthBody()));
+      return;
+    }
     if (url.pathname !== '/stream') {
       res.writeHead(404).end();
       return;
     }
-    const taskId = url.searchParams.get('task_id') ?? '';
+    const taskId = url.searchParams.get('task_id');
     res.socket.setNoDelay(true);
     res.writeHead(200, HEADERS);
     res.write('retry: 2000\n\n');
-    let set = byTask.get(taskId);
+    let set = taskId === null ? unfiltered : byTask.get(taskId);
     if (!set) byTask.set(taskId, (set = new Set()));
     set.add(res);
     all.add(res);
@@ -41,12 +49,15 @@ async function start() {
   return {
     port: server.address().port,
     path: (taskId) => `/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`,
+    healthPath: '/health',
+    httpServer: server,
     emit: (input) => {
       const id = seq++;
       const set = byTask.get(input.task_id);
-      if (!set || set.size === 0) return;
+      if ((!set || set.size === 0) && unfiltered.size === 0) return;
       const frame = `id: ${id}\ndata: ${JSON.stringify(recordOf(input, id))}\n\n`;
-      for (const res of set) res.write(frame);
+      if (set) for (const res of set) res.write(frame);
+      for (const res of unfiltered) res.write(frame);
     },
     close: () =>
       new Promise((resolve) => {
