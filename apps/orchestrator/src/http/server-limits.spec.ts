@@ -50,7 +50,7 @@ describe('serverLimits', () => {
 });
 
 describe('applyServerLimits on a real server', () => {
-  it('closes sockets that never finish their headers, silent ones too, and leaves a stream open', async () => {
+  it('closes sockets that never finish their headers, silent ones too, with a 408, and leaves a stream open', async () => {
     const server = http.createServer((_req, res) => {
       // A stream that stays quiet for longer than the headers timeout.
       res.writeHead(200, { 'Content-Type': 'text/event-stream' });
@@ -66,6 +66,8 @@ describe('applyServerLimits on a real server', () => {
     const { port } = server.address() as net.AddressInfo;
     const open = (first?: string) => {
       const socket = net.connect(port, '127.0.0.1', () => first && socket.write(first));
+      // Consume what the server sends (a 408): unread data would hide the end of the connection.
+      socket.resume();
       const closed = new Promise<boolean>((resolve) => {
         socket.on('close', () => resolve(true));
         setTimeout(() => resolve(false), 1500).unref();

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { IncomingMessage, Server } from 'node:http';
-import { Socket } from 'node:net';
+import { Server } from 'node:http';
 
 /**
  * Socket-level limits of the demo's HTTP server. Node's defaults let a client hold a socket for a
@@ -69,11 +68,10 @@ export function serverLimits(
 }
 
 /**
- * Applies the limits to a server that is not listening yet. A new socket gets `headersTimeoutMs`
- * of inactivity until its first request arrives, then none (an SSE stream may stay quiet between
- * heartbeats); Node's own `headersTimeout` does not close a socket that never sent a byte, and with
- * thousands of sockets its periodic check closed none of them here. Node's checks stay on as well,
- * every quarter of the headers timeout (they catch a client that trickles its headers).
+ * Applies the limits to a server that is not listening yet. Node checks the header and request
+ * timeouts on an interval (30 s by default, read when the server starts listening): it is set to a
+ * quarter of the headers timeout, so a socket that sends nothing, or never the end of its headers,
+ * gets a 408 and is closed within 1.25 times that timeout.
  */
 export function applyServerLimits(server: Server, limits: ServerLimits): void {
   server.headersTimeout = limits.headersTimeoutMs;
@@ -83,7 +81,4 @@ export function applyServerLimits(server: Server, limits: ServerLimits): void {
   server.maxConnections = limits.maxConnections;
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     Math.max(25, Math.floor(limits.headersTimeoutMs / 4));
-  // With no 'timeout' listener on the server, Node destroys a socket whose timeout fires.
-  server.on('connection', (socket: Socket) => socket.setTimeout(limits.headersTimeoutMs));
-  server.on('request', (req: IncomingMessage) => req.socket.setTimeout(0));
 }
