@@ -12,6 +12,10 @@ export { ORCH_EVENTS_OPTIONS } from './lib/orchestrator-events.constants';
 export { EventLogger } from './lib/event-logger.service';
 export type { EventFields, EventLoggerStats } from './lib/event-logger.service';
 export { AppLogger } from './lib/app-logger.service';
+// Start-up errors an app may want to recognize: the event log held by another process, and a
+// configured integration whose optional package is not installed.
+export { LogFileLockedError } from './lib/file/log-file.lock';
+export { MissingPeerError } from './lib/optional-peer';
 // The contract shared with clients, re-exported so server code needs one import path.
 export type {
   OrchestratorEvent,
