@@ -15,7 +15,21 @@ export default [
         {
           enforceBuildableLibDependency: true,
           allow: [],
-          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+          // The layers of the product: the contract depends on nothing; the server library and the
+          // client only on the contract (never on each other); the demo on all three.
+          depConstraints: [
+            { sourceTag: 'scope:contract', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:lib', onlyDependOnLibsWithTags: ['scope:contract'] },
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:contract'] },
+            {
+              sourceTag: 'scope:app',
+              onlyDependOnLibsWithTags: ['scope:lib', 'scope:contract', 'scope:client'],
+            },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:lib', 'scope:contract', 'scope:client'],
+            },
+          ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],

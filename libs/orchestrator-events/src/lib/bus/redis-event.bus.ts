@@ -28,7 +28,7 @@ export interface RedisEventBusOptions {
   buffer: number;
   /** This instance's orchestrator id, part of its publisher tag. */
   orchId: string;
-  /** Recent deliveries kept in memory for resumption without a Redis round trip. Env `ORCH_REPLAY_BUFFER`, default 10000. */
+  /** Recent deliveries kept in memory for resumption without a Redis round trip. Env `ORCH_REPLAY_BUFFER`, default 1000. */
   replayBufferSize: number;
 }
 
