@@ -254,14 +254,11 @@ export class EventLogger implements OnApplicationShutdown {
   }
 
   /**
-   * Writes out the queue. Events logged afterwards, from other providers' shutdown hooks, are
-   * written synchronously as they come, so all of them are on disk before the process exits.
-   */
-  /**
-   * Writes `orchestrator_stopped` (the signal, uptime and counts) as the last line of a graceful
-   * stop, then everything still queued, and frees the file for the next process. The module is
-   * global, so Nest calls this after the app's own shutdown hooks: jobs that log their
-   * interruption there are in the file before it.
+   * Writes `orchestrator_stopped` (the signal, uptime and counts), then everything still queued,
+   * and frees the file for the next process. Nest calls this after the shutdown hooks of the modules
+   * that import this one (with the default `isGlobal`, the app's own), so what they log, such as
+   * jobs ending on shutdown, comes before it. Events logged later still, from other providers'
+   * hooks, are written synchronously as they come: all are on disk before the process exits.
    */
   onApplicationShutdown(signal?: string): void {
     const stats = this.stats();
