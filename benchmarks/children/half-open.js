@@ -17,7 +17,7 @@ const path = require('node:path');
 const http = require('node:http');
 const { fork } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { freshDir, report, runMain } = require('./shared');
+const { freshDir, report, runMain, startDemoApp } = require('./shared');
 const { messenger } = require('./sse-server');
 const { openFilesLimit } = require('./sse/stream-client');
 
@@ -27,33 +27,9 @@ const CHECK_INTERVAL_MS = 500;
 
 /** Starts main.js here and resolves with the port it printed (`listening on http://host:port/`). */
 function startApp(main, logFile, headersTimeoutMs) {
-  for (const key of Object.keys(process.env)) {
-    if (/^(ORCH_|HTTP_|REDIS_URL$|LOG_LEVEL$|LOG_FILE$|HOST$|PORT$)/.test(key)) {
-      delete process.env[key];
-    }
-  }
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
+  return startDemoApp(main, {
     ORCH_LOG_FILE: logFile,
     HTTP_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
-    NO_COLOR: '1',
-  });
-  return new Promise((resolve, reject) => {
-    const write = process.stdout.write.bind(process.stdout);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}`)), 30_000);
-    process.stdout.write = (chunk, ...rest) => {
-      out += chunk;
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        process.stdout.write = write;
-        resolve(Number(match[1]));
-      }
-      return write(chunk, ...rest);
-    };
-    require(main);
   });
 }
 

@@ -12,39 +12,17 @@
 const path = require('node:path');
 const { fork } = require('node:child_process');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
-const { report, runMain } = require('./shared');
+const { report, runMain, startDemoApp } = require('./shared');
 
 const CLIENT_SCRIPT = path.join(__dirname, 'history-client.js');
 const LOOP_RESOLUTION_MS = 1;
 
 /** Starts main.js here and resolves with the port it printed (`listening on http://host:port/`). */
 function startApp(main, logFile) {
-  for (const key of Object.keys(process.env)) {
-    if (/^(ORCH_|REDIS_URL$|LOG_LEVEL$|LOG_FILE$)/.test(key)) delete process.env[key];
-  }
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
+  return startDemoApp(main, {
     ORCH_LOG_FILE: logFile,
     ORCH_SSE_MAX_CLIENTS: '100000',
     ORCH_SSE_MAX_CLIENTS_PER_IP: '100000',
-    NO_COLOR: '1',
-  });
-  return new Promise((resolve, reject) => {
-    const write = process.stdout.write.bind(process.stdout);
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}`)), 30_000);
-    process.stdout.write = (chunk, ...rest) => {
-      out += chunk;
-      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        process.stdout.write = write;
-        resolve(Number(match[1]));
-      }
-      return write(chunk, ...rest);
-    };
-    require(main);
   });
 }
 

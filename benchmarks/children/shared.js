@@ -92,7 +92,38 @@ function gcFunction() {
 /** Lets the event loop turn once, as a real app does between requests or jobs. */
 const yieldToLoop = () => new Promise(setImmediate);
 
+/**
+ * Starts the built demo app (`main`) in this process with `env` (every ORCH_, HTTP_, Redis and log
+ * setting of the parent removed first, so only `env` counts) and resolves with the port it printed
+ * (`listening on http://127.0.0.1:<port>/`).
+ */
+function startDemoApp(main, env) {
+  for (const key of Object.keys(process.env)) {
+    if (/^(ORCH_|HTTP_|REDIS_URL$|LOG_LEVEL$|LOG_FILE$|HOST$|PORT$)/.test(key)) {
+      delete process.env[key];
+    }
+  }
+  Object.assign(process.env, { HOST: '127.0.0.1', PORT: '0', NO_COLOR: '1', ...env });
+  return new Promise((resolve, reject) => {
+    const write = process.stdout.write.bind(process.stdout);
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}`)), 30_000);
+    process.stdout.write = (chunk, ...rest) => {
+      out += chunk;
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        process.stdout.write = write;
+        resolve(Number(match[1]));
+      }
+      return write(chunk, ...rest);
+    };
+    require(main);
+  });
+}
+
 module.exports = {
+  startDemoApp,
   LIBRARY,
   makeEvents,
   freshDir,

@@ -7,53 +7,20 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const { ROOT } = require('../lib/child-runner');
+const { DEMO_MAIN, ensureDemoBuilt, sourcesNewerThanDemo } = require('../lib/demo-app');
 const { table, verdict } = require('../lib/markdown');
 const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
-const MAIN = path.join(ROOT, 'dist', 'apps', 'orchestrator', 'main.js');
+const MAIN = DEMO_MAIN;
 const GOAL_A_MS = 10;
 const GOAL_C_GBPS = 1;
 const GOAL_D_STALL_MS = 50;
 
-/** The demo app as built; built here only when missing (others may be editing the sources). */
-function ensureBuilt(progress) {
-  if (fs.existsSync(MAIN)) return false;
-  progress(`  ${path.relative(ROOT, MAIN)} is missing: npx nx build orchestrator`);
-  execFileSync('npx', ['nx', 'build', 'orchestrator', '--skip-nx-cache'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return true;
-}
-
-/** Sources changed after the build: the app measured is older than the working tree. */
-function newerSources() {
-  const built = fs.statSync(MAIN).mtimeMs;
-  const dirs = [
-    'libs/orchestrator-events/src',
-    'libs/orchestrator-events-contract/src',
-    'apps/orchestrator/src',
-  ];
-  const newer = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name)) {
-        if (fs.statSync(p).mtimeMs > built) newer.push(path.relative(ROOT, p));
-      }
-    }
-  };
-  for (const dir of dirs) if (fs.existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
-  return newer;
-}
-
 async function run(ctx) {
-  const built = ensureBuilt(ctx.progress);
-  const stale = newerSources();
+  const built = ensureDemoBuilt(ctx.progress);
+  const stale = sourcesNewerThanDemo();
   // One retention per bench run, removed when the harness exits (the profiling run, after this
   // function returns, reads it too).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-history-'));

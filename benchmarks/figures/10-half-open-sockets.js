@@ -10,12 +10,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { ROOT } = require('../lib/child-runner');
+const { DEMO_MAIN, ensureDemoBuilt, sourcesNewerThanDemo } = require('../lib/demo-app');
 const { table, verdict } = require('../lib/markdown');
 const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
-const BUILD_DIR = path.join(ROOT, 'dist', 'apps', 'orchestrator');
-const MAIN = path.join(BUILD_DIR, 'main.js');
+const BUILD_DIR = path.dirname(DEMO_MAIN);
+const MAIN = DEMO_MAIN;
 /**
  * Every run loads a copy of the build taken when the figure starts, so that a rebuild by someone
  * else during the figure cannot give its runs different apps. Under benchmarks/results/ (git-ignored)
@@ -33,39 +34,6 @@ const WAIT_MS = 15_000;
 const HEADERS_TIMEOUT_MS = 2_000;
 const CLOSE_GOAL_MS = HEADERS_TIMEOUT_MS + 2_000;
 const GOAL_PROBE_MS = 1_000;
-
-/** The demo app as built; built here only when missing (others may be editing the sources). */
-function ensureBuilt(progress) {
-  if (fs.existsSync(MAIN)) return false;
-  progress(`  ${path.relative(ROOT, MAIN)} is missing: npx nx run orchestrator:build`);
-  execFileSync('npx', ['nx', 'run', 'orchestrator:build', '--skip-nx-cache'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return true;
-}
-
-/** Sources changed after the build: the app measured is older than the working tree. */
-function newerSources() {
-  const built = fs.statSync(MAIN).mtimeMs;
-  const dirs = [
-    'libs/orchestrator-events/src',
-    'libs/orchestrator-events-contract/src',
-    'apps/orchestrator/src',
-  ];
-  const newer = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (/\.ts$/.test(entry.name) && !/\.spec\.ts$/.test(entry.name)) {
-        if (fs.statSync(p).mtimeMs > built) newer.push(path.relative(ROOT, p));
-      }
-    }
-  };
-  for (const dir of dirs) if (fs.existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
-  return newer;
-}
 
 /** Uncommitted changes to the app or the libraries (the build may include them). */
 function uncommitted() {
@@ -150,8 +118,8 @@ const closedText = (r) =>
   (held(r) > FD_SLACK ? ` ⚠ server holds ${int(held(r))} fds` : '');
 
 async function run(ctx) {
-  const built = ensureBuilt(ctx.progress);
-  const stale = newerSources();
+  const built = ensureDemoBuilt(ctx.progress);
+  const stale = sourcesNewerThanDemo();
   const builtAt = snapshotBuild();
   const dirty = uncommitted();
   ctx.progress(
