@@ -20,7 +20,6 @@
  */
 const fs = require('node:fs');
 const net = require('node:net');
-const http = require('node:http');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { latencySummary, percentile } = require('../lib/stats');
 
@@ -34,7 +33,7 @@ const FD_SAMPLE_MS = 250;
 /** Probes sent while at least this many half-open sockets were open are counted apart. */
 const MANY_OPEN = 1_000;
 
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const { nowMs, probeHealth } = require('./health-probe');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const send = (msg) => process.send(msg);
 process.on('disconnect', () => process.exit(0));
@@ -99,36 +98,17 @@ function openOne(port, partial, index) {
 
 /** One health request on a new connection; `latencyMs` (and `error`) filled in when it settles. */
 function probe(list, port, path) {
-  const p = { sentMs: nowMs(), openAtSend: openNow(), latencyMs: undefined, error: undefined };
-  list.push(p);
-  let body = '';
-  const done = (error) => {
-    if (p.latencyMs !== undefined) return;
-    clearTimeout(timer);
-    p.latencyMs = nowMs() - p.sentMs;
-    p.error = error;
-  };
-  const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (d) => (body += d));
-    res.on('end', () => {
-      if (res.statusCode !== 200) return done(`HTTP ${res.statusCode}`);
-      try {
-        const json = JSON.parse(body);
-        if (json.status !== 'ok' || json.memory === undefined) done('not the full health body');
-        else done();
-      } catch (err) {
-        done(`bad body: ${err.message}`);
-      }
-    });
-    res.on('error', (err) => done(err.message));
+  const record = { sentMs: nowMs(), openAtSend: openNow(), latencyMs: undefined, error: undefined };
+  list.push(record);
+  return probeHealth({
+    port,
+    path,
+    agent: false,
+    timeoutMs: PROBE_TIMEOUT_MS,
+    record,
+    check: (json) =>
+      json.status !== 'ok' || json.memory === undefined ? 'not the full health body' : undefined,
   });
-  req.on('error', (err) => done(err.message));
-  const timer = setTimeout(() => {
-    done(`no answer in ${PROBE_TIMEOUT_MS} ms`);
-    req.destroy();
-  }, PROBE_TIMEOUT_MS);
-  return new Promise((resolve) => req.on('close', resolve));
 }
 
 async function run(msg) {

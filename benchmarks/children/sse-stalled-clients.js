@@ -24,7 +24,7 @@ const { latencySummary } = require('../lib/stats');
 /** A probe that has not answered after this long is given up and counted as failed. */
 const PROBE_TIMEOUT_MS = 10_000;
 
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const { nowMs, probeHealth } = require('./health-probe');
 const send = (msg) => process.send(msg);
 process.on('disconnect', () => process.exit(0));
 
@@ -96,35 +96,19 @@ const loop = monitorEventLoopDelay({ resolution: 5 });
 
 /** One health request; fills in `latencyMs` (and `error`) when it settles. */
 function probe(prober, port, path) {
-  const p = { sentMs: nowMs(), latencyMs: undefined, error: undefined, rss: undefined };
-  prober.probes.push(p);
-  let body = '';
-  const done = (error) => {
-    if (p.latencyMs !== undefined) return;
-    clearTimeout(timer);
-    p.latencyMs = nowMs() - p.sentMs;
-    p.error = error;
-  };
-  const req = http.get({ host: '127.0.0.1', port, path, agent: prober.agent }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (d) => (body += d));
-    res.on('end', () => {
-      if (res.statusCode !== 200) return done(`HTTP ${res.statusCode}`);
-      try {
-        p.rss = JSON.parse(body).memory.rss;
-        done();
-      } catch (err) {
-        done(`bad body: ${err.message}`);
-      }
-    });
-    res.on('error', (err) => done(err.message));
+  const record = { sentMs: nowMs(), latencyMs: undefined, error: undefined, rss: undefined };
+  prober.probes.push(record);
+  return probeHealth({
+    port,
+    path,
+    agent: prober.agent,
+    timeoutMs: PROBE_TIMEOUT_MS,
+    record,
+    check: (json) => {
+      record.rss = json.memory.rss;
+      return undefined;
+    },
   });
-  req.on('error', (err) => done(err.message));
-  const timer = setTimeout(() => {
-    done(`no answer in ${PROBE_TIMEOUT_MS} ms`);
-    req.destroy();
-  }, PROBE_TIMEOUT_MS);
-  return new Promise((resolve) => req.on('close', resolve));
 }
 
 const answered = (prober) => prober.probes.filter((p) => p.latencyMs !== undefined).length;
