@@ -14,7 +14,8 @@
  *   - the client loads from CommonJS; `orch-events --version` prints the package version;
  *   - SIGTERM stops the app with code 0; REDIS_URL without ioredis is one startup error naming it;
  *   - with ioredis installed (5 with Nest 11, as BullMQ apps have it; the newest with Nest 12) the
- *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides).
+ *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides);
+ *   - with @nestjs/swagger of the same major installed, the endpoints are in the app's document.
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
  */
 'use strict';
@@ -326,6 +327,7 @@ async function testVariant(major, tarballs, version) {
     );
 
     await testRedisBus(major, dir);
+    testOpenApi(major, dir);
   } finally {
     if (keep) process.stdout.write(`  (kept ${dir})\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -392,6 +394,71 @@ async function testRedisBus(major, dir) {
     check(stopped.code === 0, 'SIGTERM stops the Redis app with exit code 0', app.output());
     sh('redis-cli', ['-p', '6379', 'DEL', stream], dir);
   }
+}
+
+/**
+ * The other optional peer once installed: @nestjs/swagger of the same major (11 with Nest 11, 12
+ * with Nest 12) documents the two endpoints and the event page in the app's own document.
+ */
+function testOpenApi(major, dir) {
+  // @nestjs/swagger 12.0 declares an optional peer typescript ^5.5 || ^6, and `npm install -D
+  // typescript` gives 7: a user adds typescript@6 with it, as the README says.
+  const extra = major === '12' ? ['typescript@^6'] : [];
+  const add = sh('npm', ['install', ...NPM_FLAGS, `@nestjs/swagger@^${major}`, ...extra], dir);
+  const warnings = npmWarnings(add.out);
+  if (
+    !check(
+      add.code === 0 && warnings.length === 0,
+      `npm install @nestjs/swagger@^${major} ${extra.join(' ')}`.trim(),
+      add.out,
+    )
+  ) {
+    return;
+  }
+  // An app module of its own (the README's main.ts listens on import), built by the same tsc.
+  fs.writeFileSync(
+    path.join(dir, 'src', 'openapi.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Module } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';",
+      "import { OrchestratorEventsModule } from '@orchestrator/events';",
+      '',
+      '@Module({ imports: [OrchestratorEventsModule.forRoot({ controller: { path: "orchestrator/events" } })] })',
+      'class DocsModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(DocsModule, { logger: false });',
+      "  app.setGlobalPrefix('api/v1');",
+      '  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());',
+      '  process.stdout.write(JSON.stringify(doc));',
+      '  await app.close();',
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with @nestjs/swagger installed', tsc.out)) return;
+  const run = sh(process.execPath, ['dist/openapi.js'], dir, {
+    ORCH_LOG_FILE: path.join(dir, 'docs.log'),
+  });
+  let doc = {};
+  try {
+    doc = JSON.parse(run.out);
+  } catch {
+    // reported below with the output
+  }
+  const paths = Object.keys(doc.paths ?? {});
+  const schemas = Object.keys(doc.components?.schemas ?? {});
+  check(
+    paths.includes('/api/v1/orchestrator/events') &&
+      paths.includes('/api/v1/orchestrator/events/stream') &&
+      schemas.includes('EventsPageSchema'),
+    `@nestjs/swagger ${major}: both endpoints and the event page are in the app's OpenAPI document`,
+    `${paths.join(', ')} | ${schemas.join(', ')} | ${run.out.slice(0, 500)}`,
+  );
 }
 
 async function main() {
