@@ -129,6 +129,28 @@ describe('readLogLines', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /**
+   * Follows `file`, calling `onLine` after each line so a test can rotate between reads, until
+   * `last` is read (or 20 lines, so a test that goes wrong still ends).
+   */
+  async function followUntil(last: string, onLine: (line: string) => void) {
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const notices: string[] = [];
+    const reader = readLogLines(file, {
+      follow: true,
+      signal: stop.signal,
+      pollMs: 10,
+      onNotice: (m) => notices.push(m),
+    });
+    for await (const line of reader) {
+      lines.push(line);
+      onLine(line);
+      if (line === last || lines.length > 20) stop.abort();
+    }
+    return { lines, notices };
+  }
+
   /** Follows `file` until `stop` fires; lines and notices accumulate in the returned arrays. */
   function follow(stop: AbortController, pollMs: number) {
     const lines: string[] = [];
@@ -178,17 +200,7 @@ describe('readLogLines', () => {
 
   it('follows two rotations done between two reads, in order, each line once', async () => {
     fs.writeFileSync(file, 'a1\na2\n');
-    const stop = new AbortController();
-    const lines: string[] = [];
-    const notices: string[] = [];
-    const reader = readLogLines(file, {
-      follow: true,
-      signal: stop.signal,
-      pollMs: 10,
-      onNotice: (m) => notices.push(m),
-    });
-    for await (const line of reader) {
-      lines.push(line);
+    const { lines, notices } = await followUntil('c3', (line) => {
       if (line === 'a2') {
         // Both rotations happen while the reader is paused here: it must find b* in orch.log.2's
         // neighbour .1, after finishing the old file (now .2).
@@ -198,11 +210,8 @@ describe('readLogLines', () => {
         rotate(file);
         fs.appendFileSync(file, 'c1\nc2\n');
       }
-      if (line === 'c2') {
-        fs.appendFileSync(file, 'c3\n');
-      }
-      if (line === 'c3' || lines.length > 20) stop.abort();
-    }
+      if (line === 'c2') fs.appendFileSync(file, 'c3\n');
+    });
     expect(lines).toEqual(['a1', 'a2', 'a3', 'b1', 'c1', 'c2', 'c3']);
     expect(notices).toContain(`${file} was rotated; following the new file`);
   });
@@ -218,31 +227,19 @@ describe('readLogLines', () => {
     'reads a deleted file to its end and reports lines retention deleted unread (%s)',
     async (_, [a1, a2, b1, c1, d1], lostNotice) => {
       fs.writeFileSync(file, `${a1}\n`);
-      const stop = new AbortController();
-      const lines: string[] = [];
-      const notices: string[] = [];
-      const reader = readLogLines(file, {
-        follow: true,
-        signal: stop.signal,
-        pollMs: 10,
-        onNotice: (m) => notices.push(m),
+      const { lines, notices } = await followUntil(d1, (line) => {
+        if (line !== a1) return;
+        // One backup kept, three rotations while the reader is paused: the file it is reading
+        // has no name left (it must still read `a2` from it), and the next one, holding `b1`,
+        // was deleted before the reader could see it.
+        fs.appendFileSync(file, `${a2}\n`);
+        rotate(file, 1);
+        fs.appendFileSync(file, `${b1}\n`);
+        rotate(file, 1);
+        fs.appendFileSync(file, `${c1}\n`);
+        rotate(file, 1);
+        fs.appendFileSync(file, `${d1}\n`);
       });
-      for await (const line of reader) {
-        lines.push(line);
-        if (line === a1) {
-          // One backup kept, three rotations while the reader is paused: the file it is reading
-          // has no name left (it must still read `a2` from it), and the next one, holding `b1`,
-          // was deleted before the reader could see it.
-          fs.appendFileSync(file, `${a2}\n`);
-          rotate(file, 1);
-          fs.appendFileSync(file, `${b1}\n`);
-          rotate(file, 1);
-          fs.appendFileSync(file, `${c1}\n`);
-          rotate(file, 1);
-          fs.appendFileSync(file, `${d1}\n`);
-        }
-        if (line === d1 || lines.length > 20) stop.abort();
-      }
       expect(lines).toEqual([a1, a2, c1, d1]);
       expect(notices.filter((m) => m.includes('lost'))).toEqual([
         expect.stringMatching(lostNotice),
@@ -253,24 +250,12 @@ describe('readLogLines', () => {
   it('reads no older backup again when the file is deleted and made anew rather than rotated', async () => {
     fs.writeFileSync(`${file}.1`, `${eventLine(0)}\n${eventLine(1)}\n`);
     fs.writeFileSync(file, `${eventLine(2)}\n`);
-    const stop = new AbortController();
-    const lines: string[] = [];
-    const notices: string[] = [];
-    const reader = readLogLines(file, {
-      follow: true,
-      signal: stop.signal,
-      pollMs: 10,
-      onNotice: (m) => notices.push(m),
+    const { lines, notices } = await followUntil(eventLine(3), (line) => {
+      if (line !== eventLine(2)) return;
+      // The old file has no name left, as after retention, but `.1` is older than it.
+      fs.rmSync(file);
+      fs.writeFileSync(file, `${eventLine(3)}\n`);
     });
-    for await (const line of reader) {
-      lines.push(line);
-      if (line === eventLine(2)) {
-        // The old file has no name left, as after retention, but `.1` is older than it.
-        fs.rmSync(file);
-        fs.writeFileSync(file, `${eventLine(3)}\n`);
-      }
-      if (line === eventLine(3) || lines.length > 20) stop.abort();
-    }
     expect(lines).toEqual([2, 3].map(eventLine));
     expect(notices.filter((m) => m.includes('lost'))).toEqual([]);
   });
