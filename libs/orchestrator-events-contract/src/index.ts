@@ -12,3 +12,4 @@ export {
 export { EVENT_ID_PATTERN, MAX_EVENT_ID_MS, parseEventId } from './lib/event-id';
 export type { EventQuery, EventsPage } from './lib/event-query';
 export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
+export { parseEventLine, isEventRecord, formatEventLine } from './lib/event-line.codec';

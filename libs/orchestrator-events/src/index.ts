@@ -5,6 +5,7 @@ export type {
 } from './lib/orchestrator-events.options';
 export {
   OrchestratorEventsConfigError,
+  optionsFromEnv,
   resolveOptions,
   parseSize,
 } from './lib/orchestrator-events.options';

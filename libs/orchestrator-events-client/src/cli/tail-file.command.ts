@@ -1,4 +1,4 @@
-import { matches, OrchestratorEvent } from '@orchestrator/events-contract';
+import { matches, parseEventLine } from '@orchestrator/events-contract';
 import { CliCommand } from './cli-args';
 import { CommandContext } from './command.context';
 import { formatEvent } from './event.formatter';
@@ -18,7 +18,7 @@ export async function tailFile(
   });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const event = parseLine(line);
+    const event = parseEventLine(line);
     if (event === undefined) {
       // A torn line (a crash mid-write) is not an event: say so, keep going.
       ctx.notice(`skipped a line that is not an event: ${JSON.stringify(line.slice(0, 60))}`);
@@ -29,20 +29,4 @@ export async function tailFile(
     await ctx.out.line(cmd.json ? line : formatEvent(event, ctx.palette));
     if (ctx.out.closed) break;
   }
-}
-
-function parseLine(line: string): OrchestratorEvent | undefined {
-  try {
-    const value = JSON.parse(line) as unknown;
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as OrchestratorEvent).event === 'string'
-    ) {
-      return value as OrchestratorEvent;
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import { OrchestratorEvent, parseEventId } from '@orchestrator/events-contract';
+import { OrchestratorEvent, parseEventId, parseEventLine } from '@orchestrator/events-contract';
 import { backoffDelay, BackoffOptions, sleep } from './backoff';
 import { StreamOptions } from './client.options';
 import {
@@ -166,22 +166,13 @@ function wrapBodyErrors(
 }
 
 function parseEvent(data: string, id: string | undefined): OrchestratorEvent {
-  let event: unknown;
-  try {
-    event = JSON.parse(data);
-  } catch {
+  const event = parseEventLine(data);
+  if (event === undefined) {
     throw new OrchestratorEventsProtocolError(
-      `event ${id ?? '(no id)'} is not JSON: ${data.slice(0, 200)}`,
+      `event ${id ?? '(no id)'} is not an event (a JSON object with event and event_id): ${data.slice(0, 200)}`,
     );
   }
-  if (
-    typeof event !== 'object' ||
-    event === null ||
-    typeof (event as OrchestratorEvent).event_id !== 'string'
-  ) {
-    throw new OrchestratorEventsProtocolError(`event ${id ?? '(no id)'} has no event_id`);
-  }
-  return event as OrchestratorEvent;
+  return event;
 }
 
 function parseReset(data: string): { oldest_event_id: string } {

@@ -8,6 +8,8 @@ import {
 import * as path from 'node:path';
 import * as winston from 'winston';
 import type DailyRotateFile from 'winston-daily-rotate-file';
+import { prepareLogDirectory } from './file/log-directory';
+import { settingOf } from './options/resolve-options';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
 
@@ -34,7 +36,8 @@ const TO_WINSTON: Record<NestLevel, string> = {
 @Injectable()
 export class AppLogger implements LoggerService, OnApplicationShutdown {
   private readonly console = new ConsoleLogger();
-  private file: winston.Logger | undefined;
+  /** Opened on the first line; `null` when its directory cannot be used (the console goes on). */
+  private file: winston.Logger | undefined | null;
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
@@ -104,8 +107,18 @@ export class AppLogger implements LoggerService, OnApplicationShutdown {
       ...rest,
     );
     const appLogFile = this.options.appLogFile;
-    if (appLogFile === undefined) return;
-    this.file ??= this.openFile(appLogFile);
+    if (appLogFile === undefined || this.file === null) return;
+    if (this.file === undefined) {
+      try {
+        prepareLogDirectory(appLogFile, settingOf(this.options, 'appLogFile'));
+      } catch (err) {
+        // A logger never throws into its caller: say it once on the console, which goes on.
+        this.file = null;
+        this.console.error((err as Error).message, 'AppLogger');
+        return;
+      }
+      this.file = this.openFile(appLogFile);
+    }
     if (!this.file.writable) return;
     // Nest passes the context as the last argument, and an error's stack before it.
     const context = typeof rest[rest.length - 1] === 'string' ? rest[rest.length - 1] : undefined;

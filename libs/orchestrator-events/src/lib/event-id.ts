@@ -1,18 +1,10 @@
 import { MAX_EVENT_ID_MS, parseEventId } from '@orchestrator/events-contract';
 import { DIGITS3 } from './event-clock';
+import { EventIdsExhaustedError } from './orchestrator-events.errors';
+
+export { EventIdsExhaustedError };
 
 const MAX_SEQ = 999_999;
-
-/** Every id up to `MAX_EVENT_ID_MS` is used: the clock is (or was, before a restart) that far ahead. */
-export class EventIdsExhaustedError extends Error {
-  constructor() {
-    super(
-      `no event id left: ids cannot pass ${new Date(MAX_EVENT_ID_MS).toISOString()}, and the ` +
-        'clock is (or was, when the newest id on disk was made) that far ahead',
-    );
-    this.name = 'EventIdsExhaustedError';
-  }
-}
 
 /**
  * Hands out strictly increasing ids for one orchestrator (format: `EVENT_ID_PATTERN` in the

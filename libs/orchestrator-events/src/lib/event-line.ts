@@ -5,6 +5,7 @@ import {
   EventInput,
   EventLevel,
   OrchestratorEvent,
+  parseEventLine,
 } from '@orchestrator/events-contract';
 import { EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
@@ -59,7 +60,8 @@ export class LineEvent implements BuiltEvent {
   ) {}
 
   get event(): OrchestratorEvent {
-    return (this.parsed ??= JSON.parse(this.line) as OrchestratorEvent);
+    // The builder made the line from an object: it is always an event.
+    return (this.parsed ??= parseEventLine(this.line) as OrchestratorEvent);
   }
 }
 
@@ -120,7 +122,7 @@ export class EventLineBuilder {
     const runId = input.run_id ?? context?.run_id;
     if (runId !== undefined && runId !== null) line += `,"run_id":${JSON.stringify(String(runId))}`;
     if (name !== input.event)
-      line += field(this.keyInfo('_invalid_event'), plain(input.event, this.redact));
+      line += field(this.keyInfo('_invalid_event'), toJsonSafe(input.event, this.redact));
     // for-in walks the keys without the array Object.keys allocates per call; it also yields
     // inherited enumerable keys, which only a plain object (the usual input) cannot have.
     if (Object.getPrototypeOf(input) === Object.prototype) {
@@ -133,14 +135,14 @@ export class EventLineBuilder {
     if (line.length * 3 <= this.maxLineBytes || Buffer.byteLength(line) <= this.maxLineBytes) {
       return new LineEvent(line, id);
     }
-    return this.cut(JSON.parse(line) as OrchestratorEvent);
+    return this.cut(parseEventLine(line) as OrchestratorEvent);
   }
 
   /** `,"key":value` for a caller's extra field, after redaction; '' for any other key. */
   private extra(key: string, value: unknown): string {
     const info = this.keys.get(key) ?? this.keyInfo(key);
     if (!info.extra) return '';
-    return field(info, info.redacted ? REDACTED : plain(value, this.redact));
+    return field(info, info.redacted ? REDACTED : toJsonSafe(value, this.redact));
   }
 
   /** `","level":"INFO","logger":"orchestrator_events","event":"<name>","event_id":"` */
@@ -191,25 +193,10 @@ export class EventLineBuilder {
   }
 }
 
-/** Primitives as they are (the hot path); anything else through the safe converter. */
-function plain(value: unknown, redact?: RedactSet): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'undefined':
-      return undefined;
-    default:
-      return toJsonSafe(value, redact);
-  }
-}
-
 /** A valid event name from whatever was given: bad characters become `_`, empty becomes `unnamed`. */
 function eventName(value: unknown): string {
   if (typeof value === 'string' && EVENT_NAME_PATTERN.test(value)) return value;
-  const text = typeof value === 'string' ? value : String(plain(value) ?? '');
+  const text = typeof value === 'string' ? value : String(toJsonSafe(value) ?? '');
   const cleaned = text.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 128);
   return cleaned.length > 0 ? cleaned : 'unnamed';
 }

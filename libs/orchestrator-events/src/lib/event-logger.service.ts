@@ -11,6 +11,7 @@ import {
   EventQuery,
   levelRank,
   OrchestratorEvent,
+  parseEventLine,
   parseLevel,
 } from '@orchestrator/events-contract';
 import { EventBatcher } from './event-batcher';
@@ -290,10 +291,6 @@ function withLevel(
 }
 
 function lastIdOf(line: string): string | undefined {
-  try {
-    const id = (JSON.parse(line) as OrchestratorEvent).event_id;
-    return typeof id === 'string' && EVENT_ID_PATTERN.test(id) ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  const id = parseEventLine(line)?.event_id;
+  return id !== undefined && EVENT_ID_PATTERN.test(id) ? id : undefined;
 }

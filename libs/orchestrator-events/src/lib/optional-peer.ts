@@ -4,20 +4,9 @@
  * its own literal `require(...)` so bundlers (webpack in Nx apps) still see the module name.
  */
 
-/** A configured feature whose optional peer is not installed: the message names the package. */
-export class MissingPeerError extends Error {
-  constructor(
-    /** The npm package to install. */
-    readonly packageName: string,
-    feature: string,
-  ) {
-    super(
-      `${feature} needs the optional package "${packageName}", which is not installed: ` +
-        `run \`npm install ${packageName}\` in your app.`,
-    );
-    this.name = 'MissingPeerError';
-  }
-}
+import { MissingPeerError } from './orchestrator-events.errors';
+
+export { MissingPeerError };
 
 /** True when `error` says that `packageName` itself (not one of its own imports) cannot be found. */
 function isMissing(error: unknown, packageName: string): boolean {

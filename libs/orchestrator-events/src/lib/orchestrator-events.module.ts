@@ -4,7 +4,9 @@ import { EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
 import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './event-logger.service';
+import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
+import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
@@ -45,8 +47,10 @@ import {
     {
       provide: LogFileLock,
       // Before EventLogger opens the file: a second process on it stops here, with the holder's pid.
-      useFactory: (options: ResolvedOrchestratorEventsOptions) =>
-        LogFileLock.acquire(options.logFile),
+      useFactory: (options: ResolvedOrchestratorEventsOptions) => {
+        prepareLogDirectory(options.logFile, settingOf(options, 'logFile'));
+        return LogFileLock.acquire(options.logFile);
+      },
       inject: [ORCH_EVENTS_OPTIONS],
     },
     EventLogger,

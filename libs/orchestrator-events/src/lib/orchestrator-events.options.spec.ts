@@ -6,6 +6,7 @@ import {
   DEFAULT_REDACT_KEYS,
   OrchestratorEventsConfigError,
   parseSize,
+  optionsFromEnv,
   resolveOptions,
 } from './orchestrator-events.options';
 
@@ -42,7 +43,8 @@ describe('resolveOptions', () => {
         redisStreamMaxLen: 100000,
         redisBuffer: 100000,
       });
-      expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(true);
+      // Resolving has no side effects: the directory is made when the module starts.
+      expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(false);
     } finally {
       process.chdir(cwd);
     }
@@ -130,12 +132,57 @@ describe('resolveOptions', () => {
     ).toThrow(/option orchId="a\/b"/);
   });
 
-  it('refuses a log file whose directory cannot be created', () => {
+  it('refuses, when the module starts, a log file whose directory cannot be created', async () => {
     const blocker = path.join(dir, 'blocker');
     fs.writeFileSync(blocker, 'a file, not a directory');
-    expect(() =>
-      resolveOptions({ env: { ORCH_LOG_FILE: path.join(blocker, 'orch.log') } }),
-    ).toThrow(/ORCH_LOG_FILE=.*cannot be created or written/);
+    await expect(
+      createLogger({ env: { ORCH_LOG_FILE: path.join(blocker, 'orch.log') } }),
+    ).rejects.toThrow(/ORCH_LOG_FILE=.*cannot be created or written/);
+    await expect(
+      createLogger({ env: {}, logFile: path.join(blocker, 'orch.log') }),
+    ).rejects.toThrow(/option logFile=.*cannot be created or written/);
+  });
+
+  it('creates the log directory when the module starts', async () => {
+    const logFile = path.join(dir, 'nested', 'deeper', 'orch.log');
+    const { module } = await createLogger({ env: { ORCH_LOG_FILE: logFile } });
+    try {
+      expect(fs.statSync(path.dirname(logFile)).isDirectory()).toBe(true);
+    } finally {
+      await module.close();
+    }
+  });
+
+  it('reports every bad setting at once', () => {
+    let error: OrchestratorEventsConfigError | undefined;
+    try {
+      resolveOptions({
+        env: { ORCH_ID: '../x', LOG_LEVEL: 'loud', ORCH_LOG_MAX_FILES: '-1' },
+        sseHeartbeatMs: 1,
+      });
+    } catch (err) {
+      error = err as OrchestratorEventsConfigError;
+    }
+    expect(error).toBeInstanceOf(OrchestratorEventsConfigError);
+    expect(error?.problems).toHaveLength(4);
+    expect(error?.message).toMatch(/^4 invalid settings:/);
+    for (const setting of [
+      'ORCH_ID="../x"',
+      'LOG_LEVEL="loud"',
+      'ORCH_LOG_MAX_FILES="-1"',
+      'option sseHeartbeatMs=1',
+    ]) {
+      expect(error?.message).toContain(setting);
+    }
+  });
+
+  it('optionsFromEnv maps the documented variables and reads nothing else', () => {
+    expect(
+      optionsFromEnv({ ORCH_ID: 'o-7', LOG_LEVEL: 'debug', ORCH_REDACT_KEYS: '', OTHER: 'x' }),
+    ).toEqual({
+      orchId: 'o-7',
+      level: 'debug',
+    });
   });
 
   it('refuses LOG_FILE equal to the event log', () => {

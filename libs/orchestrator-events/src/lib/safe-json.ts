@@ -18,15 +18,14 @@ const NO_REDACTION: RedactSet = new Set();
  * `redact` (lower case) become `"[REDACTED]"`, at any depth.
  */
 export function toJsonSafe(value: unknown, redact: RedactSet = NO_REDACTION): unknown {
-  return convert(value, new Set(), 0, redact);
+  // Primitives (most event fields) without the cycle set: this runs for every field of every event.
+  return typeof value === 'object' && value !== null
+    ? convert(value, new Set(), 0, redact)
+    : primitive(value);
 }
 
-function convert(
-  value: unknown,
-  ancestors: Set<object>,
-  depth: number,
-  redact: RedactSet,
-): unknown {
+/** A non-object value as JSON data: the one switch on primitive types. */
+function primitive(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -35,12 +34,20 @@ function convert(
       return Number.isFinite(value) ? value : null;
     case 'bigint':
       return value.toString();
-    case 'undefined':
-    case 'function':
-    case 'symbol':
+    default:
+      // undefined, functions and symbols: dropped, as JSON.stringify drops them.
       return undefined;
   }
+}
+
+function convert(
+  value: unknown,
+  ancestors: Set<object>,
+  depth: number,
+  redact: RedactSet,
+): unknown {
   if (value === null) return null;
+  if (typeof value !== 'object') return primitive(value);
   const obj = value as object;
   if (ancestors.has(obj)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Depth limit]';

@@ -1,4 +1,4 @@
-import { EventFilter, matches, OrchestratorEvent } from '@orchestrator/events-contract';
+import { EventFilter, matches, parseEventLine } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 
@@ -90,8 +90,9 @@ export class MemoryEventBus implements EventBus {
     const out: BuiltEvent[] = [];
     for (let i = lo; i < this.ringCount; i++) {
       const line = this.ringLines[this.slot(i)];
-      const event = JSON.parse(line) as OrchestratorEvent;
-      if (matches(filter, event)) out.push({ id: event.event_id, event, line });
+      const event = parseEventLine(line);
+      if (event !== undefined && matches(filter, event))
+        out.push({ id: event.event_id, event, line });
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { parseEventLine } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 
 /**
@@ -51,13 +51,8 @@ export function decodeEntry(item: unknown): StreamEntry | undefined {
   const line = fields.get('line');
   const id = fields.get('id');
   if (line === undefined || id === undefined) return undefined;
-  let event: OrchestratorEvent;
-  try {
-    event = JSON.parse(line) as OrchestratorEvent;
-  } catch {
-    return undefined;
-  }
-  if (typeof event !== 'object' || event === null || event.event_id !== id) return undefined;
+  const event = parseEventLine(line);
+  if (event === undefined || event.event_id !== id) return undefined;
   return {
     streamId: item[0],
     built: { id, event, line },

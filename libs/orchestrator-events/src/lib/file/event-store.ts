@@ -6,6 +6,7 @@ import {
   matches,
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
+  parseEventLine,
 } from '@orchestrator/events-contract';
 import { toTimestamp } from '../event-time';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
@@ -214,16 +215,10 @@ function parseLine(
   end: number,
   counter: { skipped: number },
 ): OrchestratorEvent | undefined {
-  try {
-    const event = JSON.parse(buf.toString('utf8', start, end)) as OrchestratorEvent;
-    if (typeof event === 'object' && event !== null && typeof event.event_id === 'string') {
-      return event;
-    }
-  } catch {
-    // fall through: a torn or corrupt line
-  }
-  counter.skipped++;
-  return undefined;
+  const event = parseEventLine(buf.toString('utf8', start, end));
+  // A torn or corrupt line: counted, passed over.
+  if (event === undefined) counter.skipped++;
+  return event;
 }
 
 /**

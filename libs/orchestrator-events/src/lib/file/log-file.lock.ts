@@ -3,28 +3,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LogFileLockedError } from '../orchestrator-events.errors';
+
+export { LogFileLockedError };
 
 /** How long a holder has to say its pid before the lock counts as held by an unknown process. */
 const ASK_TIMEOUT_MS = 2000;
-
-/** Another process (or this one) already writes the event log. */
-export class LogFileLockedError extends Error {
-  constructor(
-    readonly file: string,
-    /** The holder's pid, when it answered. */
-    readonly holderPid: number | undefined,
-  ) {
-    const who =
-      holderPid === process.pid
-        ? 'this process already writes it'
-        : `another process (pid ${holderPid ?? 'unknown'}) holds it`;
-    super(
-      `Event log ${file} (ORCH_LOG_FILE) is in use: ${who}. One file takes one writer: give each ` +
-        `process its own ORCH_LOG_FILE, or stop the other one.`,
-    );
-    this.name = 'LogFileLockedError';
-  }
-}
 
 /**
  * One writer per event log, across processes. Two writers on one file lose and duplicate events and

@@ -1,0 +1,36 @@
+import { MAX_EVENT_ID_MS } from '@orchestrator/events-contract';
+
+/**
+ * Every message the library puts in an exception, in one place (as @nestjs/terminus keeps its
+ * `messages.constant.ts`): the words users see are reviewed together and stay consistent.
+ */
+export const MESSAGES = {
+  invalidSetting: (setting: string, value: unknown, allowed: string) =>
+    `Invalid ${setting}=${JSON.stringify(value)}: ${allowed}`,
+  invalidSettings: (problems: readonly string[]) =>
+    `${problems.length} invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  logDirectoryUnusable: (dir: string, code: string) =>
+    `its directory ${dir} cannot be created or written (${code})`,
+  logPathIsDirectory: () => 'expected a file path, found a directory',
+  logFileLocked: (file: string, holderPid: number | undefined) => {
+    const who =
+      holderPid === process.pid
+        ? 'this process already writes it'
+        : `another process (pid ${holderPid ?? 'unknown'}) holds it`;
+    return (
+      `Event log ${file} (ORCH_LOG_FILE) is in use: ${who}. One file takes one writer: give each ` +
+      `process its own ORCH_LOG_FILE, or stop the other one.`
+    );
+  },
+  missingPeer: (packageName: string, feature: string) =>
+    `${feature} needs the optional package "${packageName}", which is not installed: ` +
+    `run \`npm install ${packageName}\` in your app.`,
+  eventIdsExhausted: () =>
+    `no event id left: ids cannot pass ${new Date(MAX_EVENT_ID_MS).toISOString()}, and the ` +
+    'clock is (or was, when the newest id on disk was made) that far ahead',
+  tooManyStreams: (max: number) => `too many open streams (at most ${max}): retry later`,
+  tooManyStreamsFromIp: (max: number) =>
+    `too many open streams from this address (at most ${max}): retry later`,
+  cursorsCombined: () => 'after and before cannot be combined: give one cursor',
+  badLastEventIdHeader: () => 'Last-Event-ID must be an event_id',
+} as const;
