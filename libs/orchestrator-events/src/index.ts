@@ -1,22 +1,82 @@
+/*
+ * The public API of @orchestrator/events: what an app writes in its code. Everything else in
+ * src/lib is internal and may change in any release. The README's "API" section lists these names.
+ */
+
+// The module and its configuration.
 export { OrchestratorEventsModule } from './lib/orchestrator-events.module';
 export type {
   OrchestratorEventsModuleOptions,
   ResolvedOrchestratorEventsOptions,
 } from './lib/orchestrator-events.options';
-export {
-  OrchestratorEventsConfigError,
-  optionsFromEnv,
-  resolveOptions,
-  parseSize,
-} from './lib/orchestrator-events.options';
+export { DEFAULT_REDACT_KEYS, optionsFromEnv } from './lib/orchestrator-events.options';
+export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
+export { DEFAULT_EVENTS_PATH } from './lib/orchestrator-events.module-definition';
 export { ORCH_EVENTS_OPTIONS } from './lib/orchestrator-events.constants';
+export type { OrchestratorEventsDashboardOptions } from './lib/dashboard/dashboard.options';
+
+// Writing events.
 export { EventLogger } from './lib/event-logger.service';
 export type { EventFields, EventLoggerStats } from './lib/event-logger.service';
+export type { EventContext } from './lib/event-context';
+export type { EventStream } from './lib/event-stream';
+
+// Past events.
+export { EventHistory } from './lib/history/event-history.service';
+export type { HistoryBatch } from './lib/history/event-history.service';
+export type { EventPage } from './lib/file/event-store';
+
+// Health: the numbers in one read.
+export { OrchestratorEventsStatus } from './lib/orchestrator-events.status';
+export type { OrchestratorEventsSnapshot } from './lib/orchestrator-events.status';
+
+// Nest's own logs as JSON lines (app.useLogger), and the token check for your own routes.
 export { AppLogger } from './lib/app-logger.service';
-// Start-up errors an app may want to recognize: the event log held by another process, and a
-// configured integration whose optional package is not installed.
-export { LogFileLockedError } from './lib/file/log-file.lock';
-export { MissingPeerError } from './lib/optional-peer';
+export { EventsAccessGuard } from './lib/http/events-access.guard';
+
+// A bus of your own (the interface and its injection token share the name).
+export { EventBus } from './lib/bus/event-bus';
+export type {
+  EventSubscription,
+  ReplayResult,
+  EventBusState,
+  MemoryEventBusState,
+  RedisEventBusState,
+} from './lib/bus/event-bus';
+export type { BuiltEvent } from './lib/event-line';
+
+// Errors an app may want to recognize.
+export {
+  OrchestratorEventsConfigError,
+  LogFileLockedError,
+  MissingPeerError,
+  EventIdsExhaustedError,
+} from './lib/orchestrator-events.errors';
+
+// Integrations, each behind an optional peer loaded only when configured: BullMQ (bullmq,
+// ioredis), OpenTelemetry (`tracing`), Prometheus (`metrics`), Terminus (the health indicator).
+export { OrchestratorEventsBullMQModule } from './lib/integrations/bullmq/orchestrator-events-bullmq.module';
+export type { OrchestratorEventsBullMQOptions } from './lib/integrations/bullmq/bullmq.options';
+export type {
+  BullMQJobRef,
+  BullMQRunIdSource,
+  BullMQTaskIdSource,
+} from './lib/integrations/bullmq/job-ids';
+export { BullMQJobContext, withJobContext } from './lib/integrations/bullmq/bullmq-job-context';
+export type { BullMQJobLike } from './lib/integrations/bullmq/bullmq-job-context';
+export type { OrchestratorEventsIntegrations } from './lib/integrations/integration.providers';
+export type { OrchestratorEventsTracingOptions } from './lib/integrations/otel/tracing.options';
+export type {
+  OrchestratorEventsMetricsOptions,
+  PrometheusRegistry,
+} from './lib/integrations/metrics/metrics.options';
+export { DEFAULT_METRICS_PREFIX } from './lib/integrations/metrics/metrics.options';
+export { OrchestratorEventsHealthIndicator } from './lib/integrations/terminus/orchestrator-events.health';
+export type {
+  OrchestratorEventsHealthOptions,
+  OrchestratorEventsHealthResult,
+} from './lib/integrations/terminus/orchestrator-events.health';
+
 // The contract shared with clients, re-exported so server code needs one import path.
 export type {
   OrchestratorEvent,
@@ -28,41 +88,11 @@ export type {
 } from '@orchestrator/events-contract';
 export {
   EVENT_LEVELS,
-  EVENT_LOGGER_NAME,
   EVENT_NAME_PATTERN,
   ENTITY_ID_PATTERN,
   EVENT_ID_PATTERN,
   DEFAULT_QUERY_LIMIT,
   MAX_QUERY_LIMIT,
   matches,
-  parseLevel,
-  levelRank,
-  parseEventId,
+  parseEventLine,
 } from '@orchestrator/events-contract';
-export type { EventContext } from './lib/event-context';
-export { EventStream } from './lib/event-stream';
-export type { BuiltEvent } from './lib/event-line';
-export { EventBus } from './lib/bus/event-bus';
-export type {
-  EventSubscription,
-  ReplayResult,
-  EventBusState,
-  MemoryEventBusState,
-  RedisEventBusState,
-} from './lib/bus/event-bus';
-export { RedisEventBus } from './lib/bus/redis-event.bus';
-export type { RedisEventBusOptions } from './lib/bus/redis-event.bus';
-export { MemoryEventBus } from './lib/bus/memory-event.bus';
-export type { EventPage } from './lib/file/event-store';
-export type { FileWriterStats } from './lib/file/rotating-file.writer';
-export { SseHub } from './lib/http/sse-hub.service';
-export { SseFastPath } from './lib/http/sse-fast-path.service';
-export type { EventsRoute } from './lib/http/sse-fast-path.service';
-export { createEventsController } from './lib/http/events.controller';
-export { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './lib/http/events-query.dto';
-export { OrchestratorEventSchema, EventsPageSchema } from './lib/http/event.schema';
-export { DEFAULT_EVENTS_PATH } from './lib/orchestrator-events.module-definition';
-export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
-export { EventsAccessGuard, MAX_QUERY_STRING } from './lib/http/events-access.guard';
-export { DEFAULT_REDACT_KEYS } from './lib/orchestrator-events.options';
-export { REDACTED } from './lib/safe-json';

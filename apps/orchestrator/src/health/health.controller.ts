@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, Inject } from '@nestjs/common';
+import { Controller, Get, Headers } from '@nestjs/common';
 import { readdirSync } from 'node:fs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { EventBus, EventLogger, SseFastPath, SseHub } from '@orchestrator/events';
+import { OrchestratorEventsStatus } from '@orchestrator/events';
 import { AppToken } from '../auth/app-token';
 import { JobsService } from '../jobs/jobs.service';
 
@@ -9,11 +9,8 @@ import { JobsService } from '../jobs/jobs.service';
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly events: EventLogger,
-    private readonly hub: SseHub,
+    private readonly status: OrchestratorEventsStatus,
     private readonly jobs: JobsService,
-    @Inject(EventBus) private readonly bus: EventBus,
-    private readonly fastPath: SseFastPath,
     private readonly token: AppToken,
   ) {}
 
@@ -33,13 +30,13 @@ export class HealthController {
     const access = this.token.check(authorization);
     if (access === 'invalid') throw AppToken.refusal();
     if (access === 'absent') return { status: 'ok' };
-    const stats = this.events.stats();
+    const { orchId, events: stats, streams, bus } = this.status.snapshot();
     return {
       status: 'ok',
-      orch_id: this.events.orchId,
-      sse_clients: this.hub.clientCount,
+      orch_id: orchId,
+      sse_clients: streams.clients,
       // { enabled, active, served }: streams served ahead of Express (ORCH_SSE_FAST_PATH).
-      sse_fast_path: this.fastPath.state(),
+      sse_fast_path: streams.fastPath,
       jobs_running: this.jobs.active,
       events: {
         logged: stats.logged,
@@ -54,7 +51,7 @@ export class HealthController {
         dropped: stats.dropped,
       },
       // { kind: 'memory' } or { kind: 'redis', connected, stream, buffered, dropped, lastError }.
-      bus: this.bus.state(),
+      bus,
       memory: { rss: process.memoryUsage.rss(), heap_used: process.memoryUsage().heapUsed },
       open_fds: openFds(),
     };

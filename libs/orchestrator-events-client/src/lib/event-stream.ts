@@ -27,6 +27,9 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  * repeats an event. Ends without an error when `options.signal` aborts or the caller stops iterating;
  * throws for errors that waiting will not heal (400, 401, other 4xx, a broken protocol).
  */
+// One reconnect loop: its state (last id, attempt, back-off) lives across the iterations of a
+// single generator; split, it would be passed around between the parts.
+// eslint-disable-next-line max-lines-per-function -- see above
 export async function* streamEvents(
   target: StreamTarget,
   options: StreamOptions = {},

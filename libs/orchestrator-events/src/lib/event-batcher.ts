@@ -2,6 +2,7 @@ import type * as winston from 'winston';
 import { EventBus } from './bus/event-bus';
 import { BuiltEvent } from './event-line';
 import { LINES } from './file/rotating-file.transport';
+import { WriteOutScheduler } from './write-out.scheduler';
 
 /**
  * One event-loop turn's events, on their way out: at the end of the turn their lines go to
@@ -13,37 +14,42 @@ import { LINES } from './file/rotating-file.transport';
  *   the writer keeps those lines queued for its retry, and the events go out.)
  *
  * Winston delivers to its transports synchronously, so a handed batch is in the file (or the
- * writer's retry queue) when `hand()` returns: `flush()`, queries and the exit paths rely on that.
+ * writer's retry queue) when `flush()` returns: `EventLogger.flush()`, history reads and the exit paths rely on that.
  */
 export class EventBatcher {
   private events: BuiltEvent[] = [];
   private scheduled = false;
   private immediate = false;
-  private readonly onExit = () => this.hand();
+  private readonly offExit: () => void;
 
-  /** @param onError told of what winston or the bus threw; the rest of the batch still goes out. */
+  /**
+   * @param onError told of what winston or the bus threw; the rest of the batch still goes out.
+   * @param scheduler runs `flush` at the end of the turn and at exit (before the writer's exit flush
+   *   when this registers first).
+   */
   constructor(
     private readonly logger: winston.Logger,
     private readonly bus: EventBus,
     private readonly onError: (err: unknown) => void,
+    private readonly scheduler = new WriteOutScheduler(),
   ) {
     // A process.exit() right after logging must not lose the turn's events.
-    process.on('exit', this.onExit);
+    this.offExit = scheduler.onExit(() => this.flush());
   }
 
   /** Queues one event for the end of this event-loop turn (constant time). */
   add(built: BuiltEvent): void {
     this.events.push(built);
     if (this.immediate) {
-      this.hand();
+      this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.handScheduled);
+      this.scheduler.schedule(this.flushScheduled);
     }
   }
 
   /** Writes and publishes everything queued, now. */
-  hand(): void {
+  flush(): void {
     const events = this.events;
     if (events.length === 0) return;
     this.events = [];
@@ -74,12 +80,12 @@ export class EventBatcher {
    */
   close(): void {
     this.immediate = true;
-    this.hand();
-    process.off('exit', this.onExit);
+    this.flush();
+    this.offExit();
   }
 
-  private readonly handScheduled = () => {
+  private readonly flushScheduled = () => {
     this.scheduled = false;
-    this.hand();
+    this.flush();
   };
 }

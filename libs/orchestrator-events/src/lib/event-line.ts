@@ -12,6 +12,12 @@ import { EventIdGenerator } from './event-id';
 import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
 /** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
+/** The ids an event is routed by. */
+export interface RoutingKeys {
+  readonly task_id?: string;
+  readonly run_id?: string;
+}
+
 export interface BuiltEvent {
   /** The event's `event_id`, readable without `event` (which may be parsed only when read). */
   readonly id: string;
@@ -57,7 +63,18 @@ export class LineEvent implements BuiltEvent {
     readonly line: string,
     readonly id: string,
     private parsed?: OrchestratorEvent,
+    /**
+     * The ids a bus routes by, known when the line was built: with them, publishing to
+     * subscribers of other tasks parses nothing (parsing every line cost 40% of the logging
+     * throughput with 10 filtered subscribers, benchmark figure 12).
+     */
+    private readonly routing?: RoutingKeys,
   ) {}
+
+  /** `task_id` and `run_id`, without parsing the line when the builder gave them. */
+  keys(): RoutingKeys {
+    return this.routing ?? this.event;
+  }
 
   get event(): OrchestratorEvent {
     // The builder made the line from an object: it is always an event.
@@ -116,11 +133,12 @@ export class EventLineBuilder {
     // values need no escaping (each matches a strict pattern). The object is parsed from the line
     // when asked for, so the two cannot disagree.
     let line = `{"timestamp":"${this.clock.format(us)}${middle}${id}${this.tail}`;
-    const taskId = input.task_id ?? context?.task_id;
-    if (taskId !== undefined && taskId !== null)
-      line += `,"task_id":${JSON.stringify(String(taskId))}`;
-    const runId = input.run_id ?? context?.run_id;
-    if (runId !== undefined && runId !== null) line += `,"run_id":${JSON.stringify(String(runId))}`;
+    const given = input.task_id ?? context?.task_id;
+    const taskId = given === undefined || given === null ? undefined : String(given);
+    if (taskId !== undefined) line += `,"task_id":${JSON.stringify(taskId)}`;
+    const givenRun = input.run_id ?? context?.run_id;
+    const runId = givenRun === undefined || givenRun === null ? undefined : String(givenRun);
+    if (runId !== undefined) line += `,"run_id":${JSON.stringify(runId)}`;
     if (name !== input.event)
       line += field(this.keyInfo('_invalid_event'), toJsonSafe(input.event, this.redact));
     // for-in walks the keys without the array Object.keys allocates per call; it also yields
@@ -133,7 +151,7 @@ export class EventLineBuilder {
     line += '}';
     // A JS string of n chars is at most 3n UTF-8 bytes: short lines skip the byte count.
     if (line.length * 3 <= this.maxLineBytes || Buffer.byteLength(line) <= this.maxLineBytes) {
-      return new LineEvent(line, id);
+      return new LineEvent(line, id, undefined, { task_id: taskId, run_id: runId });
     }
     return this.cut(parseEventLine(line) as OrchestratorEvent);
   }

@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import * as winston from 'winston';
 import { EventBus } from './bus/event-bus';
-import { mergeHistoryPages } from './bus/redis-history';
 import {
   EVENT_ID_PATTERN,
   EventFilter,
@@ -14,16 +12,16 @@ import {
   parseEventLine,
   parseLevel,
 } from '@orchestrator/events-contract';
-import { EventBatcher } from './event-batcher';
 import { EventContext, EventContextStore } from './event-context';
 import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 import { EventStream } from './event-stream';
-import { EventPage, EventStore } from './file/event-store';
-import { LogFileLock } from './file/log-file.lock';
+import { EventWriter } from './event-writer.service';
+import { EventPage } from './file/event-store';
 import { logFilesNewestFirst, newestLine } from './file/log-files';
-import { RotatingFileTransport } from './file/rotating-file.transport';
-import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
+import { FileWriterStats } from './file/rotating-file.writer';
+import { EventHistory } from './history/event-history.service';
+import { EventTracer } from './integrations/otel/event-tracer';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
 
@@ -34,13 +32,13 @@ export type EventFields = Omit<EventInput, 'event' | 'level'>;
 export interface EventLoggerStats extends FileWriterStats {
   /** Events logged since start (below-level ones not counted). */
   logged: number;
+  /** `logged`, by level. */
+  loggedByLevel: Record<EventLevel, number>;
   /** Calls to `log()`, and batch writes or publishes, that failed inside the logger and were recovered from. */
   internalErrors: number;
   /** Open live subscriptions on the bus. */
   subscribers: number;
 }
-
-const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
 
 /**
  * Records orchestrator events: one JSON line per event in a size-rotated file (through winston),
@@ -49,22 +47,25 @@ const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
  */
 @Injectable()
 export class EventLogger implements OnApplicationShutdown {
-  private readonly writer: RotatingFileWriter;
-  private readonly batcher: EventBatcher;
   private readonly builder: EventLineBuilder;
-  private readonly store: EventStore;
   private readonly context = new EventContextStore();
   private readonly minRank: number;
   private logged = 0;
-  private internalErrors = 0;
-  private readonly diagnostics = new Logger('EventLogger');
+  private readonly loggedByLevel: Record<EventLevel, number> = {
+    DEBUG: 0,
+    INFO: 0,
+    WARNING: 0,
+    ERROR: 0,
+  };
   private readonly startedAt = performance.now();
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
     @Inject(EventBus) private readonly bus: EventBus,
-    // Taken before anything below reads or repairs the files: one writer per file, across processes.
-    @Inject(LogFileLock) private readonly lock: LogFileLock,
+    private readonly writer: EventWriter,
+    private readonly history: EventHistory,
+    // Set by the `tracing` option only: without it, log() pays one undefined check.
+    @Optional() @Inject(EventTracer) private readonly tracer?: EventTracer,
   ) {
     const files = logFilesNewestFirst(options.logFile, options.maxFiles);
     // Continue above the newest id on disk so ids never repeat across restarts.
@@ -76,41 +77,13 @@ export class EventLogger implements OnApplicationShutdown {
       options.maxLineBytes,
       options.redactKeys,
     );
-    this.writer = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles, {
-      maxPendingBytes: options.maxPendingBytes,
-      // Reported once writing works again, as an event in the log itself; never from inside the
-      // writer's own write (the next turn logs it).
-      onDropped: (dropped) =>
-        setImmediate(() =>
-          this.error('events_dropped', {
-            message: `${dropped} events were dropped while the log file could not be written (over ORCH_LOG_MAX_PENDING)`,
-            dropped,
-          }),
-        ),
-    });
-    const logger = winston.createLogger({
-      levels: WINSTON_LEVELS,
-      level: 'DEBUG',
-      // The line is already serialized: winston's own json format would serialize it a second time.
-      format: winston.format((info) => info)(),
-      transports: [new RotatingFileTransport(this.writer)],
-      exitOnError: false,
-    });
-    this.batcher = new EventBatcher(logger, bus, (err) =>
-      this.recovered('writing or publishing a batch', err),
+    // Reported once writing works again, as an event in the log itself.
+    writer.onDropped((dropped) =>
+      this.error('events_dropped', {
+        message: `${dropped} events were dropped while the log file could not be written (over ORCH_LOG_MAX_PENDING)`,
+        dropped,
+      }),
     );
-    this.store = new EventStore(
-      options.logFile,
-      options.maxFiles,
-      () => {
-        // A query sees every event logged before it.
-        this.batcher.hand();
-        this.writer.flushSync();
-      },
-      () => this.writer.stats().rotations,
-    );
-    // Index the retained files in the background: history queries are fast from the first one.
-    setImmediate(() => this.store.warm().catch(() => undefined));
     this.minRank = levelRank(options.level);
   }
 
@@ -124,12 +97,20 @@ export class EventLogger implements OnApplicationShutdown {
     try {
       const level = (input.level && parseLevel(String(input.level))) || 'INFO';
       if (levelRank(level) < this.minRank) return undefined;
-      const built = this.builder.build(input, level, this.context.current());
-      this.batcher.add(built);
+      // The active span's trace_id/span_id (tracing option), under the caller's own fields.
+      const trace = this.tracer?.current();
+      // Object.assign, not spread: the builder's for-in over a two-spread literal was ~100x slower.
+      const fields =
+        trace === undefined
+          ? input
+          : Object.assign({ trace_id: trace.trace_id, span_id: trace.span_id }, input);
+      const built = this.builder.build(fields, level, this.context.current());
+      this.writer.add(built);
       this.logged++;
+      this.loggedByLevel[level]++;
       return built.id;
     } catch (err) {
-      this.recovered('log()', err);
+      this.writer.recovered('log()', err);
       return undefined;
     }
   }
@@ -164,6 +145,18 @@ export class EventLogger implements OnApplicationShutdown {
     const context: EventContext = {};
     if (typeof fields.task_id === 'string') context.task_id = fields.task_id;
     if (typeof fields.run_id === 'string') context.run_id = fields.run_id;
+    // tracing: { spans: true }: the step runs in a span of its own, whose ids its events carry.
+    if (this.tracer?.span)
+      return this.tracer.span(name, context, () => this.tracked(name, fields, context, fn));
+    return this.tracked(name, fields, context, fn);
+  }
+
+  private tracked<T>(
+    name: string,
+    fields: EventFields,
+    context: EventContext,
+    fn: () => T | Promise<T>,
+  ): Promise<T> {
     return this.withContext(context, async () => {
       const started = performance.now();
       const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
@@ -203,29 +196,24 @@ export class EventLogger implements OnApplicationShutdown {
 
   /** Resolves once every event logged before the call has been written to the file. */
   flush(): Promise<void> {
-    this.batcher.hand();
     return this.writer.flush();
   }
 
   /**
-   * Past events from the current file and its rotated backups. Without `after`: the newest `limit`
-   * matches; with `after`: the oldest `limit` matches above that id; both in chronological order.
-   * Rejects with a `RangeError` when `since` or `until` is not a date-time in ISO 8601 extended
-   * form within the years 0000-9999 (the HTTP endpoint answers 400 for those first).
+   * Past events: the same as `EventHistory.query()`, kept here for code written before
+   * `EventHistory` existed.
+   * @deprecated Inject `EventHistory` and call its `query()`.
    */
-  async query(query: EventQuery = {}): Promise<EventPage> {
-    // With a shared bus (Redis), its retention holds every instance's events; the own files reach
-    // further back. Their union by event_id answers; without the bus's history, the files alone.
-    const shared = this.bus.history
-      ? await this.bus.history(query).catch(() => undefined)
-      : undefined;
-    const files = await this.store.query(query);
-    return shared === undefined ? files : mergeHistoryPages(query, shared, files);
+  query(query: EventQuery = {}): Promise<EventPage> {
+    return this.history.query(query);
   }
 
-  /** The id of the oldest event still in the files, if any: older resume points have been rotated away. */
+  /**
+   * The id of the oldest event still in the files, if any.
+   * @deprecated Inject `EventHistory` and call its `oldestEventId()`.
+   */
   oldestEventId(): Promise<string | undefined> {
-    return this.store.oldestId();
+    return this.history.oldestEventId();
   }
 
   /**
@@ -244,7 +232,7 @@ export class EventLogger implements OnApplicationShutdown {
     return {
       ...this.writer.stats(),
       logged: this.logged,
-      internalErrors: this.internalErrors,
+      loggedByLevel: { ...this.loggedByLevel },
       subscribers: this.bus.subscriberCount(),
     };
   }
@@ -271,14 +259,7 @@ export class EventLogger implements OnApplicationShutdown {
       written: stats.written,
       dropped: stats.dropped,
     });
-    this.batcher.close();
     this.writer.close();
-    this.lock.release();
-  }
-
-  private recovered(what: string, err: unknown): void {
-    this.internalErrors++;
-    this.diagnostics.error(`${what} failed and recovered: ${(err as Error)?.message ?? err}`);
   }
 }
 

@@ -33,4 +33,7 @@ export const MESSAGES = {
     `too many open streams from this address (at most ${max}): retry later`,
   cursorsCombined: () => 'after and before cannot be combined: give one cursor',
   badLastEventIdHeader: () => 'Last-Event-ID must be an event_id',
+  queryTooLong: (maxBytes: number) => `query string must be at most ${maxBytes} bytes`,
+  tokenRequired: () =>
+    'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
 } as const;

@@ -4,13 +4,21 @@ import { EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
 import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './event-logger.service';
+import { EventWriter } from './event-writer.service';
+import { EventHistory } from './history/event-history.service';
+import { FileHistorySource } from './history/file-history.source';
+import { HISTORY_SOURCES, HistorySource } from './history/history-source';
+import { WriteOutScheduler } from './write-out.scheduler';
+import { RedisEventBus } from './bus/redis-event.bus';
 import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
 import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
+import { OrchestratorEventsHealthIndicator } from './integrations/terminus/orchestrator-events.health';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
+import { OrchestratorEventsStatus } from './orchestrator-events.status';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
@@ -24,7 +32,7 @@ import {
 } from './orchestrator-events.options';
 
 /**
- * Registers `EventLogger`, the event bus, `AppLogger` and the events controller
+ * Registers `EventLogger`, `EventHistory`, the event bus, `AppLogger` and the events controller
  * (`GET <prefix>/orchestrator/events` and `/stream`). Global by default, so any module can inject
  * `EventLogger` after one `OrchestratorEventsModule.forRoot()` in the root module.
  */
@@ -35,31 +43,65 @@ import {
       useFactory: (options: OrchestratorEventsModuleOptions) => resolveOptions(options),
       inject: [MODULE_OPTIONS_TOKEN],
     },
+    WriteOutScheduler,
     {
       provide: EventBus,
       // REDIS_URL set: the Redis Stream shared by every instance; else the in-process bus.
-      useFactory: (options: ResolvedOrchestratorEventsOptions): EventBus =>
+      useFactory: (
+        options: ResolvedOrchestratorEventsOptions,
+        scheduler: WriteOutScheduler,
+      ): EventBus =>
         options.redisUrl === undefined
           ? new MemoryEventBus(options.replayBufferSize)
-          : createRedisEventBus(options.redisUrl, options),
-      inject: [ORCH_EVENTS_OPTIONS],
+          : createRedisEventBus(options.redisUrl, options, scheduler),
+      inject: [ORCH_EVENTS_OPTIONS, WriteOutScheduler],
     },
     {
       provide: LogFileLock,
-      // Before EventLogger opens the file: a second process on it stops here, with the holder's pid.
+      // Before the writer opens the file: a second process on it stops here, with the holder's pid.
       useFactory: (options: ResolvedOrchestratorEventsOptions) => {
         prepareLogDirectory(options.logFile, settingOf(options, 'logFile'));
         return LogFileLock.acquire(options.logFile);
       },
       inject: [ORCH_EVENTS_OPTIONS],
     },
+    EventWriter,
+    {
+      provide: HISTORY_SOURCES,
+      // The files always (first: they answer every query); the stream too with the Redis bus.
+      useFactory: (
+        options: ResolvedOrchestratorEventsOptions,
+        writer: EventWriter,
+        bus: EventBus,
+      ): HistorySource[] => {
+        const files = new FileHistorySource(options.logFile, options.maxFiles, writer);
+        // Index the retained files in the background: history queries are fast from the first one.
+        setImmediate(() => files.warm().catch(() => undefined));
+        return bus instanceof RedisEventBus ? [files, bus.history] : [files];
+      },
+      inject: [ORCH_EVENTS_OPTIONS, EventWriter, EventBus],
+    },
+    EventHistory,
     EventLogger,
     SseHub,
     SseFastPath,
+    OrchestratorEventsStatus,
     EventsAccessGuard,
     AppLogger,
+    // Loads nothing from @nestjs/terminus: it only returns Terminus's result shape.
+    OrchestratorEventsHealthIndicator,
   ],
-  exports: [EventLogger, EventBus, SseHub, SseFastPath, AppLogger, ORCH_EVENTS_OPTIONS],
+  exports: [
+    EventLogger,
+    EventHistory,
+    OrchestratorEventsStatus,
+    EventBus,
+    SseHub,
+    SseFastPath,
+    AppLogger,
+    ORCH_EVENTS_OPTIONS,
+    OrchestratorEventsHealthIndicator,
+  ],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {
   /**

@@ -66,13 +66,14 @@ export interface OrchestratorEventsModuleOptions {
   sseMaxClientsPerIp?: number | string;
   /**
    * Serve valid stream requests (`GET <prefix>/<path>/stream`) straight from the HTTP server,
-   * ahead of Express and Nest's request pipeline, which cost more per connection than the stream
+   * ahead of Express (or Fastify) and Nest's request pipeline, which cost more per connection than the stream
    * itself and stay in memory as long as it is open (figures in the README). The token check, the
    * stream limits and the query rules still apply, and whatever the fast path does not accept (a
    * bad parameter, a missing token, a refused stream) goes the normal way and gets the normal
-   * answer. It skips, for the streams it serves, Express middleware (CORS, helmet, compression) and
-   * global interceptors; it stays off when the module has `guards`, the app has global guards,
-   * Express's `trust proxy` is set, or the global prefix has exclusions. Env `ORCH_SSE_FAST_PATH`
+   * answer. It skips, for the streams it serves, Express middleware (CORS, helmet, compression),
+   * Fastify hooks and global interceptors; it stays off when the module has `guards`, the app has
+   * global guards, Express's `trust proxy` (Fastify's `trustProxy`) is set, or the global prefix has
+   * exclusions. Env `ORCH_SSE_FAST_PATH`
    * (`true`/`false`), default false.
    */
   sseFastPath?: boolean | string;

@@ -1,4 +1,4 @@
-import { EventFilter, EventQuery, EventsPage } from '@orchestrator/events-contract';
+import { EventFilter } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
 
 /** A live subscription; `unsubscribe()` frees it at once. */
@@ -29,12 +29,6 @@ export interface EventBus {
   subscriberCount(): number;
   /** What the bus is and whether it is healthy, for health checks. */
   state(): EventBusState;
-  /**
-   * Optional: history the bus keeps beyond this instance's files (the Redis Stream holds every
-   * instance's events). `EventLogger.query` merges it with the files; `undefined` means "not
-   * available now" (Redis down) and the files alone answer.
-   */
-  history?(query: EventQuery): Promise<EventsPage | undefined>;
 }
 
 /** State of the in-process bus. */

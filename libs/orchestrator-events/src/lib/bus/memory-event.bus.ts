@@ -1,6 +1,7 @@
-import { EventFilter, matches, parseEventLine } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../event-line';
+import { EventFilter, matches } from '@orchestrator/events-contract';
+import { BuiltEvent, LineEvent } from '../event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
+import { ReplayRing } from './replay.ring';
 
 interface Subscriber {
   readonly filter: EventFilter;
@@ -8,9 +9,8 @@ interface Subscriber {
 }
 
 /**
- * The embedded bus: an in-process fan-out with a ring buffer of recent events for resumption.
- * The ring keeps only each event's id and line: objects kept alive for a while are what makes
- * garbage collection expensive at high rates, and a resume, which needs the objects, is rare.
+ * The embedded bus: an in-process fan-out with a ring of recent events for resumption
+ * (`ReplayRing`, in id order).
  * Subscribers filtered by `task_id` (or else `run_id`) sit in an index keyed by that id, so
  * publishing costs the same with 10 or 10,000 subscribers on other tasks: only the subscribers
  * of the event's own task, run and the unfiltered ones are looked at.
@@ -19,30 +19,21 @@ export class MemoryEventBus implements EventBus {
   private readonly byTask = new Map<string, Set<Subscriber>>();
   private readonly byRun = new Map<string, Set<Subscriber>>();
   private readonly unkeyed = new Set<Subscriber>();
-  private readonly ringIds: string[];
-  private readonly ringLines: string[];
-  /** Index in `ring` of the next write; the ring holds `ringCount` events ending just before it. */
-  private ringNext = 0;
-  private ringCount = 0;
+  private readonly ring: ReplayRing;
   private count = 0;
 
   /** @param replayBufferSize recent events kept for `replay()` (default 1000). */
-  constructor(private readonly replayBufferSize = 1000) {
-    this.ringIds = new Array<string>(replayBufferSize);
-    this.ringLines = new Array<string>(replayBufferSize);
+  constructor(replayBufferSize = 1000) {
+    this.ring = new ReplayRing(replayBufferSize, 'id');
   }
 
   publish(built: BuiltEvent): void {
-    if (this.replayBufferSize > 0) {
-      this.ringIds[this.ringNext] = built.id;
-      this.ringLines[this.ringNext] = built.line;
-      this.ringNext = (this.ringNext + 1) % this.replayBufferSize;
-      if (this.ringCount < this.replayBufferSize) this.ringCount++;
-    }
+    this.ring.add(built.id, built.line);
     if (this.count === 0) return;
-    const event = built.event;
-    if (event.task_id !== undefined) deliver(this.byTask.get(event.task_id), built);
-    if (event.run_id !== undefined) deliver(this.byRun.get(event.run_id), built);
+    // Routed by ids the builder already knows: subscribers of other tasks cost no parse.
+    const keys = built instanceof LineEvent ? built.keys() : built.event;
+    if (keys.task_id !== undefined) deliver(this.byTask.get(keys.task_id), built);
+    if (keys.run_id !== undefined) deliver(this.byRun.get(keys.run_id), built);
     deliver(this.unkeyed, built);
   }
 
@@ -76,30 +67,12 @@ export class MemoryEventBus implements EventBus {
   }
 
   replay(afterId: string, filter: EventFilter): ReplayResult {
-    if (this.ringCount === 0) return undefined;
-    // Below the oldest id the ring cannot tell what came between (evicted, or written before a
-    // restart): the files can.
-    if (afterId < this.idAt(0)) return undefined;
-    let lo = 0;
-    let hi = this.ringCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.idAt(mid) <= afterId) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: BuiltEvent[] = [];
-    for (let i = lo; i < this.ringCount; i++) {
-      const line = this.ringLines[this.slot(i)];
-      const event = parseEventLine(line);
-      if (event !== undefined && matches(filter, event))
-        out.push({ id: event.event_id, event, line });
-    }
-    return out;
+    return this.ring.after(afterId, filter);
   }
 
   /** The id of the oldest event in the replay buffer. */
   oldestId(): string | undefined {
-    return this.ringCount === 0 ? undefined : this.idAt(0);
+    return this.ring.oldestId();
   }
 
   subscriberCount(): number {
@@ -109,16 +82,6 @@ export class MemoryEventBus implements EventBus {
   /** Always `{ kind: 'memory' }`: nothing outside the process can fail. */
   state(): MemoryEventBusState {
     return { kind: 'memory' };
-  }
-
-  /** Ring slot of the i-th oldest retained event. */
-  private slot(i: number): number {
-    const start = (this.ringNext - this.ringCount + this.replayBufferSize) % this.replayBufferSize;
-    return (start + i) % this.replayBufferSize;
-  }
-
-  private idAt(i: number): string {
-    return this.ringIds[this.slot(i)];
   }
 }
 

@@ -1,4 +1,5 @@
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { WriteOutScheduler } from '../write-out.scheduler';
 import { RedisEventBus } from './redis-event.bus';
 
 /**
@@ -8,6 +9,7 @@ import { RedisEventBus } from './redis-event.bus';
 export function createRedisEventBus(
   url: string,
   options: ResolvedOrchestratorEventsOptions,
+  scheduler?: WriteOutScheduler,
 ): RedisEventBus {
   const bus = new RedisEventBus({
     url,
@@ -16,6 +18,7 @@ export function createRedisEventBus(
     buffer: options.redisBuffer,
     orchId: options.orchId,
     replayBufferSize: options.replayBufferSize,
+    scheduler,
   });
   bus.start();
   return bus;

@@ -175,7 +175,7 @@ async function closedPort(): Promise<number> {
       dropped: 3,
     });
     expect(await down.replay(events[2].event.event_id, {})).toHaveLength(5);
-    expect(await down.history({})).toBeUndefined();
+    expect(await down.history.query({})).toBeUndefined();
   });
 
   it('adds events buffered during an outage once Redis is back, and other instances get them', async () => {
@@ -231,15 +231,15 @@ async function closedPort(): Promise<number> {
     }
     await until(() => a.state().buffered === 0 && b.state().buffered === 0);
     const ids = all.map((e) => e.event.event_id).sort();
-    const newest = await b.history({ limit: 10 });
+    const newest = await b.history.query({ limit: 10 });
     expect(newest?.events.map((e) => e.event_id)).toEqual(ids.slice(-10));
     expect(newest?.has_more).toBe(true);
-    const older = await b.history({ limit: 10, before: ids[20] });
+    const older = await b.history.query({ limit: 10, before: ids[20] });
     expect(older?.events.map((e) => e.event_id)).toEqual(ids.slice(10, 20));
-    const afterPage = await a.history({ after: ids[24], limit: 100 });
+    const afterPage = await a.history.query({ after: ids[24], limit: 100 });
     expect(afterPage?.events.map((e) => e.event_id)).toEqual(ids.slice(25));
     expect(afterPage?.has_more).toBe(false);
-    const ys = await a.history({ task_id: 'y', limit: 1000 });
+    const ys = await a.history.query({ task_id: 'y', limit: 1000 });
     expect(ys?.events.every((e) => e.task_id === 'y')).toBe(true);
     expect(ys?.events).toHaveLength(all.filter((e) => e.event.task_id === 'y').length);
   });

@@ -1,13 +1,19 @@
+/* eslint-disable max-lines -- one state machine (stream mode, local mode during an outage, the
+   read-back of its own events) whose delivery-order invariants span every method; the stream
+   reading (redis-stream.replay.ts), history, codec and delivery ring are already apart. */
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { EventFilter, EventQuery, EventsPage, matches } from '@orchestrator/events-contract';
+import { EventFilter, EventQuery, EventsPage } from '@orchestrator/events-contract';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { BuiltEvent } from '../event-line';
+import { HistorySource } from '../history/history-source';
+import { WriteOutScheduler } from '../write-out.scheduler';
 import { EventBus, EventSubscription, RedisEventBusState, ReplayResult } from './event-bus';
 import { MemoryEventBus } from './memory-event.bus';
 import { createRedisConnection, redactUrl } from './redis-connection';
-import { DeliveryRing } from './redis-delivery.ring';
-import { SCAN_CHUNK, scanStreamHistory } from './redis-history';
+import { ReplayRing } from './replay.ring';
+import { scanStreamHistory } from './redis-history';
+import { replayFromStream } from './redis-stream.replay';
 import {
   decodeRange,
   decodeRead,
@@ -30,6 +36,8 @@ export interface RedisEventBusOptions {
   orchId: string;
   /** Recent deliveries kept in memory for resumption without a Redis round trip. Env `ORCH_REPLAY_BUFFER`, default 1000. */
   replayBufferSize: number;
+  /** When the XADD queue is written out; the module passes its one scheduler. Default: its own. */
+  scheduler?: WriteOutScheduler;
 }
 
 /** XADDs per pipelined round trip. */
@@ -51,7 +59,7 @@ const SHUTDOWN_DRAIN_MS = 3000;
  */
 export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private readonly local = new MemoryEventBus(0);
-  private readonly ring: DeliveryRing;
+  private readonly ring: ReplayRing;
   private readonly writer: Redis;
   private readonly reader: Redis;
   /** This process's publisher tag: a restarted instance with the same ORCH_ID is another publisher. */
@@ -77,9 +85,11 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private everConnected = false;
   private wakeups: (() => void)[] = [];
   private readLoop: Promise<void> = Promise.resolve();
+  private readonly scheduler: WriteOutScheduler;
 
   constructor(private readonly options: RedisEventBusOptions) {
-    this.ring = new DeliveryRing(options.replayBufferSize);
+    this.scheduler = options.scheduler ?? new WriteOutScheduler();
+    this.ring = new ReplayRing(options.replayBufferSize, 'delivery');
     this.src = `${options.orchId}:${randomBytes(6).toString('hex')}`;
     this.writer = createRedisConnection(options.url, `orch-events:${this.src}:writer`);
     this.reader = createRedisConnection(options.url, `orch-events:${this.src}:reader`);
@@ -138,15 +148,22 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     if (recent !== undefined) return recent;
     if (this.writer.status !== 'ready') return undefined;
     try {
-      return await this.replayFromStream(afterId, filter);
+      return await replayFromStream(this.writer, this.options.stream, afterId, filter, () =>
+        this.queue.filter((p) => p.pre),
+      );
     } catch (err) {
       this.noteError(err as Error);
       return undefined;
     }
   }
 
-  /** History of every instance within the stream's retention; `undefined` while Redis is down. */
-  async history(query: EventQuery): Promise<EventsPage | undefined> {
+  /**
+   * The stream as a history source: every instance's events within its retention, merged by
+   * `EventHistory` with this instance's files. It answers `undefined` while Redis is down.
+   */
+  readonly history: HistorySource = { name: 'redis', query: (query) => this.queryStream(query) };
+
+  private async queryStream(query: EventQuery): Promise<EventsPage | undefined> {
     if (this.writer.status !== 'ready') return undefined;
     try {
       return await scanStreamHistory(this.writer, this.options.stream, query);
@@ -221,7 +238,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
 
   private deliver(built: BuiltEvent): void {
     // The ring also drops a second copy of an event (an XADD resent after a cut connection).
-    if (this.ring.add(built)) this.local.publish(built);
+    if (this.ring.add(built.id, built.line)) this.local.publish(built);
   }
 
   private enqueue(entry: PendingEntry): void {
@@ -247,11 +264,13 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      void this.flush();
-    });
+    this.scheduler.schedule(this.flushScheduledTurn);
   }
+
+  private readonly flushScheduledTurn = () => {
+    this.flushScheduled = false;
+    void this.flush();
+  };
 
   /** XADDs the queue in pipelined batches; on a connection error puts the batch back in front. */
   private async flush(): Promise<void> {
@@ -358,69 +377,6 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     }
     // Also past entries that were not ours to decode.
     if (read.lastId !== undefined) this.readerPos = read.lastId;
-  }
-
-  private async replayFromStream(
-    afterId: string,
-    filter: EventFilter,
-  ): Promise<BuiltEvent[] | undefined> {
-    const at = await this.locate(afterId);
-    if (at === undefined) return undefined;
-    const sent = new Set<string>([afterId]);
-    const out: BuiltEvent[] = [];
-    const take = (built: BuiltEvent) => {
-      const id = built.id;
-      if (sent.has(id)) return;
-      sent.add(id);
-      if (matches(filter, built.event)) out.push(built);
-    };
-    if (at.pre && at.seen !== undefined) {
-      // Its publisher delivered it before reading these: a client of that publisher lacks them.
-      await this.range(`(${at.seen}`, `(${at.streamId}`, (entry) => {
-        if (entry.src !== at.src) take(entry.built);
-      });
-    }
-    let unsent: PendingEntry[] = [];
-    // The snapshot is taken as each XRANGE is sent: an XADD sent earlier on this connection is in
-    // the reply, a later one is still in the queue. Live delivery covers what comes after.
-    await this.range(
-      `(${at.streamId}`,
-      '+',
-      (entry) => take(entry.built),
-      () => (unsent = this.queue.filter((p) => p.pre)),
-    );
-    for (const pending of unsent) take(pending.built);
-    return out;
-  }
-
-  /** The newest stream entry carrying this event_id, scanning back from the end (bounded by MAXLEN). */
-  private async locate(eventId: string): Promise<StreamEntry | undefined> {
-    let end = '+';
-    for (;;) {
-      const reply = await this.writer.xrevrange(this.options.stream, end, '-', 'COUNT', SCAN_CHUNK);
-      const { entries, count, lastId } = decodeRange(reply);
-      const found = entries.find((entry) => entry.built.id === eventId);
-      if (found) return found;
-      if (count < SCAN_CHUNK || lastId === undefined) return undefined;
-      end = `(${lastId}`;
-    }
-  }
-
-  private async range(
-    start: string,
-    end: string,
-    onEntry: (entry: StreamEntry) => void,
-    beforeSend?: () => void,
-  ): Promise<void> {
-    let from = start;
-    for (;;) {
-      beforeSend?.();
-      const reply = await this.writer.xrange(this.options.stream, from, end, 'COUNT', SCAN_CHUNK);
-      const { entries, count, lastId } = decodeRange(reply);
-      entries.forEach(onEntry);
-      if (count < SCAN_CHUNK || lastId === undefined) return;
-      from = `(${lastId}`;
-    }
   }
 
   private onReady(): void {

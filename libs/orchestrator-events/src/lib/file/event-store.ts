@@ -1,14 +1,12 @@
 import {
-  DEFAULT_QUERY_LIMIT,
   EventFilter,
   EventQuery,
   EventsPage,
-  matches,
-  MAX_QUERY_LIMIT,
   OrchestratorEvent,
   parseEventLine,
 } from '@orchestrator/events-contract';
 import { toTimestamp } from '../event-time';
+import { acceptor, clampLimit } from '../history/history-query';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
 import { LineIndexCache } from './line-index';
 import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
@@ -39,7 +37,8 @@ export class EventStore {
   private readonly files: LogFileSet;
 
   /**
-   * @param beforeRead called first, synchronously: the writer writes out its queue there.
+   * @param beforeRead called first, synchronously, by every read: the writer writes out its queue
+   *   there, so a read sees everything logged before it.
    * @param rotations the writer's rotation count, which lets overlapping reads share descriptors.
    */
   constructor(
@@ -57,11 +56,7 @@ export class EventStore {
     const since = query.since === undefined ? undefined : toTimestamp(query.since);
     const until = query.until === undefined ? undefined : toTimestamp(query.until);
     const scan: Scan = {
-      accept: (event) =>
-        matches(query, event) &&
-        (since === undefined || event.timestamp >= since) &&
-        (until === undefined || event.timestamp < until) &&
-        (query.before === undefined || event.event_id < query.before),
+      accept: acceptor(query),
       want: limit + 1,
       skipped: 0,
       lines: this.lineSource(query),
@@ -229,9 +224,4 @@ function parseLine(
 function needleFor(filter: EventFilter): Buffer | undefined {
   if (filter.event?.length === 1) return Buffer.from(`"event":${JSON.stringify(filter.event[0])}`);
   return undefined;
-}
-
-function clampLimit(limit: number | undefined): number {
-  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_QUERY_LIMIT;
-  return Math.min(MAX_QUERY_LIMIT, Math.max(1, Math.floor(limit)));
 }

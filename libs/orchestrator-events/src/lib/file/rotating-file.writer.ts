@@ -1,5 +1,9 @@
+/* eslint-disable max-lines -- one state machine (queue, rotation, failure back-off, pending bound)
+   whose invariants (no line lost, split or reordered; exact rotation) hold only if it stays in one
+   place; its helpers (log-files.ts, the transport, the scheduler) are already apart. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WriteOutScheduler } from '../write-out.scheduler';
 import { backupPath, staleBackups } from './log-files';
 
 /** Counters a health check can show. */
@@ -30,6 +34,8 @@ export interface RotatingFileWriterOptions {
   maxPendingBytes?: number;
   /** Called once writing works again after lines were dropped, with how many. */
   onDropped?: (dropped: number) => void;
+  /** When queued lines are written out (end of turn, process exit). Default: a scheduler of its own. */
+  scheduler?: WriteOutScheduler;
 }
 
 const RETRY_MIN_MS = 50;
@@ -79,7 +85,8 @@ export class RotatingFileWriter {
   private dropped = 0;
   private droppedUnreported = 0;
   private readonly maxPendingBytes: number;
-  private readonly onExit = () => this.flushSync();
+  private readonly scheduler: WriteOutScheduler;
+  private readonly offExit: () => void;
 
   constructor(
     readonly file: string,
@@ -94,8 +101,9 @@ export class RotatingFileWriter {
     this.open();
     openFiles.add(file);
     for (const stale of staleBackups(file, maxFiles)) fs.rmSync(stale, { force: true });
+    this.scheduler = options.scheduler ?? new WriteOutScheduler();
     // A process.exit() right after logging must not lose the queue.
-    process.on('exit', this.onExit);
+    this.offExit = this.scheduler.onExit(() => this.flushSync());
   }
 
   /** Queues one line (without its newline) and returns its sequence number. */
@@ -107,10 +115,10 @@ export class RotatingFileWriter {
     }
     this.queue.push(line);
     if (this.closed) {
-      this.drain();
+      this.flushSync();
     } else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.drainScheduled);
+      this.scheduler.schedule(this.flushScheduled);
     }
     return this.accepted;
   }
@@ -126,7 +134,7 @@ export class RotatingFileWriter {
     if (this.failing) {
       // Only the retry timer writes while the file fails (its back-off), and memory stays bounded.
       for (const line of lines) this.hold(line);
-      if (this.closed) this.drain();
+      if (this.closed) this.flushSync();
       return;
     }
     if (this.queue.length === 0 && this.unwritten === undefined) {
@@ -134,7 +142,7 @@ export class RotatingFileWriter {
     } else {
       for (const line of lines) this.queue.push(line);
     }
-    this.drain();
+    this.flushSync();
   }
 
   /** Resolves once every line appended before the call is written to the file. */
@@ -145,22 +153,17 @@ export class RotatingFileWriter {
       this.waiters.push({ upTo, resolve });
       if (!this.scheduled && this.retryTimer === undefined) {
         this.scheduled = true;
-        setImmediate(this.drainScheduled);
+        this.scheduler.schedule(this.flushScheduled);
       }
     });
-  }
-
-  /** Writes everything queued now, synchronously (for exit paths). */
-  flushSync(): void {
-    this.drain();
   }
 
   /** Writes what is queued; later appends are written at once, synchronously. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.drain();
-    process.off('exit', this.onExit);
+    this.flushSync();
+    this.offExit();
     openFiles.delete(this.file);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -196,12 +199,13 @@ export class RotatingFileWriter {
     this.queue.push(line);
   }
 
-  private readonly drainScheduled = () => {
+  private readonly flushScheduled = () => {
     this.scheduled = false;
-    this.drain();
+    this.flushSync();
   };
 
-  private drain(): void {
+  /** Writes everything queued now, synchronously (history reads, exit paths, each batch). */
+  flushSync(): void {
     if (this.queue.length === 0 && this.unwritten === undefined) return;
     try {
       this.checkFile();
@@ -405,7 +409,7 @@ export class RotatingFileWriter {
     if (this.retryTimer !== undefined || this.closed) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.drain();
+      this.flushSync();
     }, this.retryDelay);
     this.retryTimer.unref();
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX_MS);

@@ -1,16 +1,10 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { EventsTokenRequiredException, QueryTooLongException } from './events-http.exceptions';
+import { searchOf } from './events-query.rules';
 
 /** Longest query string accepted: filters are short, anything longer is abuse or a mistake. */
 export const MAX_QUERY_STRING = 4096;
@@ -30,13 +24,14 @@ export class EventsAccessGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context
-      .switchToHttp()
-      .getRequest<IncomingMessage & { query?: Record<string, unknown> }>();
+    const req = context.switchToHttp().getRequest<IncomingMessage>();
+    const url = req.url ?? '';
+    // Read from the URL itself, as the query rules do: the same under Express and Fastify.
+    const tokens = new URLSearchParams(searchOf(url)).getAll('access_token');
     const refusal = this.refusal(
-      req.url ?? '',
+      url,
       req.headers.authorization,
-      req.query?.['access_token'],
+      tokens.length === 1 ? tokens[0] : undefined,
     );
     if (refusal) throw refusal;
     return true;
@@ -53,21 +48,12 @@ export class EventsAccessGuard implements CanActivate {
   ): HttpException | undefined {
     const q = url.indexOf('?');
     if (q !== -1 && url.length - q - 1 > MAX_QUERY_STRING) {
-      return new HttpException(
-        {
-          statusCode: HttpStatus.URI_TOO_LONG,
-          message: [`query string must be at most ${MAX_QUERY_STRING} bytes`],
-          error: 'URI Too Long',
-        },
-        HttpStatus.URI_TOO_LONG,
-      );
+      return new QueryTooLongException(MAX_QUERY_STRING);
     }
     if (this.expected === undefined) return undefined;
     const given = bearer(authorization) ?? queryToken(accessToken);
     if (given === undefined || !timingSafeEqual(digest(given), this.expected)) {
-      return new UnauthorizedException([
-        'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
-      ]);
+      return new EventsTokenRequiredException();
     }
     return undefined;
   }

@@ -3,10 +3,6 @@ import {
   CanActivate,
   Controller,
   Get,
-  Headers,
-  HttpException,
-  HttpStatus,
-  Query,
   Req,
   Res,
   Type,
@@ -21,21 +17,30 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQueries,
   ApiTags,
 } from './openapi.decorators';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { EVENT_ID_PATTERN, EventFilter } from '@orchestrator/events-contract';
-import { EventLogger } from '../event-logger.service';
+import { EventHistory } from '../history/event-history.service';
+import { MESSAGES } from '../orchestrator-events.messages';
 import { EventsPageSchema } from './event.schema';
 import { EventsAccessGuard } from './events-access.guard';
-import { EventsFilterDto, EventsQueryDto, EventsStreamQueryDto } from './events-query.dto';
+import { TooManyStreamsException } from './events-http.exceptions';
+import { paramDocs, parseEventsQuery, searchOf } from './events-query.rules';
 import { SseHub } from './sse-hub.service';
-import { StrictQueryPipe } from './strict-query.pipe';
+import { readStreamRequest } from './stream-request';
 
-const strictQuery = new StrictQueryPipe();
+/** What the controller needs of a Fastify reply (`@nestjs/platform-fastify`), without importing it. */
+interface FastifyReplyLike {
+  raw: ServerResponse;
+  hijack(): void;
+}
 
-function filterOf(query: EventsFilterDto): EventFilter {
-  return { task_id: query.task_id, run_id: query.run_id, event: query.event, level: query.level };
+/** The Node response under Express's (which is one) or Fastify's reply. */
+function rawResponse(reply: ServerResponse | FastifyReplyLike): ServerResponse {
+  return 'raw' in reply && reply.raw instanceof ServerResponse
+    ? reply.raw
+    : (reply as ServerResponse);
 }
 
 /** Seconds a refused stream client is told to wait. */
@@ -45,6 +50,9 @@ const RETRY_AFTER_S = 5;
  * The controller at `path` (under the app's global prefix): a class per path, as Nest routes by
  * class. `guards` run after the token check, on both endpoints.
  */
+// The controller class is declared inside: Nest routes by class, so each mount path needs a class
+// of its own, and the function is as long as the class.
+// eslint-disable-next-line max-lines-per-function -- see above
 export function createEventsController(
   path: string,
   guards: (Type<CanActivate> | CanActivate)[] = [],
@@ -56,7 +64,7 @@ export function createEventsController(
   @Controller(path)
   class EventsController {
     constructor(
-      private readonly events: EventLogger,
+      private readonly history: EventHistory,
       private readonly hub: SseHub,
     ) {}
 
@@ -66,20 +74,17 @@ export function createEventsController(
       description:
         'Without `after`: the newest `limit` matches; with `after`: the oldest `limit` matches after that id. Both in chronological order.',
     })
+    @ApiQueries(paramDocs('list'))
     @ApiOkResponse({ type: EventsPageSchema })
     @ApiBadRequestResponse({ description: 'A parameter is unknown, malformed or out of range' })
-    async list(@Query(strictQuery) query: EventsQueryDto): Promise<EventsPageSchema> {
-      if (query.after !== undefined && query.before !== undefined) {
-        throw new BadRequestException(['after and before cannot be combined: give one cursor']);
+    async list(@Req() req: IncomingMessage): Promise<EventsPageSchema> {
+      const parsed = parseEventsQuery(searchOf(req.url), 'list');
+      if (!parsed.ok) throw new BadRequestException(parsed.errors);
+      const { filter, since, until, after, before, limit } = parsed.query;
+      if (after !== undefined && before !== undefined) {
+        throw new BadRequestException([MESSAGES.cursorsCombined()]);
       }
-      const page = await this.events.query({
-        ...filterOf(query),
-        since: query.since,
-        until: query.until,
-        after: query.after,
-        before: query.before,
-        limit: query.limit,
-      });
+      const page = await this.history.query({ ...filter, since, until, after, before, limit });
       return { events: page.events as EventsPageSchema['events'], has_more: page.has_more };
     }
 
@@ -90,6 +95,7 @@ export function createEventsController(
         'Frames: `id: <event_id>` + `data: <event JSON>` per event; `event: heartbeat` periodically; `event: reset` with `{"oldest_event_id"}` when the resume id is older than anything kept.',
     })
     @ApiProduces('text/event-stream')
+    @ApiQueries(paramDocs('stream'))
     @ApiHeader({
       name: 'Last-Event-ID',
       required: false,
@@ -99,29 +105,19 @@ export function createEventsController(
     @ApiBadRequestResponse({ description: 'A parameter or Last-Event-ID is malformed' })
     @ApiTooManyRequestsResponse({ description: 'Too many open streams, in all or from this IP' })
     async stream(
-      @Query(strictQuery) query: EventsStreamQueryDto,
-      @Headers('last-event-id') lastEventIdHeader: string | undefined,
       @Req() req: IncomingMessage & { ip?: string },
-      @Res() res: ServerResponse,
+      @Res() reply: ServerResponse | FastifyReplyLike,
     ): Promise<void> {
-      if (lastEventIdHeader !== undefined && !EVENT_ID_PATTERN.test(lastEventIdHeader)) {
-        throw new BadRequestException(['Last-Event-ID must be an event_id']);
-      }
-      // Express's req.ip honours its 'trust proxy' setting; the socket address is the fallback.
-      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const refusal = this.hub.refusal(ip);
-      if (refusal !== undefined) {
+      const res = rawResponse(reply);
+      const request = readStreamRequest(req, this.hub);
+      if (!request.ok && request.status === 400) throw new BadRequestException(request.messages);
+      if (!request.ok) {
         res.setHeader('Retry-After', String(RETRY_AFTER_S));
-        throw new HttpException(
-          {
-            statusCode: HttpStatus.TOO_MANY_REQUESTS,
-            message: [refusal],
-            error: 'Too Many Requests',
-          },
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
+        throw new TooManyStreamsException(request.messages);
       }
-      await this.hub.open(res, filterOf(query), lastEventIdHeader ?? query.last_event_id, ip);
+      // Fastify: the stream is written to the raw response, so Fastify must not answer it too.
+      if ('hijack' in reply) reply.hijack();
+      await this.hub.open(res, request.filter, request.lastEventId, request.ip);
     }
   }
   return EventsController;

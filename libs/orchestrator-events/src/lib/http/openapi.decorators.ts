@@ -1,5 +1,6 @@
 import type * as Swagger from '@nestjs/swagger';
 import { loadOptionalPeer } from '../optional-peer';
+import type { ParamDoc } from './events-query.rules';
 
 /**
  * The OpenAPI decorators of `@nestjs/swagger` when the app has it installed, else decorators that do
@@ -30,3 +31,21 @@ export const ApiTooManyRequestsResponse: typeof Swagger.ApiTooManyRequestsRespon
   swagger?.ApiTooManyRequestsResponse ?? none;
 export const ApiUnauthorizedResponse: typeof Swagger.ApiUnauthorizedResponse =
   swagger?.ApiUnauthorizedResponse ?? none;
+
+/** One `@ApiQuery` per parameter: the descriptions come from the query rules (`paramDocs`). */
+export function ApiQueries(params: readonly (ParamDoc & { name: string })[]): MethodDecorator {
+  const api = swagger;
+  if (api === undefined) return () => undefined;
+  const decorators = params.map(({ name, type, enum: values, ...doc }) =>
+    api.ApiQuery({
+      name,
+      required: false,
+      type: type === 'integer' ? 'integer' : String,
+      ...(values === undefined ? {} : { enum: [...values] }),
+      ...doc,
+    }),
+  );
+  return (target, key, descriptor) => {
+    for (const decorate of decorators) decorate(target, key, descriptor);
+  };
+}

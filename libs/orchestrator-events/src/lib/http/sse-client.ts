@@ -13,6 +13,7 @@ export class SseClient {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private closed = false;
+  private cut = false;
   private corked = false;
   /** An event went out since the last heartbeat tick. */
   private busy = false;
@@ -105,9 +106,15 @@ export class SseClient {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /** Cut by the server (`close(true)`): its client fell behind and resumes with Last-Event-ID. */
+  get wasCut(): boolean {
+    return this.cut;
+  }
+
   /** Ends the stream; `abort` destroys the socket instead of finishing the response. */
   close(abort = false): void {
     if (this.closed) return;
+    this.cut = abort;
     this.markClosed();
     if (abort) this.res.destroy();
     else this.res.end();

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { EVENT_ID_PATTERN } from '@orchestrator/events-contract';
 import { ORCH_EVENTS_OPTIONS, ORCH_EVENTS_ROUTE } from '../orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
 import { EventsAccessGuard } from './events-access.guard';
 import { SseHub } from './sse-hub.service';
-import { parseStreamQuery } from './stream-query';
+import { readStreamRequest } from './stream-request';
 
 /** How the module registered its events controller. */
 export interface EventsRoute {
@@ -90,32 +89,39 @@ export class SseFastPath implements OnApplicationBootstrap {
     if ((this.appConfig.getGlobalPrefixOptions().exclude?.length ?? 0) > 0) {
       return 'the global prefix has exclusions';
     }
-    const express = this.adapterHost.httpAdapter.getInstance?.() as
-      { get?: (setting: string) => unknown } | undefined;
-    if (typeof express?.get === 'function' && express.get('trust proxy')) {
-      return "Express's 'trust proxy' is set: the per-address limit needs its client addresses";
+    const adapter = this.adapterHost.httpAdapter;
+    const type = adapter.getType?.();
+    if (type === 'express') {
+      const express = adapter.getInstance() as { get(setting: string): unknown };
+      if (express.get('trust proxy')) {
+        return "Express's 'trust proxy' is set: the per-address limit needs its client addresses";
+      }
+    } else if (type === 'fastify') {
+      const fastify = adapter.getInstance() as { initialConfig?: { trustProxy?: unknown } };
+      if (fastify.initialConfig?.trustProxy) {
+        return "Fastify's trustProxy is set: the per-address limit needs its client addresses";
+      }
+    } else {
+      return `the HTTP adapter ${type ?? '(unknown)'} is not one it knows (Express, Fastify)`;
     }
     return undefined;
   }
 
-  /** Serves `req` when it is a stream request that certainly passes; false leaves it to Express. */
+  /**
+   * Serves `req` when it is a stream request that passes (read by `readStreamRequest`, as the
+   * controller reads it); false leaves it to Express, whose controller answers with the same words.
+   */
   private serve(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
     const route = this.route;
     if (route === undefined || req.method !== 'GET' || !url.startsWith(route)) return false;
     const end = route.length;
     if (url.length > end && url.charCodeAt(end) !== 63 /* ? */) return false;
-    const query = parseStreamQuery(url.length > end ? url.slice(end + 1) : '');
-    if (query === undefined) return false;
-    if (this.access.refusal(url, req.headers.authorization, query.accessToken)) return false;
-    const header = req.headers['last-event-id'];
-    if (header !== undefined && !EVENT_ID_PATTERN.test(header as string)) return false;
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    if (this.hub.refusal(ip) !== undefined) return false;
+    const request = readStreamRequest(req, this.hub);
+    if (!request.ok) return false;
+    if (this.access.refusal(url, req.headers.authorization, request.accessToken)) return false;
     this.served++;
-    this.hub
-      .open(res, query.filter, (header as string | undefined) ?? query.lastEventId, ip)
-      .catch(() => res.destroy());
+    this.hub.open(res, request.filter, request.lastEventId, request.ip).catch(() => res.destroy());
     return true;
   }
 }

@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EventBus } from '../bus/event-bus';
-import { EventFilter, MAX_QUERY_LIMIT, OrchestratorEvent } from '@orchestrator/events-contract';
+import { EventFilter } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
-import { EventLogger } from '../event-logger.service';
+import { EventHistory } from '../history/event-history.service';
 import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
+import { MESSAGES } from '../orchestrator-events.messages';
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
 import { SseClient } from './sse-client';
 import { eventFrame, HEARTBEAT_FRAME, resetFrame, retryFrame } from './sse-frames';
@@ -32,11 +33,12 @@ export class SseHub implements BeforeApplicationShutdown {
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
+  private cut = 0;
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
     @Inject(EventBus) private readonly bus: EventBus,
-    private readonly events: EventLogger,
+    private readonly history: EventHistory,
   ) {
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) client.heartbeat(HEARTBEAT_FRAME);
@@ -49,16 +51,21 @@ export class SseHub implements BeforeApplicationShutdown {
     return this.clients.size;
   }
 
+  /** Streams cut by the server since start because their client fell behind (for metrics). */
+  get clientsCut(): number {
+    return this.cut;
+  }
+
   /**
    * Why a new stream from `ip` would be refused (`ORCH_SSE_MAX_CLIENTS`,
    * `ORCH_SSE_MAX_CLIENTS_PER_IP`), or `undefined` when it is welcome.
    */
   refusal(ip: string): string | undefined {
     if (this.clients.size >= this.options.sseMaxClients) {
-      return `too many open streams (at most ${this.options.sseMaxClients}): retry later`;
+      return MESSAGES.tooManyStreams(this.options.sseMaxClients);
     }
     if ((this.perIp.get(ip) ?? 0) >= this.options.sseMaxClientsPerIp) {
-      return `too many open streams from this address (at most ${this.options.sseMaxClientsPerIp}): retry later`;
+      return MESSAGES.tooManyStreamsFromIp(this.options.sseMaxClientsPerIp);
     }
     return undefined;
   }
@@ -95,6 +102,7 @@ export class SseHub implements BeforeApplicationShutdown {
     res.on('close', () => {
       subscription.unsubscribe();
       this.clients.delete(client);
+      if (client.wasCut) this.cut++;
       const left = (this.perIp.get(ip) ?? 1) - 1;
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
@@ -102,7 +110,7 @@ export class SseHub implements BeforeApplicationShutdown {
     if (lastEventId === undefined || held === undefined) return;
 
     try {
-      const sent = await this.catchUp(client, filter, lastEventId);
+      const sent = await this.sendHistory(client, filter, lastEventId);
       // Live events that the catch-up already covered are not sent twice. Ids, not their order,
       // decide: on a shared bus, publishing order and id order may differ between instances.
       for (const built of held) if (!sent.has(built.id)) client.send(eventFrame(built));
@@ -114,37 +122,23 @@ export class SseHub implements BeforeApplicationShutdown {
     }
   }
 
-  /** Sends every matching event after `afterId`; returns the ids it sent. */
-  private async catchUp(
+  /** Sends every matching event after `afterId`, at the client's pace; returns the ids it sent. */
+  private async sendHistory(
     client: SseClient,
     filter: EventFilter,
     afterId: string,
   ): Promise<Set<string>> {
     const sent = new Set<string>();
-    const recent = await this.bus.replay(afterId, filter);
-    if (recent !== undefined) {
-      for (const built of recent) {
+    for await (const batch of this.history.after(afterId, filter)) {
+      if (batch.reset !== undefined) client.send(resetFrame(batch.reset));
+      for (const built of batch.events) {
         sent.add(built.id);
         client.send(eventFrame(built));
       }
-      return sent;
-    }
-    let after = afterId;
-    const oldest = await this.events.oldestEventId();
-    if (oldest !== undefined && afterId < oldest) {
-      client.send(resetFrame(oldest));
-      after = '';
-    }
-    for (;;) {
-      const page = await this.events.query({ ...filter, after, limit: MAX_QUERY_LIMIT });
-      for (const event of page.events) {
-        sent.add(event.event_id);
-        client.send(eventFrame(fromFile(event)));
-      }
-      if (page.events.length > 0) after = page.events[page.events.length - 1].event_id;
-      if (!page.has_more || client.isClosed) return sent;
+      if (client.isClosed || !batch.more) break;
       await client.writable();
     }
+    return sent;
   }
 
   /** Ends every stream so the HTTP server can close. */
@@ -154,9 +148,4 @@ export class SseHub implements BeforeApplicationShutdown {
     for (const client of this.clients) client.close();
     this.clients.clear();
   }
-}
-
-/** An event read back from a file: its line is its JSON text again (parse and stringify round-trip). */
-function fromFile(event: OrchestratorEvent): BuiltEvent {
-  return { id: event.event_id, event, line: JSON.stringify(event) };
 }

@@ -1,0 +1,39 @@
+import { EventIdGenerator } from '../event-id';
+import { BuiltEvent, EventLineBuilder } from '../event-line';
+import { MemoryEventBus } from './memory-event.bus';
+
+describe('MemoryEventBus', () => {
+  const builder = new EventLineBuilder('o-test', new EventIdGenerator('o-test'), 65536);
+  const build = (task: string, run?: string) =>
+    builder.build({ event: 'step', task_id: task, run_id: run }, 'INFO', undefined);
+
+  it('delivers by task, by run and to unfiltered subscribers, each event once', () => {
+    const bus = new MemoryEventBus(10);
+    const got: Record<string, string[]> = { a: [], r: [], all: [] };
+    bus.subscribe({ task_id: 'a' }, (b) => got['a'].push(b.id));
+    bus.subscribe({ run_id: 'r1' }, (b) => got['r'].push(b.id));
+    bus.subscribe({}, (b) => got['all'].push(b.id));
+    const events = [build('a', 'r1'), build('b', 'r1'), build('b', 'r2')];
+    for (const e of events) bus.publish(e);
+    expect(got).toEqual({
+      a: [events[0].id],
+      r: [events[0].id, events[1].id],
+      all: events.map((e) => e.id),
+    });
+  });
+
+  it('parses no line to route events to subscribers of other tasks', () => {
+    const bus = new MemoryEventBus(10);
+    const received: BuiltEvent[] = [];
+    for (let i = 0; i < 10; i++) bus.subscribe({ task_id: `t-${i}` }, (b) => received.push(b));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      for (let i = 0; i < 100; i++) bus.publish(build(`other-${i}`));
+      expect(parse).not.toHaveBeenCalled();
+      bus.publish(build('t-3'));
+      expect(received.map((b) => b.event.task_id)).toEqual(['t-3']);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+});

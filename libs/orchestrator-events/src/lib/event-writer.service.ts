@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as winston from 'winston';
+import { EventBus } from './bus/event-bus';
+import { EventBatcher } from './event-batcher';
+import { BuiltEvent } from './event-line';
+import { LogFileLock } from './file/log-file.lock';
+import { RotatingFileTransport } from './file/rotating-file.transport';
+import { FileWriterStats, RotatingFileWriter } from './file/rotating-file.writer';
+import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
+import { WriteOutScheduler } from './write-out.scheduler';
+
+const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
+
+/**
+ * Where built events go: each turn's lines to the rotating file (through winston), then the events
+ * to the bus. `EventLogger` adds to it; history readers call `flushSync()` before reading, so a
+ * query sees every event logged before it. Neither calls the other: both depend on this.
+ *
+ * Internal: injected by the library's own providers, not part of the public API.
+ */
+@Injectable()
+export class EventWriter {
+  private readonly file: RotatingFileWriter;
+  private readonly batcher: EventBatcher;
+  private readonly droppedListeners: ((dropped: number) => void)[] = [];
+  private readonly diagnostics = new Logger('EventLogger');
+  private internalErrors = 0;
+
+  constructor(
+    @Inject(ORCH_EVENTS_OPTIONS) options: ResolvedOrchestratorEventsOptions,
+    @Inject(EventBus) bus: EventBus,
+    scheduler: WriteOutScheduler,
+    // Taken before the file is opened (and repaired): one writer per file, across processes.
+    private readonly lock: LogFileLock,
+  ) {
+    this.file = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles, {
+      maxPendingBytes: options.maxPendingBytes,
+      scheduler,
+      // Told on the next turn: never from inside the writer's own write.
+      onDropped: (dropped) =>
+        setImmediate(() => {
+          for (const listener of this.droppedListeners) listener(dropped);
+        }),
+    });
+    const logger = winston.createLogger({
+      levels: WINSTON_LEVELS,
+      level: 'DEBUG',
+      // The line is already serialized: winston's own json format would serialize it a second time.
+      format: winston.format((info) => info)(),
+      transports: [new RotatingFileTransport(this.file)],
+      exitOnError: false,
+    });
+    this.batcher = new EventBatcher(
+      logger,
+      bus,
+      (err) => this.recovered('writing or publishing a batch', err),
+      scheduler,
+    );
+  }
+
+  /** Queues one event: its line is written, then it is published, at the end of this turn. */
+  add(built: BuiltEvent): void {
+    this.batcher.add(built);
+  }
+
+  /** Writes out everything queued, now (the file may still be retrying a failed write). */
+  flushSync(): void {
+    this.batcher.flush();
+    this.file.flushSync();
+  }
+
+  /** Resolves once everything queued before the call is on disk (or dropped, when the disk fails). */
+  flush(): Promise<void> {
+    this.batcher.flush();
+    return this.file.flush();
+  }
+
+  /** Calls `listener` with how many lines were dropped, once writing works again after a failure. */
+  onDropped(listener: (dropped: number) => void): void {
+    this.droppedListeners.push(listener);
+  }
+
+  /** Rotations since start: lets overlapping history reads share file descriptors. */
+  rotations(): number {
+    return this.file.stats().rotations;
+  }
+
+  stats(): FileWriterStats & { internalErrors: number } {
+    return { ...this.file.stats(), internalErrors: this.internalErrors };
+  }
+
+  /** Counts and reports a failure the caller recovered from (a logger never throws). */
+  recovered(what: string, err: unknown): void {
+    this.internalErrors++;
+    this.diagnostics.error(`${what} failed and recovered: ${(err as Error)?.message ?? err}`);
+  }
+
+  /**
+   * Writes out what is queued and frees the file for the next process; later events are written as
+   * they come, synchronously.
+   */
+  close(): void {
+    this.batcher.close();
+    this.file.close();
+    this.lock.release();
+  }
+}

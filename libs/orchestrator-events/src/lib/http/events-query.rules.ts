@@ -1,0 +1,242 @@
+import {
+  ENTITY_ID_PATTERN,
+  EVENT_ID_PATTERN,
+  EVENT_LEVELS,
+  EVENT_NAME_PATTERN,
+  EventFilter,
+  MAX_QUERY_LIMIT,
+  parseLevel,
+} from '@orchestrator/events-contract';
+import isISO8601 from 'validator/lib/isISO8601';
+import { parseTimestamp } from '../event-time';
+
+/**
+ * The query parameters of both endpoints, once: what each accepts, the words of its 400, and its
+ * OpenAPI description. The Nest controller and the stream fast path read queries with
+ * `parseEventsQuery` only, so both answer every request alike, and a user's global
+ * `ValidationPipe` has nothing of ours to act on.
+ */
+
+/** Which endpoint a query is for: `GET /events` or `GET /events/stream`. */
+export type EventsEndpoint = 'list' | 'stream';
+
+/** A query that passed the rules. */
+export interface EventsQuery {
+  filter: EventFilter;
+  since?: string;
+  until?: string;
+  after?: string;
+  before?: string;
+  limit?: number;
+  /** `last_event_id` (stream): where a first connection resumes. */
+  lastEventId?: string;
+  /** `access_token`: the token, for clients that cannot send headers (browser EventSource). */
+  accessToken?: string;
+}
+
+/** OpenAPI description of a parameter (what `@ApiQuery` takes, minus the name). */
+export interface ParamDoc {
+  description: string;
+  type?: 'string' | 'integer';
+  example?: string;
+  enum?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  default?: number;
+}
+
+interface ParamRule {
+  name: string;
+  endpoints: readonly EventsEndpoint[];
+  /** What the 400 says when `read` refuses. */
+  message: string;
+  /** Reads every value given for the parameter (repeats included) into `out`; false refuses. */
+  read: (values: string[], out: EventsQuery) => boolean;
+  doc: ParamDoc;
+}
+
+const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
+const BOTH: readonly EventsEndpoint[] = ['list', 'stream'];
+const LIST: readonly EventsEndpoint[] = ['list'];
+const TIME_MESSAGE = (name: string) =>
+  `${name} must be an ISO 8601 date-time such as 2026-11-24T10:30:00Z (years 0000-9999)`;
+const LIMIT_MESSAGE = `limit must be an integer from 1 to ${MAX_QUERY_LIMIT}`;
+
+/** One value matching `pattern`; a repeated parameter is refused (which one would count?). */
+const single =
+  (pattern: RegExp, set: (out: EventsQuery, value: string) => void) =>
+  (values: string[], out: EventsQuery): boolean => {
+    if (values.length !== 1 || !pattern.test(values[0])) return false;
+    set(out, values[0]);
+    return true;
+  };
+
+/**
+ * An ISO 8601 date-time in extended form that `Date` reads, within the years 0000-9999. The ISO
+ * check alone passes week and ordinal dates and the basic form, which `Date` cannot read, and
+ * `Date` alone reads non-ISO text (`1`, `Dec 1 2026`): each would have been a 500, not a 400.
+ */
+const eventTime =
+  (set: (out: EventsQuery, value: string) => void) =>
+  (values: string[], out: EventsQuery): boolean => {
+    const [value] = values;
+    if (values.length !== 1 || !isISO8601(value, { strict: true })) return false;
+    if (parseTimestamp(value) === undefined) return false;
+    set(out, value);
+    return true;
+  };
+
+const RULES: readonly ParamRule[] = [
+  {
+    name: 'access_token',
+    endpoints: BOTH,
+    message: 'access_token must be given once',
+    read: single(/^/, (out, v) => (out.accessToken = v)),
+    doc: {
+      description:
+        'The ORCH_EVENTS_TOKEN, for clients that cannot send an Authorization header (browser EventSource)',
+    },
+  },
+  {
+    name: 'task_id',
+    endpoints: BOTH,
+    message: `task_id must be ${ID_RULE}`,
+    read: single(ENTITY_ID_PATTERN, (out, v) => (out.filter.task_id = v)),
+    doc: { description: `Exact task id: ${ID_RULE}`, example: 'task-123' },
+  },
+  {
+    name: 'run_id',
+    endpoints: BOTH,
+    message: `run_id must be ${ID_RULE}`,
+    read: single(ENTITY_ID_PATTERN, (out, v) => (out.filter.run_id = v)),
+    doc: { description: `Exact run id: ${ID_RULE}`, example: 'run-456' },
+  },
+  {
+    name: 'event',
+    endpoints: BOTH,
+    message: 'event must be a comma-separated list of names of 1-128 characters of [A-Za-z0-9_.:-]',
+    // `a,b` and repeated parameters (`?event=a&event=b`) alike: one list, names trimmed.
+    read: (values, out) => {
+      const names = values.flatMap((value) => value.split(',').map((name) => name.trim()));
+      if (!names.every((name) => EVENT_NAME_PATTERN.test(name))) return false;
+      out.filter.event = names;
+      return true;
+    },
+    doc: {
+      description: 'Event names, comma-separated: any of them',
+      example: 'job_started,job_completed',
+    },
+  },
+  {
+    name: 'level',
+    endpoints: BOTH,
+    message: 'level must be one of DEBUG, INFO, WARNING, ERROR',
+    read: (values, out) => {
+      const level = values.length === 1 ? parseLevel(values[0]) : undefined;
+      if (level === undefined) return false;
+      out.filter.level = level;
+      return true;
+    },
+    doc: { description: 'Minimum level, any case (WARN = WARNING)', enum: EVENT_LEVELS },
+  },
+  {
+    name: 'since',
+    endpoints: LIST,
+    message: TIME_MESSAGE('since'),
+    read: eventTime((out, v) => (out.since = v)),
+    doc: { description: 'Inclusive lower bound on timestamp, ISO 8601' },
+  },
+  {
+    name: 'until',
+    endpoints: LIST,
+    message: TIME_MESSAGE('until'),
+    read: eventTime((out, v) => (out.until = v)),
+    doc: { description: 'Exclusive upper bound on timestamp, ISO 8601' },
+  },
+  {
+    name: 'after',
+    endpoints: LIST,
+    message: 'after must be an event_id',
+    read: single(EVENT_ID_PATTERN, (out, v) => (out.after = v)),
+    doc: { description: 'Cursor: events with an id above this one (the oldest `limit` of them)' },
+  },
+  {
+    name: 'before',
+    endpoints: LIST,
+    message: 'before must be an event_id',
+    read: single(EVENT_ID_PATTERN, (out, v) => (out.before = v)),
+    doc: { description: 'Cursor: events with an id below this one' },
+  },
+  {
+    name: 'limit',
+    endpoints: LIST,
+    message: LIMIT_MESSAGE,
+    read: (values, out) => {
+      const n = values.length === 1 ? Number(values[0]) : NaN;
+      if (!Number.isInteger(n) || n < 1 || n > MAX_QUERY_LIMIT) return false;
+      out.limit = n;
+      return true;
+    },
+    doc: {
+      description: 'Events per page',
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_QUERY_LIMIT,
+      default: 100,
+    },
+  },
+  {
+    name: 'last_event_id',
+    endpoints: ['stream'],
+    message: 'last_event_id must be an event_id',
+    read: single(EVENT_ID_PATTERN, (out, v) => (out.lastEventId = v)),
+    doc: {
+      description:
+        'Resume after this event_id on a first connection; the Last-Event-ID header wins over it',
+    },
+  },
+];
+
+/** The result of `parseEventsQuery`: the query, or every reason it was refused (the 400's words). */
+export type ParsedEventsQuery = { ok: true; query: EventsQuery } | { ok: false; errors: string[] };
+
+/**
+ * Reads a query string (without `?`) for `endpoint`. Refuses unknown parameters (a typo in a filter
+ * must not silently widen the result), including `Object.prototype` names such as `__proto__`,
+ * and malformed values; the errors name each parameter, unknown ones first.
+ */
+export function parseEventsQuery(search: string, endpoint: EventsEndpoint): ParsedEventsQuery {
+  const given = new Map<string, string[]>();
+  for (const [key, value] of new URLSearchParams(search)) {
+    const values = given.get(key);
+    if (values) values.push(value);
+    else given.set(key, [value]);
+  }
+  const errors: string[] = [];
+  const known = new Set<string>();
+  for (const rule of RULES) if (rule.endpoints.includes(endpoint)) known.add(rule.name);
+  for (const key of given.keys()) {
+    if (!known.has(key)) errors.push(`property ${key} should not exist`);
+  }
+  const query: EventsQuery = { filter: {} };
+  for (const rule of RULES) {
+    const values = given.get(rule.name);
+    if (values === undefined || !known.has(rule.name)) continue;
+    if (!rule.read(values, query)) errors.push(rule.message);
+  }
+  return errors.length === 0 ? { ok: true, query } : { ok: false, errors };
+}
+
+/** The query string of a request URL (`/path?a=1` → `a=1`). */
+export function searchOf(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return at < 0 || url === undefined ? '' : url.slice(at + 1);
+}
+
+/** The parameters of `endpoint` with their OpenAPI descriptions, for `@ApiQuery`. */
+export function paramDocs(endpoint: EventsEndpoint): (ParamDoc & { name: string })[] {
+  return RULES.filter((rule) => rule.endpoints.includes(endpoint)).map((rule) => ({
+    name: rule.name,
+    ...rule.doc,
+  }));
+}

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as api from './index';
+
+/**
+ * The public API is what the barrel exports, and the README's "API" section lists exactly that:
+ * a name added to one and not the other fails here.
+ */
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+/** Every name the barrel exports, values and types. */
+function barrelNames(): string[] {
+  const source = fs.readFileSync(path.join(__dirname, 'index.ts'), 'utf8');
+  const names: string[] = [];
+  for (const block of source.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+    for (const item of block[1].split(',')) {
+      const name = item
+        .trim()
+        .split(/\s+as\s+/)
+        .pop();
+      if (name) names.push(name);
+    }
+  }
+  return names.sort();
+}
+
+/** The names in the first column of the tables of the README's "API" section. */
+function readmeNames(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## API');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const names: string[] = [];
+  for (const line of section.split('\n')) {
+    const cell = /^\|\s*([^|]+?)\s*\|/.exec(line)?.[1];
+    if (cell === undefined) continue;
+    for (const match of cell.matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)) names.push(match[1]);
+  }
+  return names.sort();
+}
+
+describe('public API', () => {
+  it("the README's API section lists exactly what the barrel exports", () => {
+    expect(readmeNames()).toEqual(barrelNames());
+  });
+
+  it('exports no internals', () => {
+    for (const internal of [
+      'SseHub',
+      'SseFastPath',
+      'MemoryEventBus',
+      'RedisEventBus',
+      'resolveOptions',
+      'createEventsController',
+      'EventWriter',
+    ]) {
+      expect(Object.keys(api)).not.toContain(internal);
+    }
+  });
+});
