@@ -12,7 +12,15 @@ module.exports = {
       compiler: 'tsc',
       main: './src/main.ts',
       tsConfig: './tsconfig.app.json',
-      assets: ['./src/public'],
+      // The dashboard's built page, next to main.js, where @orchestrator/events looks for it when
+      // bundled into an app (an app that installs the package needs nothing of the kind).
+      assets: [
+        {
+          input: '../../dist/libs/orchestrator-events-dashboard',
+          glob: '**/*',
+          output: 'orchestrator-events-dashboard',
+        },
+      ],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: false,

@@ -11,10 +11,10 @@ import {
 } from '@orchestrator/events';
 import compression from 'compression';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { isLoopback, listenConfig } from './app.config';
 import { AppModule } from './app.module';
 import { useBodyParsers } from './http/body-limits';
+import { serveMetrics } from './metrics/metrics.route';
 import { ClientErrorFilter } from './http/client-error.filter';
 import { applyServerLimits, serverLimits } from './http/server-limits';
 
@@ -32,7 +32,14 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(AppLogger));
   app.use(compression());
   app.setGlobalPrefix('api/v1');
-  app.useStaticAssets(join(__dirname, 'public'));
+  // The dashboard is the library's own page (`dashboard: { path: 'dashboard' }` in AppModule).
+  app
+    .getHttpAdapter()
+    .get('/', (_req: unknown, res: unknown) =>
+      app.getHttpAdapter().redirect(res, 302, '/dashboard/'),
+    );
+  // Prometheus's GET /metrics, at the root: the library's orchestrator_events_* metrics.
+  serveMetrics(app);
   useBodyParsers(app);
   // A body too large, too deep or cut short is the client's error: a plain 4xx JSON, never logged.
   app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()));
@@ -58,7 +65,9 @@ async function bootstrap(): Promise<void> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;
   const events = app.get(EventLogger);
   events.info('orchestrator_started', { message: `listening on ${url}`, pid: process.pid });
-  process.stdout.write(`orchestrator ${events.orchId} listening on ${url} (dashboard)\n`);
+  process.stdout.write(
+    `orchestrator ${events.orchId} listening on ${url} (dashboard: ${url}dashboard/)\n`,
+  );
 }
 
 bootstrap().catch((err: unknown) => {

@@ -1,5 +1,13 @@
 import { CanActivate, ConfigurableModuleBuilder, Type } from '@nestjs/common';
+import {
+  dashboardProviders,
+  OrchestratorEventsDashboardExtra,
+} from './dashboard/dashboard.providers';
 import { createEventsController } from './http/events.controller';
+import {
+  integrationProviders,
+  OrchestratorEventsIntegrations,
+} from './integrations/integration.providers';
 import type { EventsRoute } from './http/sse-fast-path.service';
 import { ORCH_EVENTS_ROUTE } from './orchestrator-events.constants';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
@@ -13,9 +21,14 @@ export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
  * - `controller` (default `{ path: 'orchestrator/events' }`): where the REST and SSE endpoints are
  *   registered, or `false` to register none;
  * - `guards` (default none): Nest guards (JWT, sessions, ...) applied to both endpoints after the
- *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope.
+ *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope;
+ * - `metrics`, `tracing` (default off): the Prometheus and OpenTelemetry integrations, see
+ *   `OrchestratorEventsIntegrations`;
+ * - `dashboard` (default off): the dashboard page, served from the app, see
+ *   `OrchestratorEventsDashboardExtra`.
  */
-export interface OrchestratorEventsModuleExtras {
+export interface OrchestratorEventsModuleExtras
+  extends OrchestratorEventsIntegrations, OrchestratorEventsDashboardExtra {
   isGlobal?: boolean;
   controller?: { path?: string } | false;
   guards?: (Type<CanActivate> | CanActivate)[];
@@ -27,12 +40,22 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
   })
     .setClassMethodName('forRoot')
     .setExtras<OrchestratorEventsModuleExtras>(
-      { isGlobal: true, controller: { path: DEFAULT_EVENTS_PATH }, guards: [] },
+      // Every extra needs a default here: Nest keeps only these keys out of the resolved options.
+      {
+        isGlobal: true,
+        controller: { path: DEFAULT_EVENTS_PATH },
+        guards: [],
+        metrics: false,
+        tracing: false,
+        dashboard: false,
+      },
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
         providers: [
           ...(definition.providers ?? []),
+          ...integrationProviders(extras),
+          ...dashboardProviders(extras),
           {
             provide: ORCH_EVENTS_ROUTE,
             useValue: {

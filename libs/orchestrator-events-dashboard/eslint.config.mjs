@@ -1,0 +1,3 @@
+import baseConfig, { sizeLimits } from '../../eslint.config.mjs';
+
+export default [...baseConfig, sizeLimits];

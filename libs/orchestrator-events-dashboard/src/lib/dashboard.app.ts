@@ -1,0 +1,252 @@
+import { OrchestratorEventsClient } from '@orchestrator/events-client';
+import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { combinedState, ConnectionView } from './connection.view';
+import { apiLocation, DashboardConfig } from './dashboard.config';
+import { byId, setText } from './dom.util';
+import { eventTimeMs } from './event.format';
+import { EventListView } from './event-list.view';
+import { DEFAULT_EVENT_WINDOW, EventWindow } from './event.window';
+import { FailuresView } from './failures.view';
+import { Feed, FeedState } from './feed.controller';
+import { FiltersView } from './filters.view';
+import { FrameScheduler } from './frame.scheduler';
+import { RateBuckets } from './rate.buckets';
+import { RateChartView } from './rate-chart.view';
+import { RunSummaryStore } from './run-summary.store';
+import { RunView } from './run.view';
+import { TimelineView } from './timeline.view';
+import { TokenStore } from './token.store';
+import {
+  DashboardState,
+  describeFilter,
+  formatUrlState,
+  narrowsRuns,
+  parseUrlState,
+  runsFilter,
+  sameFilter,
+  toEventFilter,
+} from './url.state';
+
+/** How often each part redraws, in ms: lists feel live, the chart's points are seconds anyway. */
+const REDRAW_MS = { events: 250, timeline: 250, runView: 250, failures: 500, rate: 1000 };
+
+/** What the page exposes as `window.__orchDashboard`, for tests and a look from the devtools. */
+export interface DashboardSnapshot {
+  received: number;
+  kept: number;
+  eventIds: string[];
+  levelTotals: Record<string, number>;
+  runs: { runId: string; status: string; step: number; steps?: number; reason?: string }[];
+  state: string;
+  /** Longest redraw of each part so far, in ms. */
+  longestRenderMs: Record<string, number>;
+}
+
+/**
+ * The page: one feed for the filter (event list, rate chart, runs), and when the filter keeps
+ * only part of each run (a level or event name), a second feed of whole runs for the summaries,
+ * so that 3 of 3 steps never read 0 of 3. Everything it shows follows the URL.
+ */
+export class DashboardApp {
+  private state: DashboardState;
+  private client: OrchestratorEventsClient;
+  private readonly events = new EventWindow<OrchestratorEvent>(DEFAULT_EVENT_WINDOW);
+  private readonly rate = new RateBuckets();
+  private readonly runs = new RunSummaryStore();
+  private feeds: Feed[] = [];
+  private feedStates = new Map<Feed, FeedState>();
+  private runViewState: FeedState = { kind: 'stopped' };
+  private narrowed = false;
+  private paused = false;
+  private orchId = '';
+  private readonly connection: ConnectionView;
+  private readonly filters: FiltersView;
+  private readonly timeline: TimelineView;
+  private readonly failures: FailuresView;
+  private readonly rateChart: RateChartView;
+  private readonly eventList: EventListView;
+  private readonly runView: RunView;
+  private readonly pauseButton = byId<HTMLButtonElement>('pause');
+  private frames?: FrameScheduler;
+
+  constructor(
+    private readonly config: DashboardConfig,
+    private readonly tokens: TokenStore,
+  ) {
+    this.state = parseUrlState(location.search);
+    this.client = this.makeClient();
+    const openRun = (runId: string) => this.navigate({ ...this.state, run: runId });
+    this.connection = new ConnectionView((token) => {
+      this.tokens.set(token);
+      this.client = this.makeClient();
+      this.startFeeds();
+      const run = this.runView.runId;
+      this.runView.close();
+      if (run !== undefined) this.runView.open(run);
+    });
+    this.filters = new FiltersView((filter, window) =>
+      this.navigate({ ...this.state, filter, window }),
+    );
+    this.timeline = new TimelineView(this.runs, openRun);
+    this.failures = new FailuresView(this.runs, openRun);
+    this.rateChart = new RateChartView(this.rate);
+    this.eventList = new EventListView(this.events, config.traceUrl, openRun);
+    this.runView = new RunView(
+      () => this.client,
+      config.traceUrl,
+      () => this.navigate({ ...this.state, run: undefined }),
+      (state) => {
+        this.runViewState = state;
+        this.showState();
+      },
+    );
+    this.pauseButton.addEventListener('click', () => this.togglePause());
+    window.addEventListener('popstate', () => this.apply(parseUrlState(location.search)));
+  }
+
+  start(): void {
+    this.filters.show(this.state);
+    this.startFeeds();
+    if (this.state.run) this.runView.open(this.state.run);
+    this.startDrawing();
+    (window as unknown as { __orchDashboard: { snapshot(): DashboardSnapshot } }).__orchDashboard =
+      { snapshot: () => this.snapshot() };
+  }
+
+  /** A new state from the user: into the URL (a new history entry), then onto the page. */
+  private navigate(next: DashboardState): void {
+    history.pushState(null, '', `${location.pathname}${formatUrlState(next)}`);
+    this.apply(next);
+  }
+
+  private apply(next: DashboardState): void {
+    const refeed = !sameFilter(next.filter, this.state.filter);
+    this.state = next;
+    this.filters.show(next);
+    if (refeed) this.startFeeds();
+    if (next.run) this.runView.open(next.run);
+    else this.runView.close();
+  }
+
+  private makeClient(): OrchestratorEventsClient {
+    const { baseUrl, eventsPath } = apiLocation(this.config, location.href);
+    return new OrchestratorEventsClient({ baseUrl, eventsPath, token: this.tokens.get() });
+  }
+
+  private startFeeds(): void {
+    for (const feed of this.feeds) feed.stop();
+    this.feeds = [];
+    this.feedStates.clear();
+    this.events.clear();
+    this.rate.clear();
+    this.runs.clear();
+    this.connection.clearNotice();
+    this.paused = false;
+    const filter = this.state.filter;
+    this.narrowed = narrowsRuns(filter);
+    const described = describeFilter(filter);
+    this.eventList.setLabel(described ? ` matching ${described}` : '');
+    const main = this.feed(toEventFilter(filter), (event) => {
+      this.events.push(event);
+      this.rate.add(eventTimeMs(event), event.level);
+      if (event.orch_id) this.orchId = event.orch_id;
+      if (!this.narrowed) this.runs.add(event);
+      else if (event.run_id) this.runs.markMatched(event.run_id);
+    });
+    this.feeds.push(main);
+    if (this.narrowed) {
+      this.feeds.push(
+        this.feed(toEventFilter(runsFilter(filter)), (event) => this.runs.add(event)),
+      );
+    }
+    for (const feed of this.feeds) feed.start();
+  }
+
+  private feed(filter: ReturnType<typeof toEventFilter>, onEvent: (e: OrchestratorEvent) => void) {
+    const feed: Feed = new Feed(this.client, {
+      filter,
+      history: DEFAULT_EVENT_WINDOW,
+      onEvent,
+      onState: (state) => {
+        this.feedStates.set(feed, state);
+        this.showState();
+      },
+      onReset: (reset) =>
+        this.connection.setNotice(
+          'reset',
+          `Some events were lost while disconnected: the server no longer had those after ` +
+            `${reset.last_event_id ?? 'the last one shown'}; the feed goes on from ${reset.oldest_event_id}.`,
+        ),
+    });
+    return feed;
+  }
+
+  private togglePause(): void {
+    this.paused = !this.paused;
+    for (const feed of this.feeds) {
+      if (this.paused) feed.pause();
+      else feed.resume();
+    }
+    this.showState();
+  }
+
+  private showState(): void {
+    const states = [...this.feedStates.values()];
+    if (this.runView.runId !== undefined) states.push(this.runViewState);
+    const state = combinedState(states);
+    this.connection.show(state, this.tokens.get() !== undefined);
+    this.pauseButton.textContent = this.paused ? 'Resume' : 'Pause';
+    this.pauseButton.setAttribute('aria-pressed', String(this.paused));
+    this.pauseButton.disabled =
+      !this.paused && state.kind !== 'live' && state.kind !== 'reconnecting';
+  }
+
+  private startDrawing(): void {
+    this.frames = new FrameScheduler([
+      { name: 'events', everyMs: REDRAW_MS.events, run: () => this.eventList.render() },
+      {
+        name: 'timeline',
+        everyMs: REDRAW_MS.timeline,
+        run: () => {
+          const { level, event } = this.state.filter;
+          const label = this.narrowed
+            ? ` · runs with an event matching ${describeFilter({ level, event })}; ` +
+              'steps and durations count all their events'
+            : '';
+          this.timeline.render(Date.now(), this.state.window, this.narrowed, label);
+          setText(byId('orch'), this.orchId);
+        },
+      },
+      { name: 'runView', everyMs: REDRAW_MS.runView, run: () => this.runView.render(Date.now()) },
+      {
+        name: 'failures',
+        everyMs: REDRAW_MS.failures,
+        run: () => this.failures.render(this.narrowed),
+      },
+      {
+        name: 'rate',
+        everyMs: REDRAW_MS.rate,
+        run: () => this.rateChart.render(this.timeline.range),
+      },
+    ]);
+    this.frames.start();
+  }
+
+  private snapshot(): DashboardSnapshot {
+    return {
+      received: this.events.received,
+      kept: this.events.size,
+      eventIds: this.events.toArray().map((e) => e.event_id),
+      levelTotals: { ...this.rate.totals },
+      runs: this.runs.list(false).map((r) => ({
+        runId: r.runId,
+        status: r.status,
+        step: r.step,
+        ...(r.steps !== undefined ? { steps: r.steps } : {}),
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      })),
+      state: byId('conn').dataset['state'] ?? '',
+      longestRenderMs: { ...this.frames?.longestMs },
+    };
+  }
+}

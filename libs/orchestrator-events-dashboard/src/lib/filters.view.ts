@@ -1,0 +1,54 @@
+import { parseLevel } from '@orchestrator/events-contract';
+import { byId, el } from './dom.util';
+import { DashboardState, FilterText, TIME_WINDOWS, TimeWindow } from './url.state';
+
+/** The filter form: shows the state, and hands back what the user applied. */
+export class FiltersView {
+  private readonly form = byId<HTMLFormElement>('filters');
+
+  constructor(onApply: (filter: FilterText, window: TimeWindow) => void) {
+    this.form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      onApply(this.readFilter(), this.readWindow());
+    });
+    this.field('window').addEventListener('change', () =>
+      onApply(this.readFilter(), this.readWindow()),
+    );
+    byId('clear-filters').addEventListener('click', () => onApply({}, this.readWindow()));
+  }
+
+  show(state: DashboardState): void {
+    for (const key of ['task_id', 'run_id', 'event'] as const) {
+      (this.field(key) as HTMLInputElement).value = state.filter[key] ?? '';
+    }
+    const level = this.field('level') as HTMLSelectElement;
+    const raw = state.filter.level ?? '';
+    // A level from a link shows as the level it means (warn: WARNING), or as typed when unknown,
+    // so that the server's refusal of it can be seen next to it.
+    const value = raw ? (parseLevel(raw) ?? raw) : '';
+    level.querySelector('option[data-custom]')?.remove();
+    if (value && ![...level.options].some((o) => o.value === value)) {
+      level.append(el('option', { 'data-custom': '1', text: value }));
+    }
+    level.value = value;
+    (this.field('window') as HTMLSelectElement).value = state.window;
+  }
+
+  private readFilter(): FilterText {
+    const filter: FilterText = {};
+    for (const key of ['task_id', 'run_id', 'event', 'level'] as const) {
+      const value = (this.field(key) as HTMLInputElement | HTMLSelectElement).value.trim();
+      if (value) filter[key] = value;
+    }
+    return filter;
+  }
+
+  private readWindow(): TimeWindow {
+    const value = (this.field('window') as HTMLSelectElement).value as TimeWindow;
+    return TIME_WINDOWS.includes(value) ? value : 'auto';
+  }
+
+  private field(name: string): HTMLInputElement | HTMLSelectElement {
+    return this.form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+  }
+}

@@ -1,0 +1,136 @@
+import { RunSummary } from './run-summary.store';
+import {
+  axisTicks,
+  pickMarks,
+  barGeometry,
+  MIN_AUTO_SPAN_MS,
+  runDurationMs,
+  timelineRows,
+  timeRange,
+} from './timeline.layout';
+
+const NOW = 1_790_000_060_000;
+
+function run(fields: Partial<RunSummary> & { runId: string }): RunSummary {
+  return {
+    taskId: 'task-a',
+    startMs: NOW - 10_000,
+    endMs: undefined,
+    lastMs: NOW - 1000,
+    status: 'running',
+    statusText: 'running',
+    step: 0,
+    steps: undefined,
+    marks: [],
+    reason: undefined,
+    durationMs: undefined,
+    events: 1,
+    lastEventId: '',
+    matched: false,
+    ...fields,
+  };
+}
+
+describe('timeline layout', () => {
+  it('ends the range now: a fixed window, or auto from the earliest run, at least a minute', () => {
+    expect(timeRange('5m', [], NOW)).toEqual({ fromMs: NOW - 300_000, toMs: NOW });
+    expect(timeRange('auto', [run({ runId: 'a' })], NOW)).toEqual({
+      fromMs: NOW - MIN_AUTO_SPAN_MS,
+      toMs: NOW,
+    });
+    const old = timeRange('auto', [run({ runId: 'a', startMs: NOW - 600_000 })], NOW);
+    expect(old.fromMs).toBeLessThan(NOW - 600_000);
+  });
+
+  it('draws a running bar up to now, so it grows; an ended one up to its end', () => {
+    const range = { fromMs: NOW - 60_000, toMs: NOW };
+    const running = run({
+      runId: 'a',
+      startMs: NOW - 30_000,
+      lastMs: NOW - 20_000,
+      marks: [NOW - 20_000],
+    });
+    expect(barGeometry(running, range, NOW)).toEqual({
+      left: 0.5,
+      width: 0.5,
+      cutStart: false,
+      marks: [40_000 / 60_000],
+    });
+    expect(barGeometry(running, range, NOW - 15_000).width).toBeCloseTo(0.25);
+    const ended = run({
+      runId: 'b',
+      startMs: NOW - 30_000,
+      endMs: NOW - 15_000,
+      status: 'success',
+    });
+    expect(barGeometry(ended, range, NOW).width).toBeCloseTo(0.25);
+    const cut = barGeometry(run({ runId: 'c', startMs: NOW - 90_000 }), range, NOW);
+    expect([cut.left, cut.width, cut.cutStart]).toEqual([0, 1, true]);
+  });
+
+  it('uses the logged duration when there is one', () => {
+    expect(runDurationMs(run({ runId: 'a', durationMs: 1234 }), NOW)).toBe(1234);
+    expect(runDurationMs(run({ runId: 'a', startMs: NOW - 5000 }), NOW)).toBe(5000);
+  });
+
+  it('groups runs by task, latest activity first, and leaves out runs outside the range', () => {
+    const rows = timelineRows(
+      [
+        run({
+          runId: 'a1',
+          taskId: 'a',
+          startMs: NOW - 20_000,
+          lastMs: NOW - 19_000,
+          endMs: NOW - 19_000,
+          status: 'success',
+        }),
+        run({ runId: 'b1', taskId: 'b', startMs: NOW - 10_000, lastMs: NOW - 1000 }),
+        run({
+          runId: 'a2',
+          taskId: 'a',
+          startMs: NOW - 5000,
+          lastMs: NOW - 4000,
+          endMs: NOW - 4000,
+          status: 'failed',
+        }),
+        run({
+          runId: 'gone',
+          taskId: 'c',
+          startMs: NOW - 200_000,
+          lastMs: NOW - 190_000,
+          endMs: NOW - 190_000,
+          status: 'success',
+        }),
+      ],
+      { fromMs: NOW - 60_000, toMs: NOW },
+      NOW,
+    );
+    expect(rows.map((r) => (r.kind === 'task' ? `task:${r.taskId}` : r.run.runId))).toEqual([
+      'task:b',
+      'b1',
+      'task:a',
+      'a2',
+      'a1',
+    ]);
+    expect(rows[2]).toEqual({ kind: 'task', taskId: 'a', runs: 2, running: 0, failed: 1 });
+  });
+
+  it('puts round ticks on the axis', () => {
+    const ticks = axisTicks({ fromMs: NOW - 60_000, toMs: NOW });
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    expect(ticks.every((t) => t.at >= 0 && t.at <= 1)).toBe(true);
+    expect(ticks[0].label).toMatch(/^\d\d:\d\d:\d\d$/);
+  });
+});
+
+describe('pickMarks', () => {
+  it('keeps all marks up to the limit, else an even pick ending with the latest', () => {
+    expect(pickMarks([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    const many = Array.from({ length: 48 }, (_, i) => i + 1);
+    const picked = pickMarks(many, 16);
+    expect(picked).toHaveLength(16);
+    expect(picked[0]).toBe(3);
+    expect(picked.at(-1)).toBe(48);
+  });
+});
