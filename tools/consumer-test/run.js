@@ -16,6 +16,10 @@
  *   - with ioredis installed (5 with Nest 11, as BullMQ apps have it; the newest with Nest 12) the
  *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides);
  *   - with @nestjs/swagger of the same major installed, the endpoints are in the app's document.
+ *   - the integrations: configured without their packages, each is one startup error naming it;
+ *     with prom-client, @nestjs/terminus, @opentelemetry/api and bullmq installed, `metrics: true`
+ *     serves orchestrator_events_* metrics, the Terminus health indicator answers, and a BullMQ
+ *     job's transitions are recorded.
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
  */
 'use strict';
@@ -326,8 +330,10 @@ async function testVariant(major, tarballs, version) {
       redisApp.output(),
     );
 
+    await testDashboard(major, dir);
     await testRedisBus(major, dir);
     testOpenApi(major, dir);
+    await testIntegrations(major, dir);
   } finally {
     if (keep) process.stdout.write(`  (kept ${dir})\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -459,6 +465,248 @@ function testOpenApi(major, dir) {
     `@nestjs/swagger ${major}: both endpoints and the event page are in the app's OpenAPI document`,
     `${paths.join(', ')} | ${schemas.join(', ')} | ${run.out.slice(0, 500)}`,
   );
+}
+
+/**
+ * The integrations, each an optional peer (prom-client, @nestjs/terminus, @opentelemetry/api,
+ * bullmq): first configured without its package (one startup error naming it), then installed, in
+ * an app of their own compiled by the same strict tsc: GET /metrics serves the logger's metrics,
+ * a Terminus health check with OrchestratorEventsHealthIndicator is up, and a BullMQ job worked on
+ * in the app is recorded (queued, started, completed). Needs Redis on 127.0.0.1:6379.
+ */
+async function testIntegrations(major, dir) {
+  const core = 'OrchestratorEventsModule.forRoot({ controller: false })';
+  const bullmq = "OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })";
+  const missing = [
+    ['OrchestratorEventsModule.forRoot({ metrics: true })', 'prom-client'],
+    ['OrchestratorEventsModule.forRoot({ tracing: true })', '@opentelemetry/api'],
+    [bullmq, 'bullmq', `${core}, ${bullmq}`],
+  ];
+  for (const [label, name, imported = label] of missing) {
+    const script = [
+      "require('reflect-metadata');",
+      "const { Module } = require('@nestjs/common');",
+      "const { NestFactory } = require('@nestjs/core');",
+      "const { OrchestratorEventsModule, OrchestratorEventsBullMQModule } = require('@orchestrator/events');",
+      'class M {}',
+      `Module({ imports: [${imported}] })(M);`,
+      'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
+      '  () => process.exit(0),',
+      '  (e) => { process.stdout.write(e.message); process.exit(1); });',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'peer-check.cjs'), script);
+    const run = sh(process.execPath, ['peer-check.cjs'], dir, {
+      ORCH_LOG_FILE: path.join(dir, 'peer-check.log'),
+    });
+    check(
+      run.code === 1 && run.out.includes(`npm install ${name}`),
+      `${label} without ${name}: one startup error saying \`npm install ${name}\``,
+      run.out,
+    );
+  }
+
+  const peers = ['prom-client', `@nestjs/terminus@^${major}`, '@opentelemetry/api', 'bullmq'];
+  const add = sh('npm', ['install', ...NPM_FLAGS, ...peers], dir);
+  const warnings = npmWarnings(add.out);
+  if (!check(add.code === 0 && warnings.length === 0, `npm install ${peers.join(' ')}`, add.out)) {
+    return;
+  }
+  fs.writeFileSync(
+    path.join(dir, 'src', 'integrations.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Controller, Get, Module, Res } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';",
+      'import {',
+      '  OrchestratorEventsBullMQModule,',
+      '  OrchestratorEventsHealthIndicator,',
+      '  OrchestratorEventsModule,',
+      "} from '@orchestrator/events';",
+      "import { Queue, Worker } from 'bullmq';",
+      "import { register } from 'prom-client';",
+      '',
+      'const queue = String(process.env.QUEUE);',
+      '',
+      '@Controller()',
+      'class OpsController {',
+      '  constructor(',
+      '    private readonly health: HealthCheckService,',
+      '    private readonly events: OrchestratorEventsHealthIndicator,',
+      '  ) {}',
+      '',
+      "  @Get('metrics')",
+      '  async metrics(@Res() res: { type(t: string): { send(b: string): void } }): Promise<void> {',
+      '    res.type(register.contentType).send(await register.metrics());',
+      '  }',
+      '',
+      "  @Get('health')",
+      '  @HealthCheck()',
+      '  check() {',
+      '    return this.health.check([() => this.events.isHealthy()]);',
+      '  }',
+      '}',
+      '',
+      '@Module({',
+      '  imports: [',
+      '    OrchestratorEventsModule.forRoot({ metrics: true, tracing: true }),',
+      "    OrchestratorEventsBullMQModule.forRoot({ queues: [queue], connection: 'redis://127.0.0.1:6379' }),",
+      '    TerminusModule,',
+      '  ],',
+      '  controllers: [OpsController],',
+      '})',
+      'class OpsModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(OpsModule, { logger: false });',
+      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
+      "  await app.listen(Number(process.env.PORT), '127.0.0.1');",
+      "  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };",
+      "  const worker = new Worker(queue, async () => 'done', { connection });",
+      "  worker.on('error', () => undefined);",
+      '  const producer = new Queue(queue, { connection });',
+      "  await producer.add('consumer', { task_id: 'consumer-bullmq' });",
+      '  await producer.close();',
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with the integration packages installed', tsc.out)) return;
+
+  const queue = `orch-consumer-${process.pid}-${major}`;
+  const logFile = path.join(dir, 'integrations.log');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = start(process.execPath, ['dist/integrations.js'], dir, {
+    PORT: String(port),
+    QUEUE: queue,
+    ORCH_LOG_FILE: logFile,
+  });
+  try {
+    if (
+      !check(
+        await waitForHttp(`${base}/health`, app, 30_000),
+        'the app with the integrations starts',
+        app.output(),
+      )
+    ) {
+      return;
+    }
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    check(
+      /^orchestrator_events_logged_total\{level="INFO"\} \d+$/m.test(metrics) &&
+        /^# TYPE orchestrator_events_written_total counter$/m.test(metrics),
+      '`metrics: true`: GET /metrics serves orchestrator_events_* metrics (prom-client)',
+      metrics.slice(0, 1000),
+    );
+    const health = await fetch(`${base}/health`);
+    const healthBody = await health.text();
+    check(
+      health.status === 200 && /"orchestrator_events":\{"status":"up"/.test(healthBody),
+      'OrchestratorEventsHealthIndicator in a Terminus health check: up',
+      `${health.status} ${healthBody}`,
+    );
+    let recorded = [];
+    for (let i = 0; i < 100 && !recorded.includes('job_completed'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      recorded = fs.existsSync(logFile)
+        ? readJsonLines(fs.readFileSync(logFile, 'utf8'))
+            .filter((e) => e.task_id === 'consumer-bullmq')
+            .map((e) => e.event)
+        : [];
+    }
+    check(
+      recorded.join() === 'job_queued,job_started,job_completed',
+      'OrchestratorEventsBullMQModule records the job: job_queued, job_started, job_completed',
+      recorded.join() || app.output(),
+    );
+  } finally {
+    app.child.kill('SIGTERM');
+    const stopped = await withTimeout(app.exit, 15_000, { code: 'timeout' });
+    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
+    check(
+      stopped.code === 0,
+      'SIGTERM stops the app with the integrations with code 0',
+      app.output(),
+    );
+    const keys = sh('redis-cli', ['-p', '6379', '--scan', '--pattern', `bull:${queue}:*`], dir)
+      .out.split('\n')
+      .filter(Boolean);
+    if (keys.length > 0) sh('redis-cli', ['-p', '6379', 'DEL', ...keys], dir);
+  }
+}
+
+/**
+ * The dashboard as a user mounts it: `forRoot({ dashboard: { path: 'ops/events' } })` in an app of
+ * its own (global prefix api/v1), compiled by the same strict tsc. Its page and its hashed script
+ * come from inside the installed package: index.html (no-cache) names the script and the events
+ * endpoint, the script is served immutable.
+ */
+async function testDashboard(major, dir) {
+  fs.writeFileSync(
+    path.join(dir, 'src', 'dashboard.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Module } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { OrchestratorEventsModule } from '@orchestrator/events';",
+      '',
+      "@Module({ imports: [OrchestratorEventsModule.forRoot({ dashboard: { path: 'ops/events' } })] })",
+      'class DashboardModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(DashboardModule, { logger: false });',
+      "  app.setGlobalPrefix('api/v1');",
+      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
+      "  process.stdout.write('DASHBOARD READY\\n');",
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with the dashboard mounted', tsc.out)) return;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = start(process.execPath, ['dist/dashboard.js'], dir, {
+    PORT: String(port),
+    ORCH_LOG_FILE: path.join(dir, 'dashboard.log'),
+  });
+  try {
+    if (
+      !check(await app.waitFor(/DASHBOARD READY/, 30_000), 'the dashboard app starts', app.output())
+    ) {
+      return;
+    }
+    const page = await fetch(`${base}/ops/events/`);
+    const html = await page.text();
+    const script = /<script type="module" src="(assets\/app-[A-Za-z0-9]+\.js)">/.exec(html)?.[1];
+    check(
+      page.status === 200 &&
+        page.headers.get('cache-control') === 'no-cache' &&
+        html.includes('"eventsPath":"../../api/v1/orchestrator/events"') &&
+        script !== undefined,
+      `Nest ${major}: /ops/events/ serves the dashboard page, naming its script and the endpoint`,
+      `${page.status} ${page.headers.get('cache-control')} ${html.slice(0, 600)}`,
+    );
+    if (script === undefined) return;
+    const js = await fetch(`${base}/ops/events/${script}`);
+    const body = await js.text();
+    check(
+      js.status === 200 &&
+        /^text\/javascript/.test(js.headers.get('content-type') ?? '') &&
+        js.headers.get('cache-control') === 'public, max-age=31536000, immutable' &&
+        body.length > 10_000,
+      `its bundle ${script} comes from the package, immutable`,
+      `${js.status} ${js.headers.get('content-type')} ${js.headers.get('cache-control')} ${body.length} bytes`,
+    );
+  } finally {
+    app.child.kill('SIGTERM');
+    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
+    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
+  }
 }
 
 async function main() {

@@ -1,0 +1,31 @@
+/**
+ * The part of a prom-client `Registry` the metrics use. Structural, so that the library's public
+ * types name no prom-client type and compile in apps without it; any prom-client 15 `Registry`
+ * fits.
+ */
+export interface PrometheusRegistry {
+  registerMetric(metric: never): void;
+  removeSingleMetric(name: string): void;
+  getSingleMetric(name: string): unknown;
+}
+
+/**
+ * `OrchestratorEventsModule.forRoot({ metrics })`: Prometheus metrics of the logger, read from its
+ * counters when scraped (so `log()` pays nothing for them). Needs the optional peer `prom-client`.
+ * `metrics: true` is `{}`: every default below.
+ */
+export interface OrchestratorEventsMetricsOptions {
+  /**
+   * Start of every metric name; must match `[a-zA-Z_:][a-zA-Z0-9_:]*`. Default
+   * `orchestrator_events_` (`orchestrator_events_logged_total{level="INFO"}`).
+   */
+  prefix?: string;
+  /**
+   * The registry the metrics are registered in (and removed from when the app closes). Default
+   * prom-client's global `register`, the one `GET /metrics` handlers usually serve.
+   */
+  registry?: PrometheusRegistry;
+}
+
+/** The default `prefix`. */
+export const DEFAULT_METRICS_PREFIX = 'orchestrator_events_';

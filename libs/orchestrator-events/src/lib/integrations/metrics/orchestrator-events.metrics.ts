@@ -1,0 +1,114 @@
+import { OnModuleDestroy } from '@nestjs/common';
+import type * as PromClient from 'prom-client';
+import { EventBus } from '../../bus/event-bus';
+import { EventLogger } from '../../event-logger.service';
+import { SseHub } from '../../http/sse-hub.service';
+import { requirePeer } from '../../optional-peer';
+import { METRIC_DEFINITIONS, MetricsSnapshot } from './metric-definitions';
+import {
+  DEFAULT_METRICS_PREFIX,
+  OrchestratorEventsMetricsOptions,
+  PrometheusRegistry,
+} from './metrics.options';
+
+const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/**
+ * The logger's Prometheus metrics, registered when the module starts and removed when it closes.
+ * Nothing is counted on the logging path: each metric's `collect()` reads `EventLogger.stats()`,
+ * the SSE hub and the bus when Prometheus scrapes (a few object reads per metric).
+ */
+export class OrchestratorEventsMetrics implements OnModuleDestroy {
+  private readonly names: string[] = [];
+
+  constructor(
+    private readonly registry: PrometheusRegistry,
+    prom: typeof PromClient,
+    prefix: string,
+    private readonly events: EventLogger,
+    private readonly hub: SseHub,
+    private readonly bus: EventBus,
+  ) {
+    for (const name of METRIC_DEFINITIONS.map((d) => prefix + d.name)) {
+      if (registry.getSingleMetric(name) !== undefined) {
+        throw new Error(
+          `Metric ${name} is already registered: another OrchestratorEventsModule with metrics ` +
+            'in this process? Give each its own metrics.prefix or metrics.registry.',
+        );
+      }
+    }
+    const read = () => this.snapshot();
+    for (const definition of METRIC_DEFINITIONS) {
+      const name = prefix + definition.name;
+      const labelNames = definition.label === undefined ? [] : [definition.label];
+      // Counters expose totals kept by the logger: each scrape sets them to the current total
+      // (reset, then add it), which prom-client's public API allows only this way.
+      const collect = function (this: PromClient.Counter | PromClient.Gauge): void {
+        const value = definition.read(read());
+        const metric = this as PromClient.Gauge;
+        metric.reset();
+        if (typeof value === 'number') {
+          if (this instanceof prom.Counter) this.inc(value);
+          else metric.set(value);
+          return;
+        }
+        for (const [label, n] of Object.entries(value)) {
+          const labels = { [definition.label as string]: label };
+          if (this instanceof prom.Counter) this.inc(labels, n);
+          else metric.set(labels, n);
+        }
+      };
+      const config = { name, help: definition.help, labelNames, registers: [], collect };
+      const metric =
+        definition.type === 'counter' ? new prom.Counter(config) : new prom.Gauge(config);
+      (registry as PromClient.Registry).registerMetric(metric);
+      this.names.push(name);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const name of this.names) this.registry.removeSingleMetric(name);
+    this.names.length = 0;
+  }
+
+  private snapshot(): MetricsSnapshot {
+    return {
+      stats: this.events.stats(),
+      sseClients: this.hub.clientCount,
+      sseClientsCut: this.hub.clientsCut,
+      bus: this.bus.state(),
+    };
+  }
+}
+
+/**
+ * The metrics for `metrics: true | {...}`: `MissingPeerError` when `prom-client` is not installed,
+ * a config error when the prefix breaks Prometheus's naming rule.
+ */
+export function createMetrics(
+  options: OrchestratorEventsMetricsOptions,
+  events: EventLogger,
+  hub: SseHub,
+  bus: EventBus,
+): OrchestratorEventsMetrics {
+  const prom = requirePeer(
+    'prom-client',
+    'Prometheus metrics (the metrics option of OrchestratorEventsModule)',
+    // A literal require: bundlers see the name; it runs only when the integration is configured.
+    () => require('prom-client') as typeof PromClient,
+  );
+  const prefix = options.prefix ?? DEFAULT_METRICS_PREFIX;
+  if (!NAME_PATTERN.test(prefix)) {
+    throw new Error(
+      `Invalid metrics.prefix ${JSON.stringify(prefix)}: expected [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric names)`,
+    );
+  }
+  return new OrchestratorEventsMetrics(
+    options.registry ?? prom.register,
+    prom,
+    prefix,
+    events,
+    hub,
+    bus,
+  );
+}

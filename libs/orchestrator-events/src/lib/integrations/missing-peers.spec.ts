@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { tempDir } from '../../testing/temp-dir';
+import { MissingPeerError } from '../optional-peer';
+
+/**
+ * A configured integration whose optional package is not installed stops the app at startup with
+ * one error naming the package; an integration not configured never loads its package. Here the
+ * packages are made unloadable in this test's module registry (the consumer test checks the same
+ * in an app where they are really absent).
+ */
+const PEERS = ['prom-client', '@opentelemetry/api', 'bullmq'];
+
+function notInstalled(name: string) {
+  jest.doMock(name, () => {
+    throw Object.assign(new Error(`Cannot find module '${name}' from 'test'`), {
+      code: 'MODULE_NOT_FOUND',
+    });
+  });
+}
+
+describe('integrations without their optional packages', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    jest.resetModules();
+    PEERS.forEach(notInstalled);
+    ({ dir, cleanup } = tempDir('orch-peers-'));
+  });
+  afterEach(() => {
+    PEERS.forEach((name) => jest.dontMock(name));
+    cleanup();
+  });
+
+  /** Compiles and starts an app with the library loaded afresh (so it sees the mocks). */
+  async function start(extras: Record<string, unknown>, withBullMQ = false) {
+    // Loaded after the mocks above.
+    // Nest too: its classes must be the ones the freshly loaded library sees.
+    const { Test } = require('@nestjs/testing');
+    const { OrchestratorEventsModule } = require('../orchestrator-events.module');
+    const {
+      OrchestratorEventsBullMQModule,
+    } = require('./bullmq/orchestrator-events-bullmq.module');
+    const module = await (Test as typeof import('@nestjs/testing').Test)
+      .createTestingModule({
+        imports: [
+          OrchestratorEventsModule.forRoot({
+            logFile: path.join(dir, 'orch.log'),
+            env: {},
+            controller: false,
+            ...extras,
+          }),
+          ...(withBullMQ ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })] : []),
+        ],
+      })
+      .compile();
+    await module.close();
+  }
+
+  it.each([
+    [{ metrics: true }, false, 'prom-client'],
+    [{ tracing: true }, false, '@opentelemetry/api'],
+    [{}, true, 'bullmq'],
+  ])('%j (BullMQ module: %s) is one startup error naming %s', async (extras, bull, name) => {
+    const error = await start(extras, bull).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as MissingPeerError).name).toBe('MissingPeerError');
+    expect((error as Error).message).toContain(`npm install ${name}`);
+  });
+
+  it('starts without them when no integration is configured', async () => {
+    await expect(start({})).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,28 @@
+import { EventContext } from '../../event-context';
+
+/** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
+export interface TraceFields {
+  /** 32 lowercase hex characters. */
+  trace_id: string;
+  /** 16 lowercase hex characters. */
+  span_id: string;
+}
+
+/**
+ * What `EventLogger` asks of a tracing integration. The logger knows nothing of OpenTelemetry: it
+ * calls this when one is configured (`tracing` option), and nothing at all otherwise, so an app
+ * without tracing pays one `undefined` check per event.
+ */
+export interface EventTracer {
+  /** Ids of the span active now, or `undefined` outside any (valid) span. */
+  current(): TraceFields | undefined;
+  /**
+   * Runs `fn` inside a new active span named `name` (with the step's task and run ids as
+   * attributes) that ends when `fn` settles, with an error status when it throws. Absent when
+   * `track()` should open no spans.
+   */
+  span?<T>(name: string, context: EventContext, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Injection token of the optional `EventTracer` (interface and token share one name). */
+export const EventTracer = Symbol('EventTracer');

@@ -1,0 +1,152 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readEvents, tempDir } from '../../../testing/temp-dir';
+import { EventLogger } from '../../event-logger.service';
+import { OrchestratorEventsModule } from '../../orchestrator-events.module';
+import { OrchestratorEventsTracingOptions } from './tracing.options';
+
+/** With OpenTelemetry's own SDK: real spans, exported to memory, a real async context manager. */
+describe('tracing (OpenTelemetry)', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('test');
+  let dir: string;
+  let cleanup: () => void;
+  let module: TestingModule;
+  let events: EventLogger;
+
+  beforeAll(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(provider);
+  });
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+  });
+
+  async function start(tracing: boolean | OrchestratorEventsTracingOptions | undefined) {
+    ({ dir, cleanup } = tempDir('orch-otel-'));
+    module = await Test.createTestingModule({
+      imports: [
+        OrchestratorEventsModule.forRoot({
+          logFile: path.join(dir, 'orch.log'),
+          env: {},
+          controller: false,
+          ...(tracing === undefined ? {} : { tracing }),
+        }),
+      ],
+    }).compile();
+    await module.init();
+    events = module.get(EventLogger);
+    exporter.reset();
+  }
+
+  afterEach(async () => {
+    await module.close();
+    cleanup();
+  });
+
+  async function logged() {
+    await events.flush();
+    return readEvents(path.join(dir, 'orch.log'));
+  }
+
+  it('stamps trace_id and span_id of the active span, across awaits; none outside a span', async () => {
+    await start(true);
+    let ids: { traceId: string; spanId: string } | undefined;
+    await tracer.startActiveSpan('render', async (span) => {
+      ids = span.spanContext();
+      events.info('step_one', { task_id: 't1' });
+      await sleep(5);
+      events.warn('step_two');
+      span.end();
+    });
+    events.info('outside');
+    const [one, two, outside] = (await logged()).filter(
+      (e) => e['event'] !== 'orchestrator_started',
+    );
+    expect(one).toMatchObject({ trace_id: ids?.traceId, span_id: ids?.spanId, task_id: 't1' });
+    expect(two).toMatchObject({ trace_id: ids?.traceId, span_id: ids?.spanId });
+    expect(one['trace_id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(one['span_id']).toMatch(/^[0-9a-f]{16}$/);
+    expect(outside).not.toHaveProperty('trace_id');
+    expect(outside).not.toHaveProperty('span_id');
+    // Parallel spans never mix.
+    await Promise.all(
+      ['a', 'b'].map((name) =>
+        tracer.startActiveSpan(name, async (span) => {
+          await sleep(name === 'a' ? 5 : 1);
+          events.info(`in_${name}`);
+          span.end();
+          return span.spanContext().spanId;
+        }),
+      ),
+    );
+    const spans = new Map(exporter.getFinishedSpans().map((s) => [s.name, s.spanContext().spanId]));
+    const all = await logged();
+    expect(all.find((e) => e['event'] === 'in_a')?.['span_id']).toBe(spans.get('a'));
+    expect(all.find((e) => e['event'] === 'in_b')?.['span_id']).toBe(spans.get('b'));
+  });
+
+  it("keeps the caller's own trace_id, and opens no span for track() unless asked", async () => {
+    await start(true);
+    await tracer.startActiveSpan('outer', async (span) => {
+      events.info('mine', { trace_id: 'given' });
+      await events.track('job', { task_id: 't2' }, async () => 'ok');
+      span.end();
+    });
+    const all = await logged();
+    expect(all.find((e) => e['event'] === 'mine')?.['trace_id']).toBe('given');
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['outer']);
+  });
+
+  it('tracing: { spans: true } runs each track() in a span named after the step', async () => {
+    await start({ spans: true });
+    await events.track('job', { task_id: 't3', run_id: 'r3' }, async () => {
+      events.info('job_step');
+      return 42;
+    });
+    await expect(
+      events.track('upload', { task_id: 't4' }, async () => {
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    const [job, upload] = exporter.getFinishedSpans();
+    expect(job.name).toBe('job');
+    expect(job.attributes).toEqual({
+      'orchestrator.task_id': 't3',
+      'orchestrator.run_id': 'r3',
+    });
+    expect(upload.name).toBe('upload');
+    expect(upload.status).toEqual({ code: SpanStatusCode.ERROR, message: 'disk full' });
+    expect(upload.events.map((e) => e.name)).toEqual(['exception']);
+    const all = await logged();
+    const spanIdOf = (name: string) => all.find((e) => e['event'] === name)?.['span_id'];
+    for (const name of ['job_started', 'job_step', 'job_completed']) {
+      expect(spanIdOf(name)).toBe(job.spanContext().spanId);
+    }
+    expect(spanIdOf('upload_failed')).toBe(upload.spanContext().spanId);
+  });
+
+  it('without the tracing option, events carry no ids even inside a span', async () => {
+    await start(undefined);
+    await tracer.startActiveSpan('render', async (span) => {
+      events.info('inside');
+      span.end();
+    });
+    const inside = (await logged()).find((e) => e['event'] === 'inside');
+    expect(inside).toBeDefined();
+    expect(inside).not.toHaveProperty('trace_id');
+  });
+});

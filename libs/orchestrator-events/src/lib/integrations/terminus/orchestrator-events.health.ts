@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '../../bus/event-bus';
+import { EventLogger } from '../../event-logger.service';
+import { ORCH_EVENTS_OPTIONS } from '../../orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../../orchestrator-events.options';
+
+/** Thresholds of `OrchestratorEventsHealthIndicator.isHealthy()`. */
+export interface OrchestratorEventsHealthOptions {
+  /**
+   * Down once this many bytes of events wait in memory for a log file that cannot be written.
+   * Default half of `ORCH_LOG_MAX_PENDING` (`maxPendingBytes`, 64 MiB): down well before events
+   * start being dropped.
+   */
+  maxPendingBytes?: number;
+  /**
+   * Down while a write to the log file is failing (disk full, directory gone), even before
+   * `maxPendingBytes` is reached; the writer keeps retrying. Default `true`.
+   */
+  requireWritable?: boolean;
+  /**
+   * Down while the Redis bus (`REDIS_URL`) is disconnected: events still reach the file and this
+   * instance's streams, but not the other instances. Default `true`; the in-process bus is always up.
+   */
+  requireBus?: boolean;
+}
+
+/**
+ * What `isHealthy()` returns: `{ [key]: { status: 'up' | 'down', ...details } }`, the shape of
+ * `@nestjs/terminus`'s `HealthIndicatorResult` (declared here, so the library's types need no
+ * terminus to compile).
+ */
+export type OrchestratorEventsHealthResult = Record<
+  string,
+  { status: 'up' | 'down'; [detail: string]: unknown }
+>;
+
+/**
+ * A Terminus health indicator for the event log: down when the log cannot be written, when too
+ * many bytes wait for it, or when the Redis bus is disconnected; the details say which and show the
+ * numbers. Provided by `OrchestratorEventsModule`; use it in your own health check:
+ *
+ * ```ts
+ * @Get('health') @HealthCheck()
+ * check() { return this.health.check([() => this.events.isHealthy('orchestrator_events')]); }
+ * ```
+ *
+ * It returns the result rather than throwing (Terminus 11 reads `status: 'down'` from it), and
+ * loads nothing from `@nestjs/terminus`: the app that calls it has Terminus already.
+ */
+@Injectable()
+export class OrchestratorEventsHealthIndicator {
+  constructor(
+    private readonly events: EventLogger,
+    @Inject(EventBus) private readonly bus: EventBus,
+    @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
+  ) {}
+
+  /** `{ [key]: { status, ... } }`: see the class. `key` defaults to `orchestrator_events`. */
+  isHealthy(
+    key = 'orchestrator_events',
+    options: OrchestratorEventsHealthOptions = {},
+  ): OrchestratorEventsHealthResult {
+    const stats = this.events.stats();
+    const bus = this.bus.state();
+    const maxPendingBytes = options.maxPendingBytes ?? Math.floor(this.options.maxPendingBytes / 2);
+    const problems: string[] = [];
+    if ((options.requireWritable ?? true) && stats.lastError !== undefined) {
+      problems.push('the event log cannot be written');
+    }
+    if (stats.pendingBytes > maxPendingBytes) {
+      problems.push(
+        `${stats.pendingBytes} bytes of events wait for the log file (over ${maxPendingBytes})`,
+      );
+    }
+    const busConnected = bus.kind === 'memory' || bus.connected;
+    if ((options.requireBus ?? true) && !busConnected) {
+      problems.push('the Redis event bus is disconnected');
+    }
+    return {
+      [key]: {
+        status: problems.length === 0 ? 'up' : 'down',
+        ...(problems.length === 0 ? {} : { message: problems.join('; ') }),
+        writable: stats.lastError === undefined,
+        pending_bytes: stats.pendingBytes,
+        dropped: stats.dropped,
+        bus: bus.kind,
+        bus_connected: busConnected,
+      },
+    };
+  }
+}
