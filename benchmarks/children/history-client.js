@@ -11,11 +11,12 @@ const { spawn, execFileSync } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
 const { openStream, clock } = require('./sse/stream-client');
 
-const A_REPEAT = 20;
-const B_REPEAT = 5;
-const C_REPEAT = 3;
-const NODE_LOOP_REPEAT = 1;
-const BURST = 100;
+/**
+ * What a run does, figure 6's by default: repeats of (a), (b), (c); the command-line tools for (b)
+ * (`tools` times each, 0: none); the Node loop (`nodeLoop` times, 0: none); (d) with `burst`
+ * queries at once (0: no (d)). The parent may override any of them (figure 13, --quick).
+ */
+const PLAN = { a: 20, b: 5, c: 3, tools: 5, nodeLoop: 1, burst: 100 };
 const PING_EVERY_MS = 10;
 // 100 steps of 200 ms: the job outlasts the burst (10-20 s here), one event every 200 ms meanwhile.
 const JOB = { steps: 100, step_ms: 200 };
@@ -171,7 +172,7 @@ const parentReply = (type) =>
     process.on('message', on);
   });
 
-async function burst(facts, runTag) {
+async function burst(facts, runTag, queries) {
   const taskId = `task-live-${runTag}`;
   const received = [];
   let resolveStarted;
@@ -212,7 +213,7 @@ async function burst(facts, runTag) {
   const t0 = clock();
   const p0 = performance.now();
   const results = await Promise.all(
-    Array.from({ length: BURST }, () =>
+    Array.from({ length: queries }, () =>
       query({ event: facts.rareEvent, limit: '1000' }, facts.rareEventCount),
     ),
   );
@@ -239,7 +240,7 @@ async function burst(facts, runTag) {
     .map((r) => r.at - timestampMs(r.event.timestamp));
   const pingsDuring = pings.filter((p) => p.at >= t0 && p.at <= t1 + 50).map((p) => p.ms);
   return {
-    queries: BURST,
+    queries,
     burstMs,
     queryMedianMs: median(results.map((r) => r.ms)),
     queryMaxMs: Math.max(...results.map((r) => r.ms)),
@@ -262,8 +263,9 @@ async function burst(facts, runTag) {
   };
 }
 
-async function run({ port: p, logFile, facts, listenedAt }) {
+async function run({ port: p, logFile, facts, listenedAt, plan: given }) {
   port = p;
+  const plan = { ...PLAN, ...given };
   const files = facts.files.map((f) =>
     f.name === 'orch.log' ? logFile : `${logFile}.${f.name.split('.').pop()}`,
   );
@@ -281,20 +283,28 @@ async function run({ port: p, logFile, facts, listenedAt }) {
   await query({ task_id: facts.commonTask, limit: '100' }, 100);
   await query({ event: facts.rareEvent, limit: '1000' }, facts.rareEventCount);
 
-  const a = await repeat(A_REPEAT, () => query({ task_id: facts.commonTask, limit: '100' }, 100));
-  const b = await repeat(B_REPEAT, () =>
+  const a = await repeat(plan.a, () => query({ task_id: facts.commonTask, limit: '100' }, 100));
+  const b = await repeat(plan.b, () =>
     query({ task_id: facts.rareTask, limit: '1000' }, facts.rareTaskCount),
   );
-  const rg = await optionalTool('rg', ['-F', '--no-filename', taskNeedle, ...files], B_REPEAT);
-  const grep = await optionalTool('grep', ['-F', '-h', taskNeedle, ...files], B_REPEAT);
-  const node = await repeat(NODE_LOOP_REPEAT, async () => nodeLoop(files, facts.rareTask));
-  const c = await repeat(C_REPEAT, () =>
+  const skipped = { error: 'not run (plan)' };
+  const rg = plan.tools
+    ? await optionalTool('rg', ['-F', '--no-filename', taskNeedle, ...files], plan.tools)
+    : skipped;
+  const grep = plan.tools
+    ? await optionalTool('grep', ['-F', '-h', taskNeedle, ...files], plan.tools)
+    : skipped;
+  const node = plan.nodeLoop
+    ? await repeat(plan.nodeLoop, async () => nodeLoop(files, facts.rareTask))
+    : { medianMs: undefined, samples: [], last: { count: undefined } };
+  const c = await repeat(plan.c, () =>
     query({ event: facts.rareEvent, limit: '1000' }, facts.rareEventCount),
   );
-  const d = await burst(facts, `${process.pid}`);
+  const d = plan.burst ? await burst(facts, `${process.pid}`, plan.burst) : undefined;
   process.send({ type: 'end' });
 
   return {
+    plan,
     bytes,
     files: files.length,
     locale: process.env.LC_ALL || process.env.LANG || '(unset)',

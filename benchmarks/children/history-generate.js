@@ -8,9 +8,13 @@
  *
  * Mixed events over about 1,000 task_ids: half of them on 10 busy tasks (`task-hot-0..9`), the rest
  * on 990 others (`task-0..989`); one task (`task-rare`) only early on, so only in the oldest backup;
- * one event name (`quota_exceeded`) every RARE_EVENT_EVERY events, spread over every file.
+ * one event name (`quota_exceeded`) every 6,007th event (at 10 MiB files), spread over every file.
  *
- * usage: history-generate.js <dir>   (reports the files, their sizes and where the rare ones are)
+ * usage: history-generate.js <dir> [maxSize]
+ *   (reports the files, their sizes and where the rare ones are). `maxSize` in bytes, default 10 MiB:
+ *   figure 13 (growth) and --quick change it, and every count above scales with it, so that each
+ *   retention has the same shape: 40 events of the rare task in the oldest backup, about 35 of the
+ *   rare event spread over all files.
  */
 require('reflect-metadata');
 const fs = require('node:fs');
@@ -20,15 +24,31 @@ const { NestFactory } = require('@nestjs/core');
 const { LIBRARY, report, runMain, yieldToLoop } = require('./shared');
 
 const MAX_FILES = 5;
-const MAX_SIZE = 10 * 1024 * 1024;
+const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
 const CURRENT_FILL = 0.9;
 const RARE_TASK = 'task-rare';
-const RARE_TASK_FROM = 2_000;
-const RARE_TASK_TO = 22_000;
-const RARE_TASK_EVERY = 500;
 const RARE_EVENT = 'quota_exceeded';
-const RARE_EVENT_EVERY = 6_007;
-const BATCH = 1_000;
+
+/**
+ * The counts for files of `maxSize` bytes: at 10 MiB (about 37,000 lines each) the task-rare events
+ * are 2,000-22,000 every 500th, the rare event every 6,007th; other sizes scale them. A batch (logged,
+ * then flushed) stays well under a file, so that the loop stops within the 6th file's last tenth and
+ * never rotates the oldest backup (with the rare task) away.
+ */
+function plan(maxSize) {
+  const s = maxSize / DEFAULT_MAX_SIZE;
+  const at = (n, min = 1) => Math.max(min, Math.round(n * s));
+  const rareEventEvery = at(6_007, 7);
+  return {
+    maxSize,
+    rareTaskFrom: at(2_000, 0),
+    rareTaskTo: at(22_000, 40),
+    rareTaskEvery: at(500),
+    rareEventEvery,
+    rareEventAt: s === 1 ? 3_000 : Math.floor(rareEventEvery / 2),
+    batch: Math.max(10, Math.min(1_000, Math.floor(maxSize / 300 / 10))),
+  };
+}
 
 /** A small seeded PRNG (mulberry32): the same files every bench run. */
 function random(seed) {
@@ -43,13 +63,13 @@ function random(seed) {
 
 const STEPS = ['fetch inputs', 'resolve dependencies', 'compile', 'run tests', 'upload artifacts'];
 
-function eventFor(i, next) {
+function eventFor(i, next, p) {
   const hot = next() < 0.5;
   const n = Math.floor(next() * (hot ? 10 : 990));
   let task_id = hot ? `task-hot-${n}` : `task-${n}`;
-  if (i >= RARE_TASK_FROM && i < RARE_TASK_TO && i % RARE_TASK_EVERY === 0) task_id = RARE_TASK;
+  if (i >= p.rareTaskFrom && i < p.rareTaskTo && i % p.rareTaskEvery === 0) task_id = RARE_TASK;
   const run_id = `run-${n}-${Math.floor(i / 20_000)}`;
-  if (i % RARE_EVENT_EVERY === 3_000) {
+  if (i % p.rareEventEvery === p.rareEventAt) {
     return {
       event: RARE_EVENT,
       level: 'WARNING',
@@ -141,6 +161,7 @@ function describeFiles(logFile) {
 
 runMain(async () => {
   const dir = process.argv[2];
+  const p = plan(process.argv[3] ? Number(process.argv[3]) : DEFAULT_MAX_SIZE);
   const logFile = path.join(dir, 'orch.log');
   const { EventLogger, OrchestratorEventsModule } = require(LIBRARY);
   class GenerateModule {}
@@ -148,7 +169,7 @@ runMain(async () => {
     imports: [
       OrchestratorEventsModule.forRoot({
         logFile,
-        maxSize: MAX_SIZE,
+        maxSize: p.maxSize,
         maxFiles: MAX_FILES,
         controller: false,
         env: {},
@@ -163,11 +184,11 @@ runMain(async () => {
   const started = Date.now();
   let i = 0;
   for (;;) {
-    for (const end = i + BATCH; i < end; i++) logger.log(eventFor(i, next));
+    for (const end = i + p.batch; i < end; i++) logger.log(eventFor(i, next, p));
     await logger.flush();
     if (
       fs.existsSync(`${logFile}.${MAX_FILES}`) &&
-      fs.statSync(logFile).size >= CURRENT_FILL * MAX_SIZE
+      fs.statSync(logFile).size >= CURRENT_FILL * p.maxSize
     )
       break;
     await yieldToLoop();
@@ -177,6 +198,8 @@ runMain(async () => {
   const files = describeFiles(logFile);
   report({
     logFile,
+    maxSize: p.maxSize,
+    plan: p,
     logged: i,
     seconds,
     files,

@@ -7,7 +7,11 @@
  * means `--cpu-prof` from the harness profiles the app itself, and lets this process watch the
  * app's event loop (perf_hooks.monitorEventLoopDelay), which the app does not expose.
  *
- * usage: history-server.js <main.js> <logFile> <generated-facts-json>
+ * usage: history-server.js <main.js> <logFile> <generated-facts-json> [options-json]
+ *   options: `maxSize` (bytes) the retention was written with, given to the app as ORCH_LOG_MAX_SIZE
+ *   (with the default 10 MiB, the app's own first event would rotate a bigger retention's oldest
+ *   backup away); `plan`, what the client runs (children/history-client.js PLAN; figure 13 and
+ *   --quick run less than figure 6).
  */
 const path = require('node:path');
 const { fork } = require('node:child_process');
@@ -18,17 +22,19 @@ const CLIENT_SCRIPT = path.join(__dirname, 'history-client.js');
 const LOOP_RESOLUTION_MS = 1;
 
 /** Starts main.js here and resolves with the port it printed (`listening on http://host:port/`). */
-function startApp(main, logFile) {
+function startApp(main, logFile, maxSize) {
   return startDemoApp(main, {
     ORCH_LOG_FILE: logFile,
+    ...(maxSize ? { ORCH_LOG_MAX_SIZE: String(maxSize) } : {}),
     ORCH_SSE_MAX_CLIENTS: '100000',
     ORCH_SSE_MAX_CLIENTS_PER_IP: '100000',
   });
 }
 
 runMain(async () => {
-  const [main, logFile, factsJson] = process.argv.slice(2);
-  const port = await startApp(path.resolve(main), logFile);
+  const [main, logFile, factsJson, optionsJson] = process.argv.slice(2);
+  const options = optionsJson ? JSON.parse(optionsJson) : {};
+  const port = await startApp(path.resolve(main), logFile, options.maxSize);
   const listenedAt = performance.timeOrigin + performance.now();
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   const client = fork(CLIENT_SCRIPT, [], {
@@ -59,7 +65,14 @@ runMain(async () => {
       else if (msg.type === 'error') reject(new Error(`client: ${msg.message}`));
     });
     client.on('exit', (code) => reject(new Error(`client exited with ${code} before its result`)));
-    client.send({ type: 'run', port, logFile, listenedAt, facts: JSON.parse(factsJson) });
+    client.send({
+      type: 'run',
+      port,
+      logFile,
+      listenedAt,
+      facts: JSON.parse(factsJson),
+      plan: options.plan,
+    });
   });
   client.kill();
   report({

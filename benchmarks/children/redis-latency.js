@@ -29,8 +29,8 @@ const { latencySummary, percentile } = require('../lib/stats');
 const INSTANCE_A = path.join(__dirname, 'redis-instance-a.js');
 
 /**
- * Forks instance A. The library needs ts-node like this process (same preload, inherited
- * TS_NODE_* environment), never the profiler's flags; the raw floor is plain Node.
+ * Forks instance A. The library needs this process's preload (children/preload.js), never the
+ * profiler's flags; the raw floor is plain Node.
  */
 function forkInstanceA(mode, redisUrl, stream, tasks) {
   const execArgv =

@@ -18,7 +18,7 @@ const SLICE_MS = 50;
 const BATCH_NS = 100_000;
 
 function builtEvents(taskIds) {
-  const { resolveOptions } = require(LIBRARY);
+  const { resolveOptions } = require(path.join(LIBRARY, 'lib', 'options', 'resolve-options'));
   const { EventLineBuilder } = require(path.join(LIBRARY, 'lib', 'event-line'));
   const { EventIdGenerator } = require(path.join(LIBRARY, 'lib', 'event-id'));
   // The library's defaults (replay buffer, line limit), without reading this process's environment.
@@ -46,7 +46,7 @@ function builtEvents(taskIds) {
 }
 
 function memoryBus(taskIds, options, listener) {
-  const { MemoryEventBus } = require(LIBRARY);
+  const { MemoryEventBus } = require(path.join(LIBRARY, 'lib', 'bus', 'memory-event.bus'));
   const bus = new MemoryEventBus(options.replayBufferSize);
   for (const task_id of taskIds) bus.subscribe({ task_id }, listener);
   return (built) => bus.publish(built);

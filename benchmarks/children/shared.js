@@ -4,8 +4,14 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-/** Path of the library's source: ts-node cannot resolve the '@orchestrator/events' alias. */
-const LIBRARY = path.resolve(__dirname, '..', '..', 'libs', 'orchestrator-events', 'src');
+/**
+ * The library as nx builds it: its compiled entry point, required by path, from the snapshot of the
+ * build that run.js made for this run (BENCH_DIST, lib/library-build.js), else from dist/ (a child
+ * started by hand after `npx nx run orchestrator-events:build`). Its own alias imports resolve
+ * through children/preload.js.
+ */
+const DIST = process.env.BENCH_DIST || path.resolve(__dirname, '..', '..', 'dist');
+const LIBRARY = path.join(DIST, 'libs', 'orchestrator-events', 'src');
 
 // The seed's examples: an event name, its status and a caller's message.
 const KINDS = [

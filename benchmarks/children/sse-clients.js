@@ -98,7 +98,9 @@ function open(port, paths, count, onFrame) {
 }
 
 function onEvent(client, frame) {
-  if (frame.data === undefined || frame.event !== undefined) return; // heartbeat, reset
+  // Heartbeats and resets have their own event type; `message` is the default type spelled out
+  // (better-sse names every event so).
+  if (frame.data === undefined || (frame.event !== undefined && frame.event !== 'message')) return;
   const at = clock();
   let event;
   try {

@@ -3,7 +3,9 @@
  * Figure 1 child: logs N events of the seed's shape through one contender into a fresh directory
  * and times from the first log() until the contender says every byte is written.
  *
- * usage: throughput.js <sink> <events> <yieldEvery>
+ * usage: throughput.js <sink> <events> <yieldEvery> [subscribers]
+ *   subscribers (figure 12, event-logger only): that many live subscribers on the library's bus,
+ *   each filtered to one task_id; the clock then stops once they have had every matching event too.
  */
 const fs = require('node:fs');
 const {
@@ -18,15 +20,16 @@ const {
 const { loadSink } = require('./sinks');
 
 runMain(async () => {
-  const [sinkName, countArg, yieldArg] = process.argv.slice(2);
+  const [sinkName, countArg, yieldArg, subscribersArg] = process.argv.slice(2);
   const count = Number(countArg);
   const yieldEvery = Number(yieldArg);
+  const subscribers = Number(subscribersArg ?? 0);
   const sink = loadSink(sinkName);
   const events = makeEvents(count);
   const dir = freshDir();
-  const handle = await sink.open(dir);
+  const handle = await sink.open(dir, { subscribers });
   // The clock starts on a settled heap: the setup's garbage (the events built above, a framework's
-  // bootstrap, ts-node compiling the library) is no contender's logging, yet its collection would
+  // bootstrap, loading the library) is no contender's logging, yet its collection would
   // land in some contenders' windows and not in others'.
   const gc = gcFunction();
   gc();
@@ -48,6 +51,8 @@ runMain(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   report({
     sink: sink.name,
+    subscribers,
+    deliveries: handle.deliveries?.(),
     events: count,
     seconds,
     eventsPerSec: count / seconds,

@@ -8,31 +8,40 @@ const { medianOf, perRun, runHeaders, failures } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 const { STABLE_MS } = require('../children/sinks/winston');
 
-const EVENTS = 200_000;
+const FULL_EVENTS = 200_000;
+// --quick: a tenth; the run is then mostly JIT warm-up, which is why its numbers are no result.
+const QUICK_EVENTS = 20_000;
 const YIELD_EVERY = 1_000;
 
-const spec = (sink) => ({
+const spec = (sink, events) => ({
   script: 'throughput.js',
-  args: [sink, String(EVENTS), String(YIELD_EVERY)],
+  args: [sink, String(events), String(YIELD_EVERY)],
 });
 
-const CONTENDERS = [
-  { name: 'EventLogger', spec: spec('event-logger') },
-  { name: 'pino', spec: spec('pino'), goal: 1.0, how: '`pino.destination({ dest, sync: true })`' },
+const contenders = (events) => [
+  { name: 'EventLogger', spec: spec('event-logger', events) },
+  {
+    name: 'pino',
+    spec: spec('pino', events),
+    goal: 1.0,
+    how: '`pino.destination({ dest, sync: true })`',
+  },
   {
     name: 'winston + daily-rotate-file',
-    spec: spec('winston'),
+    spec: spec('winston', events),
     how: "`format.json()`, winston-daily-rotate-file `maxSize: '10m', maxFiles: 5`",
   },
   {
     name: 'fs.WriteStream',
-    spec: spec('stream'),
+    spec: spec('stream', events),
     goal: 0.6,
     how: '`fs.createWriteStream(file, { highWaterMark: 1 MiB })`, `JSON.stringify(obj) + "\\n"`',
   },
 ];
 
 async function run(ctx) {
+  const EVENTS = ctx.quick ? QUICK_EVENTS : FULL_EVENTS;
+  const CONTENDERS = contenders(EVENTS);
   ctx.progress(
     `Figure 1: ${int(EVENTS)} events per run, ${CONTENDERS.length} contenders x ${ctx.runs} runs`,
   );
@@ -90,7 +99,7 @@ async function run(ctx) {
       '`status`, `message`, `duration_ms`), built before the clock starts, identical for every contender. ' +
       `Each run is a fresh child process writing into a fresh temp directory. Once the contender is open, two full ` +
       "garbage collections settle the heap before the clock starts: the setup's garbage (the events built, " +
-      "Nest's bootstrap, ts-node compiling the library) is no contender's logging, and its collection landed " +
+      "Nest's bootstrap, loading the library) is no contender's logging, and its collection landed " +
       'inside the window of the contenders with a heavy setup only. The loop yields ' +
       `(\`await new Promise(setImmediate)\`) every ${int(YIELD_EVERY)} events as an app does between jobs. ` +
       'The clock runs from the first `log()` until the contender has written every byte:',

@@ -7,24 +7,26 @@ const { table, verdict } = require('../lib/markdown');
 const { medianOf, perRun, runHeaders, failures } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
-const CLIENTS = 10_000;
-const TASKS = 100;
+const FULL = { CLIENTS: 10_000, TASKS: 100 };
+// --quick: a tenth of the streams; per-connection memory is then noisier (RSS grows in pages).
+const QUICK = { CLIENTS: 1_000, TASKS: 100 };
 const KIB = 1024;
 const GOAL_KIB = 13;
 const GOAL_S = 3;
 
-const spec = (server) => ({
+const spec = (size, server) => ({
   script: 'sse-server.js',
-  args: [server, 'connections', String(CLIENTS), String(TASKS)],
+  args: [server, 'connections', String(size.CLIENTS), String(size.TASKS)],
   execArgv: ['--expose-gc'],
   timeoutMs: 120_000,
 });
 
 // The servers are those of figure 3 (children/sse/*.js).
-const CONTENDERS = [
-  { name: 'orchestrator-events', spec: spec('library') },
-  { name: 'plain node:http', spec: spec('plain') },
-  { name: 'NestJS @Sse() + Subject', spec: spec('nest-sse') },
+const contenders = (size) => [
+  { name: 'orchestrator-events', spec: spec(size, 'library') },
+  { name: 'plain node:http', spec: spec(size, 'plain') },
+  { name: 'NestJS @Sse() + Subject', spec: spec(size, 'nest-sse') },
+  { name: 'better-sse', spec: spec(size, 'better-sse') },
 ];
 
 /** A kernel setting from /proc/sys, for the record ('n/a' where unreadable). */
@@ -46,6 +48,9 @@ function connectedText(r) {
 }
 
 async function run(ctx) {
+  const size = ctx.quick ? QUICK : FULL;
+  const { CLIENTS, TASKS } = size;
+  const CONTENDERS = contenders(size);
   ctx.progress(
     `Figure 4: ${int(CLIENTS)} idle SSE clients in a burst, ${CONTENDERS.length} contenders x ${ctx.runs} runs`,
   );
@@ -59,6 +64,7 @@ async function run(ctx) {
   const med = (name, pick) => medianOf(runs[name], pick);
   const ours = CONTENDERS[0].name;
   const plain = CONTENDERS[1].name;
+  const betterSse = CONTENDERS[3].name;
   const oursKib = med(ours, kib);
   const oursS = med(ours, seconds);
   const noFailures = runs[ours].every((x) => x.result && x.result.connect.failed === 0);
@@ -112,6 +118,16 @@ async function run(ctx) {
       goal: `≤ ${GOAL_S} s`,
       met: Number.isFinite(oursS) && oursS <= GOAL_S && noFailures,
     },
+    {
+      figure: '4. Connections held',
+      measure: `the same ${int(CLIENTS)} streams on better-sse: KiB per connection, accept time`,
+      ours: `${fixed(oursKib, 1)} KiB, ${fixed(oursS, 2)} s`,
+      peer: betterSse,
+      peerFigure: `${fixed(med(betterSse, kib), 1)} KiB, ${fixed(med(betterSse, seconds), 2)} s`,
+      ratio: `${ratio(oursKib / med(betterSse, kib))} KiB, ${ratio(oursS / med(betterSse, seconds))} s`,
+      goal: '- (for scale)',
+      met: undefined,
+    },
   ];
 
   const notes = CONTENDERS.flatMap((c) => [
@@ -126,7 +142,7 @@ async function run(ctx) {
     ),
   ]);
   const section = [
-    `The servers of figure 3, each in its own child process started with \`--expose-gc\`; the clients in another process ` +
+    `The servers of figure 3 (better-sse included: a session and its channel per stream, its 10 s keep-alive timer each), each in its own child process started with \`--expose-gc\`; the clients in another process ` +
       `(plain \`http.request\` with \`agent: false\`: one socket per stream, no keep-alive pool). Every stream is **filtered**: ` +
       `client *i* asks for \`task_id=task-(i mod ${TASKS})\`, ${CLIENTS / TASKS} streams per task; no event is logged, the ` +
       "streams stay idle (the library's 15 s heartbeat may fire once). Each run: 100 streams opened and closed first " +

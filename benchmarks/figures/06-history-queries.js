@@ -4,11 +4,10 @@
  * /api/v1/orchestrator/events over the current file and 5 rotated backups of 10 MiB (about 210,000
  * lines) written by the real EventLogger; against ripgrep, grep and a Node loop over the same files.
  */
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { ROOT } = require('../lib/child-runner');
 const { DEMO_MAIN, ensureDemoBuilt, sourcesNewerThanDemo } = require('../lib/demo-app');
+const { generateRetention } = require('../lib/retention');
 const { table, verdict } = require('../lib/markdown');
 const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
@@ -17,35 +16,26 @@ const MAIN = DEMO_MAIN;
 const GOAL_A_MS = 10;
 const GOAL_C_GBPS = 1;
 const GOAL_D_STALL_MS = 50;
+// The client's plan (children/history-client.js PLAN) and the retention's file size. --quick: files
+// of 1 MiB (6 MiB in all), fewer repeats, 10 queries at once for (d).
+const FULL = {
+  maxSize: 10 * 1024 * 1024,
+  plan: { a: 20, b: 5, c: 3, tools: 5, nodeLoop: 1, burst: 100 },
+};
+const QUICK = {
+  maxSize: 1024 * 1024,
+  plan: { a: 5, b: 2, c: 2, tools: 1, nodeLoop: 1, burst: 10 },
+};
 
 async function run(ctx) {
+  const { maxSize, plan } = ctx.quick ? QUICK : FULL;
+  const fileMiB = fixed(maxSize / 2 ** 20, 0);
   const built = ensureDemoBuilt(ctx.progress);
   const stale = sourcesNewerThanDemo();
-  // One retention per bench run, removed when the harness exits (the profiling run, after this
-  // function returns, reads it too).
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-bench-history-'));
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  ctx.progress(`Figure 6: generating the retention through EventLogger in ${dir}`);
-  const gen = await ctx.runChild({ script: 'history-generate.js', args: [dir] });
-  const total = (key) => gen.files.reduce((s, f) => s + f[key], 0);
-  const oldest = gen.files[gen.files.length - 1];
-  if (gen.files.length !== 6 || oldest.rareTask !== total('rareTask') || oldest.rareTask === 0) {
-    throw new Error(`the generated retention is not as intended: ${JSON.stringify(gen.files)}`);
-  }
-  ctx.progress(
-    `  ${int(gen.lines)} lines, ${fixed(gen.bytes / 2 ** 20, 1)} MiB in ${gen.files.length} files (${fixed(gen.seconds, 1)} s)`,
-  );
-  const facts = {
-    files: gen.files.map((f) => ({ name: f.name })),
-    commonTask: gen.commonTask,
-    rareTask: gen.rareTask,
-    rareTaskCount: total('rareTask'),
-    rareEvent: gen.rareEvent,
-    rareEventCount: total('rareEvent'),
-  };
+  const { gen, facts } = await generateRetention(ctx, maxSize, 'Figure 6');
   const spec = {
     script: 'history-server.js',
-    args: [MAIN, gen.logFile, JSON.stringify(facts)],
+    args: [MAIN, gen.logFile, JSON.stringify(facts), JSON.stringify({ maxSize, plan })],
     timeoutMs: 120_000,
   };
   const name = 'demo app';
@@ -124,7 +114,7 @@ async function run(ctx) {
     },
     {
       figure,
-      measure: '(d) 100 queries (c) at once: longest event-loop stall in the app; SSE meanwhile',
+      measure: `(d) ${plan.burst} queries (c) at once: longest event-loop stall in the app; SSE meanwhile`,
       ours: `${fixed(stall, 0)} ms; SSE ${sseOk ? 'kept delivering' : '⚠ gaps'}`,
       peer: '-',
       peerFigure: '-',
@@ -143,28 +133,28 @@ async function run(ctx) {
   ]);
   const queryRows = [
     [
-      `(a) \`task_id=${facts.commonTask}&limit=100\` (median of 20 requests per run)`,
+      `(a) \`task_id=${facts.commonTask}&limit=100\` (median of ${plan.a} requests per run)`,
       `${fixed(a, 2)} ms`,
       ...perRun(r, (x) => `${fixed(x.a.medianMs, 2)} (p95 ${fixed(x.a.p95Ms, 1)})`),
       `≤ ${GOAL_A_MS} ms`,
       verdict(met.a),
     ],
     [
-      `(b) \`task_id=${facts.rareTask}&limit=1000\` → ${facts.rareTaskCount} events (median of 5)`,
+      `(b) \`task_id=${facts.rareTask}&limit=1000\` → ${facts.rareTaskCount} events (median of ${plan.b})`,
       `${fixed(b, 1)} ms`,
       ...perRun(r, (x) => fixed(x.b.medianMs, 1)),
       `< ${peerB}`,
       verdict(met.b),
     ],
     [
-      `(c) \`event=${facts.rareEvent}&limit=1000\` → ${facts.rareEventCount} events (median of 3)`,
+      `(c) \`event=${facts.rareEvent}&limit=1000\` → ${facts.rareEventCount} events (median of ${plan.c})`,
       `${fixed(c, 2)} GB/s (${fixed(cMs, 1)} ms)`,
       ...perRun(r, (x) => `${fixed(x.c.gbPerS, 2)} (${fixed(x.c.medianMs, 0)} ms)`),
       `≥ ${GOAL_C_GBPS} GB/s`,
       verdict(met.c),
     ],
     [
-      '(d) 100 × (c) at once: max event-loop delay in the app',
+      `(d) ${plan.burst} × (c) at once: max event-loop delay in the app`,
       `${fixed(stall, 1)} ms`,
       ...perRun(r, (x) => fixed(x.loop.burst.maxMs, 1)),
       `≤ ${GOAL_D_STALL_MS} ms`,
@@ -223,11 +213,11 @@ async function run(ctx) {
   const notes = failures(name, r);
   const section = [
     `**Retention.** Generated once per bench run in a temp dir by the real \`EventLogger\` ` +
-      '(`OrchestratorEventsModule.forRoot({ logFile, maxSize: 10 MiB, maxFiles: 5 })` in a Nest application context): ' +
+      `(\`OrchestratorEventsModule.forRoot({ logFile, maxSize: ${fileMiB} MiB, maxFiles: 5 })\` in a Nest application context): ` +
       `${int(gen.logged)} mixed events (\`job_step\`, \`job_started\`, \`job_completed\`, \`task_started\`, \`job_failed\` at ERROR ` +
       'with an error object, ...) over about 1,000 task_ids, half of the events on 10 busy tasks (`task-hot-0..9`), the rest on ' +
       `990 others; \`${facts.rareTask}\` only among the first events written (so only in the oldest backup), and ` +
-      `\`${facts.rareEvent}\` every 6,007th event (in every file). Logged until the 5th backup exists and the current file is 90% full, so ` +
+      `\`${facts.rareEvent}\` every ${int(gen.plan.rareEventEvery)}th event (in every file). Logged until the 5th backup exists and the current file is 90% full, so ` +
       "that the app's own events during the runs cannot rotate the oldest backup away. Generation took " +
       `${fixed(gen.seconds, 1)} s; ${int(gen.lines)} lines, ${int(gen.bytes)} bytes:`,
     '',
@@ -249,7 +239,7 @@ async function run(ctx) {
     '',
     `**Client.** Another process (plain Node) sends the requests over a keep-alive connection and times each from ` +
       `request to last body byte; it checks the number of events returned. Each run: a few untimed requests ` +
-      `(warm-up), (a) 20 times, (b) 5 times and each tool 5 times (the Node loop once), (c) 3 times, then (d). The tools are ` +
+      `(warm-up), (a) ${plan.a} times, (b) ${plan.b} times and each tool ${plan.tools} times (the Node loop ${plan.nodeLoop}), (c) ${plan.c} times, then (d). The tools are ` +
       `timed from spawn to exit, as at a shell (${versions?.rg?.version ?? 'rg missing'}; ${versions?.grep?.version ?? ''}; locale ` +
       `${good[0]?.locale ?? 'n/a'}); the Node loop inside the client process. GB/s = bytes of all ${gen.files.length} files ` +
       '(10^9 bytes) ÷ time.',
@@ -268,7 +258,7 @@ async function run(ctx) {
       'while it may still be building what it builds at start (lazy compilation, an index of the files), took ' +
       `${perRun(r, (x) => `${fixed(x.b.firstMs, 1)} ms`).join(', ')}.`,
     '',
-    '(d) While 100 requests `(c)` run at once: an SSE client on `/api/v1/orchestrator/events/stream?task_id=task-live-…` ' +
+    `(d) While ${plan.burst} requests \`(c)\` run at once: an SSE client on \`/api/v1/orchestrator/events/stream?task_id=task-live-…\` ` +
       'follows a demo job (`POST /api/v1/jobs {"steps":100,"step_ms":200}`: an event every 200 ms, for longer than the burst) started before the burst; stalls are measured ' +
       "**inside the app's process** (max of `monitorEventLoopDelay` between the burst's start and end), and from outside by a " +
       '`GET /api/v1/health` every 10 ms on its own connection (its slowest answer, which also waits behind the queries). ' +
@@ -310,4 +300,11 @@ async function run(ctx) {
   };
 }
 
-module.exports = { id: 'fig6', title: 'Figure 6: History queries', runs: 3, run };
+// needsDemoApp: run.js builds dist/apps/orchestrator once, before any figure, when it is missing.
+module.exports = {
+  id: 'fig6',
+  title: 'Figure 6: History queries',
+  runs: 3,
+  needsDemoApp: true,
+  run,
+};

@@ -9,23 +9,21 @@ const { table, verdict } = require('../lib/markdown');
 const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
-const CLIENTS = 100;
-const EVENTS = 30_000;
-const CHUNK = 1_000;
-const PROBE_EVERY_MS = 50;
-const TAIL_MS = 2_000;
+const FULL = { CLIENTS: 100, EVENTS: 30_000, CHUNK: 1_000, PROBE_EVERY_MS: 50, TAIL_MS: 2_000 };
+// --quick: a fifth of the streams, a tenth of the burst (no stream fills its 8 MiB then).
+const QUICK = { ...FULL, CLIENTS: 20, EVENTS: 3_000, TAIL_MS: 500 };
 const GOAL_RSS_MB = 100;
 const GOAL_PROBE_MS = 1_000;
 
-const spec = (server) => ({
+const spec = (size, server) => ({
   script: 'sse-stalled.js',
   args: [
     server,
-    String(CLIENTS),
-    String(EVENTS),
-    String(CHUNK),
-    String(PROBE_EVERY_MS),
-    String(TAIL_MS),
+    String(size.CLIENTS),
+    String(size.EVENTS),
+    String(size.CHUNK),
+    String(size.PROBE_EVERY_MS),
+    String(size.TAIL_MS),
   ],
   timeoutMs: 150_000,
 });
@@ -33,10 +31,10 @@ const spec = (server) => ({
 // The servers of figures 3 and 4 (children/sse/*.js). Nest's @Sse() is left out: its burst alone
 // takes about 30 s per run here (one JSON.stringify per event per stream), which would triple the
 // figure's time.
-const CONTENDERS = [
+const contenders = (size) => [
   {
     name: 'orchestrator-events',
-    spec: spec('library'),
+    spec: spec(size, 'library'),
     how:
       "figure 3's server: `OrchestratorEventsModule.forRoot({ logFile, env: {}, sseMaxClients: 100000, sseMaxClientsPerIp: 100000, sseFastPath: true })` " +
       'in `NestFactory.create()`, prefix `api/v1`, compression; every other option at its default, so ' +
@@ -45,7 +43,7 @@ const CONTENDERS = [
   },
   {
     name: 'plain node:http',
-    spec: spec('plain'),
+    spec: spec(size, 'plain'),
     how:
       '**the "no protection" baseline**: `http.createServer`, each event serialized and framed once and written with ' +
       '`res.write()` to every matching response, with no backlog limit at all (a stalled client has every frame queued ' +
@@ -75,6 +73,9 @@ function backlogNote(runs, ours, plain) {
 }
 
 async function run(ctx) {
+  const size = ctx.quick ? QUICK : FULL;
+  const { CLIENTS, EVENTS, CHUNK, PROBE_EVERY_MS, TAIL_MS } = size;
+  const CONTENDERS = contenders(size);
   ctx.progress(
     `Figure 9: ${CLIENTS} stalled SSE clients, a burst of ${int(EVENTS)} events, a health probe every ` +
       `${PROBE_EVERY_MS} ms, ${CONTENDERS.length} contenders x ${ctx.runs} runs`,

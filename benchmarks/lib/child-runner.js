@@ -2,7 +2,7 @@
 /**
  * Runs one contender in its own Node process and returns what it reported. Every contender gets a
  * fresh process so that one's heap, JIT state and open files cannot slow down or speed up another.
- * All children, TypeScript or not, start the same way (ts-node registered) to keep startup alike.
+ * All children start the same way, with children/preload.js (the workspace aliases mapped to dist/).
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -10,16 +10,9 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULT_MARK = 'BENCH_RESULT ';
 
-// ts-node does not map tsconfig `paths` aliases: children require the library by relative path, and
-// tsconfig-paths (reading TS_NODE_PROJECT) maps the aliases the library uses inside itself
-// (e.g. '@orchestrator/events-contract'). Transpile-only skips type checking, which would only add
-// seconds to every child's startup.
-const TS_NODE_ENV = {
-  TS_NODE_PROJECT: path.join(ROOT, 'libs/orchestrator-events/tsconfig.spec.json'),
-  TS_NODE_TRANSPILE_ONLY: 'true',
-};
-
-const PRELOAD = ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register'];
+// Children load the library built into dist/ (run.js builds it first); the preload resolves the
+// aliases the library uses inside itself (e.g. '@orchestrator/events-contract') to dist/ as well.
+const PRELOAD = ['-r', path.join(__dirname, '..', 'children', 'preload.js')];
 
 /**
  * @param {{script: string, args?: string[], execArgv?: string[], timeoutMs?: number}} spec
@@ -31,7 +24,7 @@ function runChild({ script, args = [], execArgv = [], timeoutMs = 180_000 }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...execArgv, ...PRELOAD, file, ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...TS_NODE_ENV },
+      env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -2,7 +2,7 @@
 /**
  * When the library misses a goal, one more run of its child under `node --cpu-prof` says where the
  * time went: self time per function, restricted to the timed window the child reports (startup,
- * ts-node compiling and Nest bootstrapping would otherwise drown the measured part).
+ * loading the library and Nest bootstrapping would otherwise drown the measured part).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -104,10 +104,11 @@ function shortUrl(url) {
 function areaOf(frame) {
   const url = shortUrl(frame.url || '');
   if (!url) return frame.functionName.startsWith('(') ? frame.functionName : 'V8/native';
-  const lib = /^libs\/([^/]+)\//.exec(url);
-  if (lib) return `library libs/${lib[1]}`;
   const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (dep) return `dependency ${dep[1]}`;
+  // The sources, or their build the children load (dist/, or the run's snapshot of it).
+  const lib = /(?:^|\/)libs\/([^/]+)\//.exec(url);
+  if (lib) return `library libs/${lib[1]}`;
   if (url.startsWith('node:')) return 'Node.js internals';
   if (url.startsWith('benchmarks/')) return 'benchmark driver';
   return url;

@@ -3,14 +3,21 @@
 const { table, verdict } = require('./markdown');
 const { fixed } = require('./stats');
 
-function render({ machine, figures, totalSeconds, partial }) {
+function render({ machine, figures, totalSeconds, partial, quick }) {
   const headline = figures.flatMap((f) => f.headline ?? []);
   const runs = [...new Set(figures.map((f) => f.runs))].join(' or ');
   const tooFew = figures.filter((f) => f.runs < 3).map((f) => f.id);
   const lines = [
-    '# Benchmark results',
+    quick ? '# Benchmark smoke test (`--quick`)' : '# Benchmark results',
     '',
-    `Written by \`npm run bench\` (benchmarks/run.js) on ${machine.date}; do not edit by hand, run it again.`,
+    ...(quick
+      ? [
+          '**Quick mode: every figure at small sizes, one run each. These are not the figures: goals are ' +
+            'stated for the full sizes, so a missed goal here means nothing; a failed figure or child does.**',
+          '',
+        ]
+      : []),
+    `Written by \`npm run bench${quick ? ' -- --quick' : ''}\` (benchmarks/run.js) on ${machine.date}; do not edit by hand, run it again.`,
     `Every contender runs in its own child process, runs interleaved (A, B, C, A, B, C, ...), ${runs} runs ` +
       `each; every figure is the median of those runs. The whole bench took ${fixed(totalSeconds, 0)} s.`,
     ...(partial
@@ -74,6 +81,12 @@ function render({ machine, figures, totalSeconds, partial }) {
     if (figure.error) {
       lines.push(`**The figure failed**: \`${figure.error.split('\n')[0]}\``);
       continue;
+    }
+    if (quick && figure.failedRuns) {
+      lines.push(
+        `**${figure.failedRuns} child run(s) failed** (see the notes under the table).`,
+        '',
+      );
     }
     lines.push(figure.section);
     if (figure.profileMarkdown) lines.push('', figure.profileMarkdown);

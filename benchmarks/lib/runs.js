@@ -29,4 +29,12 @@ function failures(name, runs) {
     .filter(Boolean);
 }
 
-module.exports = { ok, medianOf, perRun, runHeaders, failures };
+/**
+ * A growth curve: for each `[x, contenderName]`, the median of `pick` over that contender's runs.
+ * @returns {{x: number, y: number}[]}
+ */
+function seriesOf(runs, pairs, pick) {
+  return pairs.map(([x, name]) => ({ x, y: medianOf(runs[name] ?? [], pick) }));
+}
+
+module.exports = { ok, medianOf, perRun, runHeaders, failures, seriesOf };

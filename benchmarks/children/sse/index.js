@@ -7,6 +7,7 @@ const SERVERS = {
   library: './library',
   plain: './plain',
   'nest-sse': './nest-sse',
+  'better-sse': './better-sse',
 };
 
 function loadServer(name) {
