@@ -1,69 +1,28 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  EventLogger,
-  OrchestratorEventsModule,
-  OrchestratorEventsModuleOptions,
-  OrchestratorEventsStatus,
-} from '@orchestrator/events';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { OrchestratorEventsStatus } from '@orchestrator/events';
+import { InProcessApp, startInProcessApp } from './support/in-process-app';
 import { RawSse } from './support/sse-raw';
 
 /**
  * The module in an app on `@nestjs/platform-fastify` instead of Express: both endpoints, resume,
  * auth and the stream caps, through Nest's pipeline and through the fast path.
  */
-interface FastifyApp {
-  app: NestFastifyApplication;
-  base: string;
-  events: EventLogger;
-  close(): Promise<void>;
-}
-
-async function startFastifyApp(options: OrchestratorEventsModuleOptions): Promise<FastifyApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-fastify-'));
-  @Module({
-    imports: [
-      OrchestratorEventsModule.forRoot({
-        env: {},
-        logFile: path.join(dir, 'orch.log'),
-        ...options,
-      }),
-    ],
-  })
-  class FastifyUserModule {}
-  const app = await NestFactory.create<NestFastifyApplication>(
-    FastifyUserModule,
-    new FastifyAdapter(),
-    { logger: false },
-  );
-  app.setGlobalPrefix('api/v1');
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return {
-    app,
-    base: `http://127.0.0.1:${port}/api/v1/orchestrator/events`,
-    events: app.get(EventLogger),
-    close: async () => {
-      await app.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 const TOKEN = 'fastify-test-token-0123456789';
 
 describe.each([
   ['through Nest', false],
   ['through the fast path', true],
 ])('the module under Fastify, streams %s', (_how, sseFastPath) => {
-  let app: FastifyApp;
+  let app: InProcessApp;
+  let base: string;
   const open: RawSse[] = [];
   beforeAll(async () => {
-    app = await startFastifyApp({ sseFastPath, token: TOKEN, sseMaxClientsPerIp: 3 });
+    app = await startInProcessApp(
+      { sseFastPath, token: TOKEN, sseMaxClientsPerIp: 3 },
+      'api/v1',
+      new FastifyAdapter(),
+    );
+    base = `${app.origin}/api/v1/orchestrator/events`;
   });
   afterEach(() => {
     for (const sse of open.splice(0)) sse.close();
@@ -72,7 +31,7 @@ describe.each([
 
   const auth = { Authorization: `Bearer ${TOKEN}` };
   const stream = async (query = '', headers: Record<string, string> = {}) => {
-    const sse = await RawSse.open(`${app.base}/stream${query}`, { ...auth, ...headers });
+    const sse = await RawSse.open(`${base}/stream${query}`, { ...auth, ...headers });
     open.push(sse);
     return sse;
   };
@@ -80,11 +39,11 @@ describe.each([
   it('serves history with filters, and refuses bad parameters with a 400 naming them', async () => {
     app.events.info('fx_step', { task_id: 'fx-1', step: 1 });
     app.events.info('fx_step', { task_id: 'fx-2', step: 1 });
-    const res = await fetch(`${app.base}?task_id=fx-1`, { headers: auth });
+    const res = await fetch(`${base}?task_id=fx-1`, { headers: auth });
     expect(res.status).toBe(200);
     const page = (await res.json()) as { events: { task_id: string }[] };
     expect(page.events.map((e) => e.task_id)).toEqual(['fx-1']);
-    const bad = await fetch(`${app.base}?limit=0&tsk_id=x`, { headers: auth });
+    const bad = await fetch(`${base}?limit=0&tsk_id=x`, { headers: auth });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string[] }).message).toEqual([
       'property tsk_id should not exist',
@@ -93,12 +52,12 @@ describe.each([
   });
 
   it('asks for the token on both endpoints, as a header or a query parameter', async () => {
-    expect((await fetch(app.base)).status).toBe(401);
-    expect((await fetch(`${app.base}?access_token=${TOKEN}`)).status).toBe(200);
-    const refused = await RawSse.open(`${app.base}/stream`);
+    expect((await fetch(base)).status).toBe(401);
+    expect((await fetch(`${base}?access_token=${TOKEN}`)).status).toBe(200);
+    const refused = await RawSse.open(`${base}/stream`);
     open.push(refused);
     expect(refused.response?.statusCode).toBe(401);
-    const viaQuery = await RawSse.open(`${app.base}/stream?access_token=${TOKEN}`);
+    const viaQuery = await RawSse.open(`${base}/stream?access_token=${TOKEN}`);
     open.push(viaQuery);
     expect(viaQuery.response?.statusCode).toBe(200);
   });

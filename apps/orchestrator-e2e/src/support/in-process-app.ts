@@ -1,5 +1,5 @@
 import { INestApplication, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +24,8 @@ export interface InProcessApp {
 export async function startInProcessApp(
   options: ForRoot,
   globalPrefix?: string,
+  /** The HTTP adapter, e.g. `new FastifyAdapter()`; default Express. */
+  adapter?: AbstractHttpAdapter,
 ): Promise<InProcessApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-app-'));
   @Module({
@@ -36,7 +38,10 @@ export async function startInProcessApp(
     ],
   })
   class UserAppModule {}
-  const app = await NestFactory.create(UserAppModule, { logger: false });
+  const app =
+    adapter === undefined
+      ? await NestFactory.create(UserAppModule, { logger: false })
+      : await NestFactory.create(UserAppModule, adapter, { logger: false });
   if (globalPrefix) app.setGlobalPrefix(globalPrefix);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { redisAvailable } from '../../testing/require-redis';
 import { BuiltEvent } from '../event-line';
 import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
 
@@ -11,23 +11,7 @@ import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
  * deletes it afterwards. Without a server they are skipped with a message, except under CI.
  */
 const REDIS_URL = 'redis://127.0.0.1:6379';
-const redisUp =
-  spawnSync(
-    process.execPath,
-    [
-      '-e',
-      "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))",
-    ],
-    { timeout: 5000 },
-  ).status === 0;
-if (!redisUp) {
-  const message =
-    'Redis bus tests SKIPPED: no Redis server answers on 127.0.0.1:6379. Start one ' +
-    '(apt-get install redis-server; redis-server --save "" --appendonly no) and run ' +
-    '"npx nx test orchestrator-events" again (.ci/run starts it by itself).';
-  if (process.env['CI']) throw new Error(message);
-  console.warn(message);
-}
+const redisUp = redisAvailable('Redis bus tests');
 
 let seq = 0;
 /** An event as EventLogger builds it (line = its JSON), with a fresh id of this orch. */
