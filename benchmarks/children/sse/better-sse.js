@@ -9,7 +9,7 @@
  */
 const http = require('node:http');
 const { createChannel, createSession } = require('better-sse');
-const { recordOf, healthBody } = require('./index');
+const { recordOf, streamUrl } = require('./index');
 
 const name = 'better-sse';
 
@@ -18,16 +18,8 @@ async function start() {
   const unfiltered = createChannel();
   const responses = new Set();
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/health') {
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(healthBody()));
-      return;
-    }
-    if (url.pathname !== '/stream') {
-      res.writeHead(404).end();
-      return;
-    }
+    const url = streamUrl(req, res);
+    if (url === undefined) return;
     responses.add(res);
     res.on('close', () => responses.delete(res));
     const taskId = url.searchParams.get('task_id');

@@ -46,6 +46,24 @@ function healthBody() {
 }
 
 /**
+ * The routing of the bare node:http servers (plain, better-sse): answers `GET /health` and 404s
+ * whatever is not `/stream`; returns the stream's URL, or `undefined` when it answered itself.
+ */
+function streamUrl(req, res) {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/health') {
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(healthBody()));
+    return undefined;
+  }
+  if (url.pathname !== '/stream') {
+    res.writeHead(404).end();
+    return undefined;
+  }
+  return url;
+}
+
+/**
  * The health route of the Nest servers (the library's and `@Sse()`'s): `GET <prefix>/health`
  * answering `healthBody()`, which Nest serializes with `res.json()`. Decorators applied by hand, as
  * in nest-sse.js; `@nestjs/common` required here only, so the plain server's child never loads it.
@@ -67,6 +85,7 @@ module.exports = {
   loadServer,
   recordOf,
   healthBody,
+  streamUrl,
   nestHealthController,
   SERVER_NAMES: Object.keys(SERVERS),
 };

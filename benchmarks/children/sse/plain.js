@@ -6,7 +6,7 @@
  * stops reading has every later frame queued for it in memory. `GET /health` answers `healthBody()`.
  */
 const http = require('node:http');
-const { recordOf, healthBody } = require('./index');
+const { recordOf, streamUrl } = require('./index');
 
 const name = 'plain node:http';
 
@@ -21,16 +21,8 @@ async function start() {
   const unfiltered = new Set();
   const all = new Set();
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/health') {
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(healthBody()));
-      return;
-    }
-    if (url.pathname !== '/stream') {
-      res.writeHead(404).end();
-      return;
-    }
+    const url = streamUrl(req, res);
+    if (url === undefined) return;
     const taskId = url.searchParams.get('task_id');
     res.socket.setNoDelay(true);
     res.writeHead(200, HEADERS);
