@@ -44,6 +44,9 @@ describe('GET /api/v1/orchestrator/events/stream', () => {
     expect(sse.response?.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(sse.response?.headers['cache-control']).toBe('no-cache, no-transform');
     expect(sse.response?.headers['x-accel-buffering']).toBe('no');
+    // Not chunked: the body is the frames as they are, and ends with the connection.
+    expect(sse.response?.headers['transfer-encoding']).toBeUndefined();
+    expect(sse.response?.headers['connection']).toBe('close');
     await sse.until((frames) => frames.length >= 1, 1000);
     expect(sse.frames[0].retry).toMatch(/^\d+$/);
     expect(sse.frames[0].id).toBeUndefined();

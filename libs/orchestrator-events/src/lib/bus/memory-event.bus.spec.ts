@@ -36,4 +36,34 @@ describe('MemoryEventBus', () => {
       parse.mockRestore();
     }
   });
+
+  it('parses no line to deliver to a stream on one task, one run or everything', () => {
+    const bus = new MemoryEventBus(10);
+    const ids: string[] = [];
+    bus.subscribe({ task_id: 't' }, (b) => ids.push(b.id));
+    bus.subscribe({ run_id: 'r' }, (b) => ids.push(b.id));
+    bus.subscribe({ event: [] }, (b) => ids.push(b.id));
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const event = build('t', 'r');
+      bus.publish(event);
+      expect(parse).not.toHaveBeenCalled();
+      expect(ids).toEqual([event.id, event.id, event.id]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('still applies every other criterion of a filter beside the id it is indexed by', () => {
+    const bus = new MemoryEventBus(10);
+    const got: string[] = [];
+    bus.subscribe({ task_id: 't', level: 'ERROR' }, (b) => got.push(`level ${b.event.level}`));
+    bus.subscribe({ task_id: 't', run_id: 'r2' }, (b) => got.push(`run ${b.event.run_id}`));
+    bus.subscribe({ run_id: 'r1', event: ['other'] }, (b) => got.push(`event ${b.event.event}`));
+    bus.subscribe({ level: 'WARNING' }, (b) => got.push(`all ${b.event.level}`));
+    bus.publish(build('t', 'r1'));
+    bus.publish(builder.build({ event: 'other', task_id: 't', run_id: 'r1' }, 'ERROR', undefined));
+    bus.publish(build('t', 'r2'));
+    expect(got).toEqual(['level ERROR', 'event other', 'all ERROR', 'run r2']);
+  });
 });

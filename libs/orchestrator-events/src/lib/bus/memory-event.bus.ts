@@ -6,6 +6,11 @@ import { ReplayRing } from './replay.ring';
 interface Subscriber {
   readonly filter: EventFilter;
   readonly listener: (event: BuiltEvent) => void;
+  /**
+   * The bucket it sits in already says the event matches (a filter on its task or run id alone,
+   * or no filter): delivering to it needs no parse of the line.
+   */
+  readonly routedOnly: boolean;
 }
 
 /**
@@ -38,13 +43,13 @@ export class MemoryEventBus implements EventBus {
   }
 
   subscribe(filter: EventFilter, listener: (event: BuiltEvent) => void): EventSubscription {
-    const subscriber: Subscriber = { filter, listener };
     const [index, key] =
       filter.task_id !== undefined
         ? [this.byTask, filter.task_id]
         : filter.run_id !== undefined
           ? [this.byRun, filter.run_id]
           : [undefined, undefined];
+    const subscriber: Subscriber = { filter, listener, routedOnly: routedOnly(filter) };
     let bucket: Set<Subscriber>;
     if (index && key !== undefined) {
       bucket = index.get(key) ?? new Set();
@@ -85,10 +90,21 @@ export class MemoryEventBus implements EventBus {
   }
 }
 
+/** True when the filter holds at most one id, the one its subscriber is indexed by. */
+function routedOnly(filter: EventFilter): boolean {
+  const criteria =
+    Number(filter.task_id !== undefined) +
+    Number(filter.run_id !== undefined) +
+    Number(filter.event !== undefined && filter.event.length > 0) +
+    Number(filter.level !== undefined);
+  return criteria === 0 || (criteria === 1 && (filter.task_id ?? filter.run_id) !== undefined);
+}
+
 function deliver(subscribers: Set<Subscriber> | undefined, built: BuiltEvent): void {
   if (subscribers === undefined) return;
   for (const subscriber of subscribers) {
-    if (!matches(subscriber.filter, built.event)) continue;
+    // A stream on one task is the common case: its events go out as the builder's line, unparsed.
+    if (!subscriber.routedOnly && !matches(subscriber.filter, built.event)) continue;
     try {
       subscriber.listener(built);
     } catch {

@@ -14,7 +14,6 @@ export class SseClient {
   private pendingBytes = 0;
   private closed = false;
   private cut = false;
-  private corked = false;
   /** An event went out since the last heartbeat tick. */
   private busy = false;
   private drainWaiters: (() => void)[] = [];
@@ -61,7 +60,8 @@ export class SseClient {
   private write(frame: Buffer): void {
     if (this.closed) return;
     if (!this.blocked) {
-      this.cork();
+      // No cork of ours: Node's response corks its socket at a turn's first write and uncorks it
+      // on the next tick, so a burst published in one turn already leaves as one writev.
       if (!this.res.write(frame)) this.blocked = true;
       return;
     }
@@ -72,22 +72,6 @@ export class SseClient {
     this.pending.push(frame);
     this.pendingBytes += frame.length;
   }
-
-  /**
-   * Holds this turn's frames and hands them to the socket together at the end of the turn: a burst
-   * of events published in one turn becomes one `writev` per client instead of one write each.
-   */
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.res.cork();
-    process.nextTick(this.uncork);
-  }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.res.uncork();
-  };
 
   /** Hands waiting frames to the socket until it pushes back again. */
   private flushPending(): void {

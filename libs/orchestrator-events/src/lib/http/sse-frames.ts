@@ -23,13 +23,20 @@ export function resetFrame(oldestEventId: string | undefined): Buffer {
  * backlog of a slow client, holds a reference to the same bytes instead of a copy of its own.
  */
 const frames = new WeakMap<BuiltEvent, Buffer>();
+/**
+ * The bus hands one event to all its subscribers before the next: the last event's frame answers
+ * most lookups without the WeakMap's hashing.
+ */
+let last: { built: BuiltEvent; frame: Buffer } | undefined;
 
 /** `id: <event_id>` and `data: <the JSON line>`: the line holds no newline, so one data line. */
 export function eventFrame(built: BuiltEvent): Buffer {
+  if (last?.built === built) return last.frame;
   let frame = frames.get(built);
   if (frame === undefined) {
     frame = Buffer.from(`id: ${built.id}\ndata: ${built.line}\n\n`);
     frames.set(built, frame);
   }
+  last = { built, frame };
   return frame;
 }

@@ -18,7 +18,8 @@ const HEADERS = {
   // no-transform also keeps the compression middleware from buffering the stream.
   'Cache-Control': 'no-cache, no-transform',
   'X-Accel-Buffering': 'no',
-  Connection: 'keep-alive',
+  // The body ends when the connection does (see `open`), so the connection is never reused.
+  Connection: 'close',
 };
 
 /**
@@ -81,6 +82,10 @@ export class SseHub implements BeforeApplicationShutdown {
     ip = 'unknown',
   ): Promise<void> {
     res.socket?.setNoDelay(true);
+    // Without chunked encoding, each frame is one buffer on the socket: with it, Node frames every
+    // write as four (size, CRLF, frame, CRLF), per client and per event. An event stream has no
+    // end but the connection's, which HTTP/1.1 allows as the end of a response body.
+    res.removeHeader('Transfer-Encoding');
     res.writeHead(200, HEADERS);
     res.write(retryFrame(RETRY_MS));
     if (this.shuttingDown) {
