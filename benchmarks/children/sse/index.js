@@ -5,6 +5,7 @@
  */
 const SERVERS = {
   library: './library',
+  'library-fastify': './library-fastify',
   plain: './plain',
   'nest-sse': './nest-sse',
   'better-sse': './better-sse',

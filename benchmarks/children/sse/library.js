@@ -1,10 +1,10 @@
 'use strict';
 /**
- * The library under test, served the way the demo app serves it: a Nest HTTP application with
- * OrchestratorEventsModule.forRoot() (its events controller included), the global prefix `api/v1`
- * and the compression middleware, `sseFastPath` on as in the demo app; events are logged with
- * EventLogger.log(), which writes the line to the log file and publishes it to the SseHub's
- * subscribers.
+ * The library under test, served the way the demo app serves it: a Nest HTTP application on
+ * Express with OrchestratorEventsModule.forRoot() (its events controller included), the global
+ * prefix `api/v1` and the compression middleware, `sseFastPath` on as in the demo app; events are
+ * logged with EventLogger.log(), which writes the line to the log file and publishes it to the
+ * SseHub's subscribers. library-fastify.js is the same app on Fastify.
  */
 require('reflect-metadata');
 const path = require('node:path');
@@ -13,15 +13,16 @@ const { NestFactory } = require('@nestjs/core');
 const { LIBRARY } = require('../shared');
 const { nestHealthController } = require('./index');
 
-const name = 'orchestrator-events';
+const name = 'orchestrator-events (Express)';
 
 /**
- * The app both library servers run (this one and `library-redis.js`): Nest HTTP app, the module
- * with `options` over the defaults below, a health route (`GET /api/v1/health`, see
- * `nestHealthController()`), prefix `api/v1`, compression; listening on a free port.
+ * The app every library server runs (this one, `library-fastify.js`, `library-redis.js`): Nest HTTP
+ * app on `adapter` (default Express), the module with `options` over the defaults below, a health
+ * route (`GET /api/v1/health`, see `nestHealthController()`), prefix `api/v1`, compression on
+ * Express; listening on a free port, the fast path serving streams.
  */
-async function startApp(options) {
-  const { OrchestratorEventsModule } = require(LIBRARY);
+async function startApp(options, adapter) {
+  const { OrchestratorEventsModule, OrchestratorEventsStatus } = require(LIBRARY);
   class BenchModule {}
   Module({
     imports: [
@@ -38,10 +39,22 @@ async function startApp(options) {
     ],
     controllers: [nestHealthController()],
   })(BenchModule);
-  const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
+  const appOptions = { logger: ['error', 'warn'] };
+  const app = adapter
+    ? await NestFactory.create(BenchModule, adapter, appOptions)
+    : await NestFactory.create(BenchModule, appOptions);
   app.setGlobalPrefix('api/v1');
-  app.use(require('compression')());
+  // Express's compression middleware. Fastify's counterpart is a plugin, @fastify/compress, which
+  // the workspace does not install: that app has none (the streams skip it on both, fast path).
+  if (!adapter) app.use(require('compression')());
   await app.listen(0, '127.0.0.1');
+  // The fast path stays off, with a mere warning, where it cannot vouch for the adapter's setup:
+  // the figures would then measure another path than the one their text describes.
+  const { fastPath } = app.get(OrchestratorEventsStatus).snapshot().streams;
+  if (fastPath.enabled && !fastPath.active) {
+    await app.close();
+    throw new Error('sseFastPath is on but inactive (see the warning above)');
+  }
   return app;
 }
 
@@ -49,9 +62,10 @@ async function startApp(options) {
 const streamPath = (taskId) =>
   `/api/v1/orchestrator/events/stream${taskId === undefined ? '' : `?task_id=${taskId}`}`;
 
-async function start({ dir }) {
+/** The contender (see `sse/index.js`) on `adapter`: undefined for Express, else a Nest adapter. */
+async function startOn(adapter, { dir }) {
   const { EventLogger } = require(LIBRARY);
-  const app = await startApp({ logFile: path.join(dir, 'orch.log') });
+  const app = await startApp({ logFile: path.join(dir, 'orch.log') }, adapter);
   const logger = app.get(EventLogger);
   return {
     port: app.getHttpServer().address().port,
@@ -63,4 +77,6 @@ async function start({ dir }) {
   };
 }
 
-module.exports = { name, start, startApp, streamPath };
+const start = (options) => startOn(undefined, options);
+
+module.exports = { name, start, startOn, startApp, streamPath };
