@@ -9,6 +9,7 @@ import {
 } from '@orchestrator/events-contract';
 import { EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
+import { jsonString } from './json-string';
 import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
 /** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
@@ -49,8 +50,18 @@ interface KeyInfo {
 
 /** The `,"key":value` text of one field ('' for undefined). */
 function field(key: KeyInfo, value: unknown): string {
-  if (value === undefined) return '';
-  return key.prefix + (typeof value === 'number' ? String(value) : JSON.stringify(value));
+  switch (typeof value) {
+    case 'undefined':
+      return '';
+    case 'string':
+      return key.prefix + jsonString(value);
+    case 'number':
+      return key.prefix + String(value);
+    case 'boolean':
+      return key.prefix + (value ? 'true' : 'false');
+    default:
+      return key.prefix + JSON.stringify(value);
+  }
 }
 
 /**
@@ -135,10 +146,10 @@ export class EventLineBuilder {
     let line = `{"timestamp":"${this.clock.format(us)}${middle}${id}${this.tail}`;
     const given = input.task_id ?? context?.task_id;
     const taskId = given === undefined || given === null ? undefined : String(given);
-    if (taskId !== undefined) line += `,"task_id":${JSON.stringify(taskId)}`;
+    if (taskId !== undefined) line += `,"task_id":${jsonString(taskId)}`;
     const givenRun = input.run_id ?? context?.run_id;
     const runId = givenRun === undefined || givenRun === null ? undefined : String(givenRun);
-    if (runId !== undefined) line += `,"run_id":${JSON.stringify(runId)}`;
+    if (runId !== undefined) line += `,"run_id":${jsonString(runId)}`;
     if (name !== input.event)
       line += field(this.keyInfo('_invalid_event'), toJsonSafe(input.event, this.redact));
     // for-in walks the keys without the array Object.keys allocates per call; it also yields
