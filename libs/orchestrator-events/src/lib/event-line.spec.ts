@@ -260,6 +260,50 @@ describe('redaction', () => {
     expect(JSON.parse(line)).toEqual(event);
   });
 
+  it('gives the routing ids without parsing, and the same ids as the line', () => {
+    const b = builder();
+    const routed = b.build({ event: 'x', task_id: 't1' }, 'INFO', { run_id: 'r1' });
+    expect(routed.keys()).toEqual({ task_id: 't1', run_id: 'r1' });
+    expect(routed.event).toMatchObject({ task_id: 't1', run_id: 'r1' });
+    expect(routed.keys()).toMatchObject({ task_id: 't1', run_id: 'r1' });
+    expect(b.build({ event: 'y' }, 'INFO', undefined).keys()).toEqual({});
+  });
+
+  it('writes field values as JSON.stringify does, escaped or not', () => {
+    const values = [
+      'plain',
+      'q"uote',
+      'back\\slash',
+      'ctl\u0001',
+      'lone \ud800',
+      'café',
+      'x'.repeat(200),
+    ];
+    for (const value of values) {
+      const { line } = builder().build(
+        { event: 'x', task_id: value, note: value },
+        'INFO',
+        undefined,
+      );
+      expect(line).toContain(`,"task_id":${JSON.stringify(value)}`);
+      expect(line).toContain(`,"note":${JSON.stringify(value)}`);
+      expect(JSON.parse(line)).toMatchObject({ task_id: value, note: value });
+    }
+  });
+
+  it('stamps microseconds that agree with the id, across milliseconds', () => {
+    const b = builder();
+    let last = '';
+    for (let i = 0; i < 2000; i++) {
+      const { event, line } = b.build({ event: 'x' }, 'INFO', undefined);
+      expect(event.timestamp).toMatch(TIMESTAMP);
+      expect(Date.parse(event.timestamp)).toBe(Number(event.event_id.slice(0, 13)));
+      expect(event.timestamp >= last).toBe(true);
+      expect(line.startsWith(`{"timestamp":"${event.timestamp}","level":"INFO"`)).toBe(true);
+      last = event.timestamp;
+    }
+  });
+
   it('redacts nothing with an empty list', () => {
     const b = new EventLineBuilder('o', new EventIdGenerator('o'), 65536, []);
     expect(b.build({ event: 'x', password: 'p' }, 'INFO', undefined).event['password']).toBe('p');
