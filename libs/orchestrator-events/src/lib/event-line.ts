@@ -9,7 +9,7 @@ import {
 } from '@orchestrator/events-contract';
 import { DIGITS3, EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
-import { isPlainJsonString, jsonString } from './json-string';
+import { isPlainJsonString } from './json-string';
 import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
 /** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
@@ -49,6 +49,14 @@ interface KeyInfo {
   /** `,"key":"`: a plain string value then needs only its closing quote. */
   readonly quoted: string;
 }
+
+function keyInfo(key: string, extra: boolean, redacted: boolean): KeyInfo {
+  const prefix = `,${JSON.stringify(key)}:`;
+  return { extra, redacted, prefix, quoted: `${prefix}"` };
+}
+
+const TASK_ID = keyInfo('task_id', false, false);
+const RUN_ID = keyInfo('run_id', false, false);
 
 /** The `,"key":value` text of one field ('' for undefined). */
 function field(key: KeyInfo, value: unknown): string {
@@ -160,10 +168,10 @@ export class EventLineBuilder {
     let line = this.head(us) + middle + id + this.tail;
     const given = input.task_id ?? context?.task_id;
     const taskId = given === undefined || given === null ? undefined : String(given);
-    if (taskId !== undefined) line += `,"task_id":${jsonString(taskId)}`;
+    if (taskId !== undefined) line += field(TASK_ID, taskId);
     const givenRun = input.run_id ?? context?.run_id;
     const runId = givenRun === undefined || givenRun === null ? undefined : String(givenRun);
-    if (runId !== undefined) line += `,"run_id":${jsonString(runId)}`;
+    if (runId !== undefined) line += field(RUN_ID, runId);
     if (name !== input.event)
       line += field(this.keyInfo('_invalid_event'), toJsonSafe(input.event, this.redact));
     // for-in walks the keys without the array Object.keys allocates per call; it also yields
@@ -214,12 +222,11 @@ export class EventLineBuilder {
   }
 
   private keyInfo(key: string): KeyInfo {
-    const info: KeyInfo = {
-      extra: !NOT_EXTRA.has(key),
-      redacted: this.redact.size > 0 && this.redact.has(key.toLowerCase()),
-      prefix: `,${JSON.stringify(key)}:`,
-      quoted: `,${JSON.stringify(key)}:"`,
-    };
+    const info = keyInfo(
+      key,
+      !NOT_EXTRA.has(key),
+      this.redact.size > 0 && this.redact.has(key.toLowerCase()),
+    );
     if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, info);
     return info;
   }

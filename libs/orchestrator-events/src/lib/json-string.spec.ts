@@ -1,4 +1,9 @@
-import { jsonString } from './json-string';
+import { isPlainJsonString } from './json-string';
+
+/** What the builder writes for a string: the fast path when it says plain, else JSON.stringify. */
+function written(text: string): string {
+  return isPlainJsonString(text) ? `"${text}"` : JSON.stringify(text);
+}
 
 /** Strings where a fast path that skipped JSON.stringify could go wrong, and plain ones it takes. */
 const TRICKY: readonly string[] = [
@@ -35,20 +40,28 @@ const TRICKY: readonly string[] = [
   '\ud800'.repeat(130),
 ];
 
-describe('jsonString', () => {
+describe('isPlainJsonString', () => {
   it.each(TRICKY.map((text) => [JSON.stringify(text), text]))(
     'writes %s exactly as JSON.stringify does',
     (_name, text) => {
-      expect(jsonString(text)).toBe(JSON.stringify(text));
-      expect(JSON.parse(jsonString(text))).toBe(text);
+      expect(written(text)).toBe(JSON.stringify(text));
+      expect(JSON.parse(written(text))).toBe(text);
+      // Plain exactly when JSON.stringify adds only the quotes, short enough to scan and without
+      // surrogates (a valid pair is left to JSON.stringify too: checking pairs is not worth it).
+      const plain =
+        JSON.stringify(text) === `"${text}"` && !/[\ud800-\udfff]/.test(text) && text.length <= 128;
+      expect(isPlainJsonString(text)).toBe(plain);
     },
   );
 
   it('agrees with JSON.stringify on every single UTF-16 unit', () => {
     for (let c = 0; c <= 0xffff; c++) {
       const text = `a${String.fromCharCode(c)}b`;
-      if (jsonString(text) !== JSON.stringify(text)) {
+      if (written(text) !== JSON.stringify(text)) {
         throw new Error(`differs at U+${c.toString(16).padStart(4, '0')}`);
+      }
+      if (isPlainJsonString(text) !== (JSON.stringify(text) === `"${text}"`)) {
+        throw new Error(`plain or not, wrongly, at U+${c.toString(16).padStart(4, '0')}`);
       }
     }
   });

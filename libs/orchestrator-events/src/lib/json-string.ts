@@ -17,8 +17,3 @@ export function isPlainJsonString(text: string): boolean {
   }
   return true;
 }
-
-/** `JSON.stringify(text)`, the same text, without the call when the string needs no escaping. */
-export function jsonString(text: string): string {
-  return isPlainJsonString(text) ? `"${text}"` : JSON.stringify(text);
-}
