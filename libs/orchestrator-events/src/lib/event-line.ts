@@ -10,21 +10,11 @@ import {
 import { DIGITS3, EventClock } from './event-clock';
 import { EventIdGenerator } from './event-id';
 import { isPlainJsonString } from './json-string';
+import { LineEvent } from './line-event';
 import { REDACTED, RedactSet, toJsonSafe } from './safe-json';
 
-/** One stamped event: the object, and its JSON text exactly as written to the file and sent over SSE. */
-/** The ids an event is routed by. */
-export interface RoutingKeys {
-  readonly task_id?: string;
-  readonly run_id?: string;
-}
-
-export interface BuiltEvent {
-  /** The event's `event_id`, readable without `event` (which may be parsed only when read). */
-  readonly id: string;
-  readonly event: OrchestratorEvent;
-  readonly line: string;
-}
+export { LineEvent } from './line-event';
+export type { BuiltEvent, RoutingKeys } from './line-event';
 
 /** Input fields that are not copied as extras: the logger's own, set by the builder, or the level. */
 const NOT_EXTRA: ReadonlySet<string> = new Set([
@@ -45,68 +35,40 @@ const MAX_CACHED_KEYS = 10_000;
 interface KeyInfo {
   readonly extra: boolean;
   readonly redacted: boolean;
+  /** `,"key":`, and `","key":` to close the string value before it first. */
   readonly prefix: string;
-  /** `,"key":"`: a plain string value then needs only its closing quote. */
+  readonly closingPrefix: string;
+  /** `,"key":"` and `","key":"`: the start of a plain string value. */
   readonly quoted: string;
+  readonly closingQuoted: string;
 }
 
 function keyInfo(key: string, extra: boolean, redacted: boolean): KeyInfo {
   const prefix = `,${JSON.stringify(key)}:`;
-  return { extra, redacted, prefix, quoted: `${prefix}"` };
+  return {
+    extra,
+    redacted,
+    prefix,
+    closingPrefix: `"${prefix}`,
+    quoted: `${prefix}"`,
+    closingQuoted: `"${prefix}"`,
+  };
 }
 
 const TASK_ID = keyInfo('task_id', false, false);
 const RUN_ID = keyInfo('run_id', false, false);
 
-/** The `,"key":value` text of one field ('' for undefined). */
-function field(key: KeyInfo, value: unknown): string {
+/** The JSON text of a value other than a plain string ('' for undefined). */
+function jsonText(value: unknown): string {
   switch (typeof value) {
     case 'undefined':
       return '';
-    case 'string':
-      // Each `+` of a long string is one more rope node the file write has to flatten.
-      return isPlainJsonString(value)
-        ? key.quoted + value + '"'
-        : key.prefix + JSON.stringify(value);
     case 'number':
-      return key.prefix + String(value);
+      return String(value);
     case 'boolean':
-      return key.prefix + (value ? 'true' : 'false');
+      return value ? 'true' : 'false';
     default:
-      return key.prefix + JSON.stringify(value);
-  }
-}
-
-/**
- * What the builder returns: the line, and the object only when someone reads it. Most events are
- * never read back in this process (nobody subscribed, or SSE clients, which take the line), and
- * building the object beside the line cost a sixth of the logging time.
- */
-export class LineEvent implements BuiltEvent {
-  constructor(
-    readonly line: string,
-    readonly id: string,
-    private parsed?: OrchestratorEvent,
-    /**
-     * The ids a bus routes by, known when the line was built: with them, publishing to
-     * subscribers of other tasks parses nothing (parsing every line cost 40% of the logging
-     * throughput with 10 filtered subscribers, benchmark figure 12). Kept as two fields, not an
-     * object: most events are never routed (no subscriber), and that object was one more
-     * allocation per event.
-     */
-    private readonly taskId?: string,
-    private readonly runId?: string,
-  ) {}
-
-  /** `task_id` and `run_id`, without parsing the line when the builder gave them. */
-  keys(): RoutingKeys {
-    // Built without the object, the ids are the fields; a cut line came with its object.
-    return this.parsed ?? { task_id: this.taskId, run_id: this.runId };
-  }
-
-  get event(): OrchestratorEvent {
-    // The builder made the line from an object: it is always an event.
-    return (this.parsed ??= parseEventLine(this.line) as OrchestratorEvent);
+      return JSON.stringify(value);
   }
 }
 
@@ -136,6 +98,11 @@ export class EventLineBuilder {
   private readonly tail: string;
   private headMs = -1;
   private headPrefix = '';
+  /**
+   * Set by `field()` just before it returns (after any caller code a value ran): whether its text
+   * left a string value open, its closing quote written by the next piece.
+   */
+  private opened = false;
 
   /** @param redactKeys field names written as `"[REDACTED]"`, at any depth, case-insensitive. */
   constructor(
@@ -145,7 +112,8 @@ export class EventLineBuilder {
     redactKeys: readonly string[] = [],
   ) {
     this.redact = new Set(redactKeys.map((key) => key.toLowerCase()));
-    this.tail = `","orch_id":"${orchId}"`;
+    // Left open: the next piece closes it (see `field()`).
+    this.tail = `","orch_id":"${orchId}`;
   }
 
   build(
@@ -166,22 +134,39 @@ export class EventLineBuilder {
     // values need no escaping (each matches a strict pattern). The object is parsed from the line
     // when asked for, so the two cannot disagree.
     let line = this.head(us) + middle + id + this.tail;
+    // Whether the line ends inside a string value: its closing quote goes in front of the next piece.
+    let open = true;
     const given = input.task_id ?? context?.task_id;
     const taskId = given === undefined || given === null ? undefined : String(given);
-    if (taskId !== undefined) line += field(TASK_ID, taskId);
+    if (taskId !== undefined) {
+      line += this.field(TASK_ID, taskId, open);
+      open = this.opened;
+    }
     const givenRun = input.run_id ?? context?.run_id;
     const runId = givenRun === undefined || givenRun === null ? undefined : String(givenRun);
-    if (runId !== undefined) line += field(RUN_ID, runId);
-    if (name !== input.event)
-      line += field(this.keyInfo('_invalid_event'), toJsonSafe(input.event, this.redact));
+    if (runId !== undefined) {
+      line += this.field(RUN_ID, runId, open);
+      open = this.opened;
+    }
+    if (name !== input.event) {
+      const invalid = toJsonSafe(input.event, this.redact);
+      line += this.field(this.keyInfo('_invalid_event'), invalid, open);
+      open = this.opened;
+    }
     // for-in walks the keys without the array Object.keys allocates per call; it also yields
     // inherited enumerable keys, which only a plain object (the usual input) cannot have.
     if (Object.getPrototypeOf(input) === Object.prototype) {
-      for (const key in input) line += this.extra(key, input[key]);
+      for (const key in input) {
+        line += this.extra(key, input[key], open);
+        open = this.opened;
+      }
     } else {
-      for (const key of Object.keys(input)) line += this.extra(key, input[key]);
+      for (const key of Object.keys(input)) {
+        line += this.extra(key, input[key], open);
+        open = this.opened;
+      }
     }
-    line += '}';
+    line += open ? '"}' : '}';
     // A JS string of n chars is at most 3n UTF-8 bytes: short lines skip the byte count.
     if (line.length * 3 <= this.maxLineBytes || Buffer.byteLength(line) <= this.maxLineBytes) {
       return new LineEvent(line, id, undefined, taskId, runId);
@@ -204,10 +189,31 @@ export class EventLineBuilder {
   }
 
   /** `,"key":value` for a caller's extra field, after redaction; '' for any other key. */
-  private extra(key: string, value: unknown): string {
+  private extra(key: string, value: unknown, open: boolean): string {
     const info = this.keys.get(key) ?? this.keyInfo(key);
-    if (!info.extra) return '';
-    return field(info, info.redacted ? REDACTED : toJsonSafe(value, this.redact));
+    if (!info.extra) {
+      this.opened = open;
+      return '';
+    }
+    // Caller code (getters, toJSON) runs here, before `field()` sets `opened` for this piece.
+    const safe = info.redacted ? REDACTED : toJsonSafe(value, this.redact);
+    return this.field(info, safe, open);
+  }
+
+  /**
+   * `,"key":value` for a JSON-safe value, after a line that ends inside a string value when `open`.
+   * A plain string is written without its closing quote, left to the next piece: each `+` is one
+   * more rope node for the file write to flatten, and this saves one per string field.
+   */
+  private field(key: KeyInfo, value: unknown, open: boolean): string {
+    if (typeof value === 'string' && isPlainJsonString(value)) {
+      this.opened = true;
+      return (open ? key.closingQuoted : key.quoted) + value;
+    }
+    const text = jsonText(value);
+    this.opened = open && text === '';
+    if (text === '') return '';
+    return (open ? key.closingPrefix : key.prefix) + text;
   }
 
   /** `","level":"INFO","logger":"orchestrator_events","event":"<name>","event_id":"` */
