@@ -34,7 +34,7 @@ const contenders = (events) => [
   {
     name: 'fs.WriteStream',
     spec: spec('stream', events),
-    goal: 0.6,
+    goal: 0.8,
     how: '`fs.createWriteStream(file, { highWaterMark: 1 MiB })`, `JSON.stringify(obj) + "\\n"`',
   },
 ];

@@ -260,6 +260,88 @@ describe('redaction', () => {
     expect(JSON.parse(line)).toEqual(event);
   });
 
+  it('gives the routing ids without parsing, and the same ids as the line', () => {
+    const b = builder();
+    const routed = b.build({ event: 'x', task_id: 't1' }, 'INFO', { run_id: 'r1' });
+    expect(routed.keys()).toEqual({ task_id: 't1', run_id: 'r1' });
+    expect(routed.event).toMatchObject({ task_id: 't1', run_id: 'r1' });
+    expect(routed.keys()).toMatchObject({ task_id: 't1', run_id: 'r1' });
+    expect(b.build({ event: 'y' }, 'INFO', undefined).keys()).toEqual({});
+  });
+
+  it('writes field values as JSON.stringify does, escaped or not', () => {
+    const values = [
+      'plain',
+      'q"uote',
+      'back\\slash',
+      'ctl\u0001',
+      'lone \ud800',
+      'café',
+      'x'.repeat(200),
+    ];
+    for (const value of values) {
+      const { line } = builder().build(
+        { event: 'x', task_id: value, note: value },
+        'INFO',
+        undefined,
+      );
+      expect(line).toContain(`,"task_id":${JSON.stringify(value)}`);
+      expect(line).toContain(`,"note":${JSON.stringify(value)}`);
+      expect(JSON.parse(line)).toMatchObject({ task_id: value, note: value });
+    }
+  });
+
+  it.each([
+    ['no ids, no extras', {}],
+    ['ids only', { task_id: 't1', run_id: 'r1' }],
+    ['a number after the ids', { task_id: 't1', n: 1 }],
+    ['strings, empty strings and a number last', { a: '', b: 'x', c: '', d: 2.5 }],
+    ['every kind in turn', { s: 'p', n: -0, o: { k: 'v' }, e: '', u: undefined, b: false }],
+    ['escaped strings between plain ones', { a: 'plain', b: 'q"uote', c: 'new\nline', d: 'end' }],
+    ['dropped values between strings', { a: 'x', f: () => 1, z: null, sym: Symbol('s'), b: 'y' }],
+    ['an array last', { run_id: 'r', list: [1, 'two', null] }],
+    ['a redacted key', { password: 'secret', after: 'a' }],
+  ])('writes the text JSON.stringify would: %s', (_name, fields) => {
+    const b = new EventLineBuilder('o-test', new EventIdGenerator('o-test'), 65536, ['password']);
+    const { line } = b.build({ event: 'x', ...fields } as EventInput, 'INFO', undefined);
+    expect(line).toBe(JSON.stringify(JSON.parse(line)));
+  });
+
+  it('builds a valid line when a value builds another line while it is read', () => {
+    const b = builder();
+    let inner = '';
+    const reentrant = {
+      toJSON: () => {
+        inner = b.build({ event: 'inner', n: 1, s: 'open' }, 'INFO', undefined).line;
+        return 'v';
+      },
+    };
+    const fields = { event: 'outer', a: 'open', r: reentrant, z: 'last' };
+    const { line } = b.build(fields as EventInput, 'INFO', undefined);
+    expect(JSON.parse(line)).toMatchObject({ event: 'outer', a: 'open', r: 'v', z: 'last' });
+    expect(line).toBe(JSON.stringify(JSON.parse(line)));
+    expect(JSON.parse(inner)).toMatchObject({ event: 'inner', n: 1, s: 'open' });
+  });
+
+  it('closes a context id left open before an extra field', () => {
+    const { line } = builder().build({ event: 'x', n: 1 }, 'INFO', { task_id: 'ctx' });
+    expect(JSON.parse(line)).toMatchObject({ task_id: 'ctx', n: 1 });
+    expect(line.endsWith('"task_id":"ctx","n":1}')).toBe(true);
+  });
+
+  it('stamps microseconds that agree with the id, across milliseconds', () => {
+    const b = builder();
+    let last = '';
+    for (let i = 0; i < 2000; i++) {
+      const { event, line } = b.build({ event: 'x' }, 'INFO', undefined);
+      expect(event.timestamp).toMatch(TIMESTAMP);
+      expect(Date.parse(event.timestamp)).toBe(Number(event.event_id.slice(0, 13)));
+      expect(event.timestamp >= last).toBe(true);
+      expect(line.startsWith(`{"timestamp":"${event.timestamp}","level":"INFO"`)).toBe(true);
+      last = event.timestamp;
+    }
+  });
+
   it('redacts nothing with an empty list', () => {
     const b = new EventLineBuilder('o', new EventIdGenerator('o'), 65536, []);
     expect(b.build({ event: 'x', password: 'p' }, 'INFO', undefined).event['password']).toBe('p');
