@@ -130,6 +130,7 @@ describe('EventLineBuilder', () => {
         big: 2n ** 70n,
         error,
         nothing: undefined,
+        none: null,
         text: 'line1\nline2 "quoted" \\ back\u2028',
         when: new Date('2026-01-02T03:04:05.000Z'),
         nan: NaN,
@@ -151,6 +152,7 @@ describe('EventLineBuilder', () => {
     });
     expect(parsed.error.stack).toContain('TypeError: boom');
     expect('nothing' in parsed).toBe(false);
+    expect(parsed.none).toBeNull();
     expect(parsed.text).toBe('line1\nline2 "quoted" \\ back\u2028');
     expect(parsed.when).toBe('2026-01-02T03:04:05.000Z');
     expect(parsed.nan).toBeNull();

@@ -19,9 +19,9 @@ const NO_REDACTION: RedactSet = new Set();
  */
 export function toJsonSafe(value: unknown, redact: RedactSet = NO_REDACTION): unknown {
   // Primitives (most event fields) without the cycle set: this runs for every field of every event.
-  return typeof value === 'object' && value !== null
-    ? convert(value, new Set(), 0, redact)
-    : primitive(value);
+  // `null` is data, kept as nested nulls are (it used to drop a top-level `result: null`).
+  if (value === null) return null;
+  return typeof value === 'object' ? convert(value, new Set(), 0, redact) : primitive(value);
 }
 
 /** A non-object value as JSON data: the one switch on primitive types. */
