@@ -343,11 +343,17 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     else if (this.awaiting.delete(id)) this.deliver(entry.built);
   }
 
-  /** The one blocking reader of this instance. */
+  /**
+   * The one blocking reader of this instance. The next XREAD is sent before a batch is delivered:
+   * its position is known from the reply, and an entry added while the batch is delivered (to SSE
+   * clients: the longest part) is then on its way already instead of waiting for that round trip.
+   */
   private async runReader(): Promise<void> {
+    let next: Promise<unknown> | undefined;
     while (!this.closed) {
       if (this.reader.status !== 'ready') {
         this.readerHealthy = false;
+        next = undefined;
         await this.untilWoken();
         continue;
       }
@@ -361,24 +367,33 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
           this.readerPos = last.lastId ?? '0-0';
         }
         this.readerHealthy = true;
-        const reply = await this.reader.xread(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          this.options.stream,
-          this.readerPos,
-        );
-        this.onRead(decodeRead(reply));
+        const read = decodeRead(await (next ?? this.read(this.readerPos)));
+        next = read.lastId === undefined ? undefined : this.read(read.lastId);
+        this.onRead(read);
       } catch (err) {
         this.readerHealthy = false;
+        next = undefined;
         if (this.closed) return;
         this.noteError(err as Error);
         this.enterLocalMode();
         await sleep(200);
       }
     }
+  }
+
+  /** One blocking XREAD after `pos`; a failure is seen where it is awaited, or not at all (closed, cut). */
+  private read(pos: string): Promise<unknown> {
+    const reply = this.reader.xread(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      this.options.stream,
+      pos,
+    );
+    reply.catch(() => undefined);
+    return reply;
   }
 
   private onRead(read: { entries: StreamEntry[]; lastId?: string }): void {
