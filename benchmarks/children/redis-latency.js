@@ -161,7 +161,9 @@ async function floor(redisUrl, stream, [tasks, seconds, rate, warmup]) {
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         const at = clock();
         lastId = id;
-        const event = fields[0] === 'line' ? JSON.parse(fields[1]) : undefined;
+        // As the library's codec: the entry's `line` field, wherever it is, parsed.
+        const lineAt = fields.indexOf('line');
+        const event = lineAt % 2 === 0 ? JSON.parse(fields[lineAt + 1]) : undefined;
         if (typeof event?.seq !== 'number' || event.seq >= counts.length) {
           foreign++;
           continue;

@@ -100,7 +100,7 @@ function contenders(size, redisUrl, keyPrefix) {
       cpu: (r) => `writer ${fixed(r.aCpuPercent, 1)}% + reader ${fixed(r.cpuPercent, 1)}%`,
       cpuTotal: (r) => r.aCpuPercent + r.cpuPercent,
       how:
-        `the practical limit of one Redis hop, ${FLOOR_SECONDS} s timed: one process sends \`XADD <key> MAXLEN ~ 100000 * line <the event's JSON>\` per event ` +
+        `the practical limit of one Redis hop, ${FLOOR_SECONDS} s timed: one process sends \`XADD <key> MAXLEN ~ 100000 * id <id> line <JSON> src <tag>\` per event, the library's entry (the line with the logger's fields) ` +
         '(plain ioredis, not awaited, same events, pacing and stamp), another reads with one `XREAD COUNT 1000 BLOCK 0 STREAMS <key> <last id>` loop ' +
         'and takes the time of each entry as it decodes it; no Nest, no file, no SSE',
     },
