@@ -13,11 +13,13 @@
  * usage: redis-instance-a.js library <redisUrl> <stream> <tasks>
  *          an app with OrchestratorEventsModule on the Redis bus (orchId `a`), EventLogger.log();
  *        redis-instance-a.js raw <redisUrl> <stream> <tasks>
- *          the floor: one ioredis connection, one `XADD <stream> MAXLEN ~ 100000 * line <json>` per
- *          event (the library's trimming), not awaited. Plain Node is enough for this one.
+ *          the floor: one ioredis connection, one `XADD <stream> MAXLEN ~ 100000 * id <id> line <json>
+ *          src <tag>` per event (the library's entry and trimming), not awaited. Plain Node is
+ *          enough for this one.
  */
 const os = require('node:os');
 const fs = require('node:fs');
+const { randomBytes } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const { freshDir } = require('./shared');
 const { eventInput, logAtRate, timedLogging, clockOffsetMs } = require('./sse-server');
@@ -48,6 +50,35 @@ async function startLibrary() {
   };
 }
 
+/** The floor's publisher tag, as the library's (`<orch_id>:<12 hex>`). */
+const RAW_SRC = `a:${randomBytes(6).toString('hex')}`;
+
+/**
+ * The entry the library's bus adds for `input` (redis-stream.codec.ts: `id`, the event's line with
+ * the logger's fields, `src`), so that the floor moves and parses as many bytes as the library:
+ * the bare input alone was half the size.
+ */
+function libraryLikeEntry(input, seq) {
+  const now = performance.timeOrigin + performance.now();
+  const iso = new Date(now).toISOString();
+  const id = `${String(Math.floor(now)).padStart(13, '0')}-${String(seq % 1e6).padStart(6, '0')}-a`;
+  const { event, task_id, run_id, message, status, ...extra } = input;
+  const line = JSON.stringify({
+    timestamp: `${iso.slice(0, -1)}000Z`,
+    level: 'INFO',
+    logger: 'orchestrator_events',
+    event,
+    event_id: id,
+    orch_id: 'a',
+    task_id,
+    run_id,
+    message,
+    status,
+    ...extra,
+  });
+  return ['id', id, 'line', line, 'src', RAW_SRC];
+}
+
 /** The floor: XADD straight from ioredis, nothing else. */
 async function startRaw() {
   const Redis = require('ioredis');
@@ -60,7 +91,8 @@ async function startRaw() {
   return {
     emit: (input) => {
       inflight++;
-      redis.xadd(stream, 'MAXLEN', '~', 100_000, '*', 'line', JSON.stringify(input)).then(
+      const fields = libraryLikeEntry(input, input.seq);
+      redis.xadd(stream, 'MAXLEN', '~', 100_000, '*', ...fields).then(
         () => inflight--,
         (err) => {
           inflight--;

@@ -98,12 +98,15 @@ async function library(redisUrl, stream, [clients, tasks, seconds, rate, warmup]
     });
     // A short grace for a clean close; the process exits right after anyway.
     cleanup.unshift(() => Promise.race([server.close(), new Promise((r) => setTimeout(r, 1000))]));
-    // Where the time goes: when B's bus hands each event to its subscribers (the SSE clients' first,
-    // this one last), against A's stamp. Read-only: B still logs nothing.
+    // Where the time goes: when B's bus hands each event to its subscribers, against A's stamp.
+    // Subscribed to each task before the clients are, so that the bus calls it first: it times the
+    // event reaching the bus, not the bus done building and queuing its SSE clients' frames (an
+    // unfiltered subscriber is called after them). Read-only: B still logs nothing.
     const arrivals = new Float64Array(rate * (warmup + seconds));
+    const taskFilters = Array.from({ length: tasks }, (_, i) => ({ task_id: `task-${i}` }));
     server.onBusEvent((event) => {
       if (event.seq < arrivals.length) arrivals[event.seq] = clock() - event.sent_at;
-    });
+    }, taskFilters);
     const { child: aChild, a } = forkInstanceA('library', redisUrl, stream, tasks);
     cleanup.unshift(() => exited(aChild));
     await a.wait('ready', 60_000);
@@ -158,7 +161,9 @@ async function floor(redisUrl, stream, [tasks, seconds, rate, warmup]) {
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         const at = clock();
         lastId = id;
-        const event = fields[0] === 'line' ? JSON.parse(fields[1]) : undefined;
+        // As the library's codec: the entry's `line` field, wherever it is, parsed.
+        const lineAt = fields.indexOf('line');
+        const event = lineAt % 2 === 0 ? JSON.parse(fields[lineAt + 1]) : undefined;
         if (typeof event?.seq !== 'number' || event.seq >= counts.length) {
           foreign++;
           continue;

@@ -100,7 +100,7 @@ function contenders(size, redisUrl, keyPrefix) {
       cpu: (r) => `writer ${fixed(r.aCpuPercent, 1)}% + reader ${fixed(r.cpuPercent, 1)}%`,
       cpuTotal: (r) => r.aCpuPercent + r.cpuPercent,
       how:
-        `the practical limit of one Redis hop, ${FLOOR_SECONDS} s timed: one process sends \`XADD <key> MAXLEN ~ 100000 * line <the event's JSON>\` per event ` +
+        `the practical limit of one Redis hop, ${FLOOR_SECONDS} s timed: one process sends \`XADD <key> MAXLEN ~ 100000 * id <id> line <JSON> src <tag>\` per event, the library's entry (the line with the logger's fields) ` +
         '(plain ioredis, not awaited, same events, pacing and stamp), another reads with one `XREAD COUNT 1000 BLOCK 0 STREAMS <key> <last id>` loop ' +
         'and takes the time of each entry as it decodes it; no Nest, no file, no SSE',
     },
@@ -383,10 +383,11 @@ async function run(ctx) {
     'Latency includes the event loops of A, Redis, B and the client process, and the loopback TCP stack twice (A → Redis → B) ' +
       'before the SSE hop; on this 2-core machine four busy processes share two cores. The "loop stall" column is the longest delay ' +
       "each process's own event loop saw over the timed window (`monitorEventLoopDelay`, resolution 5 ms), median over runs. " +
-      "The \"to B's bus\" column splits the Redis contender's latency: from `sent_at` on A to an unfiltered subscriber of B's own bus, " +
-      "which B calls right after its SSE clients' subscribers (their frames are queued on their sockets by then; Node's HTTP " +
-      "writes them out on the next tick): the Redis hop with both instances' loops and B's decoding, without the SSE socket writes " +
-      "and the client process; compare it with the floor's latency.",
+      "The \"to B's bus\" column splits the Redis contender's latency: from `sent_at` on A to a subscriber of B's own bus for " +
+      "the event's task, subscribed before the SSE clients, so that B calls it first for each event (before that event's SSE " +
+      'frames are built and queued; the socket writes come on the next tick, after the whole XREAD batch): the Redis hop with ' +
+      "both instances' loops and B's decoding, and the frames of the batch's earlier events, without the SSE socket writes and " +
+      "the client process; compare it with the floor's latency.",
     '',
     table(
       [

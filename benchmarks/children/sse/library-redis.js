@@ -51,8 +51,13 @@ async function start({ dir, redisUrl, stream, orchId }) {
     busState: () => bus.state(),
     /** EventLogger's counters: `logged`, `internalErrors` (log() calls that threw and recovered)... */
     loggerStats: () => logger.stats(),
-    /** Calls `listener(event)` for every event this instance's bus delivers (all tasks). */
-    onBusEvent: (listener) => bus.subscribe({}, (built) => listener(built.event)),
+    /**
+     * Calls `listener(event)` for every event this instance's bus delivers that matches one of
+     * `filters` (default: all). A bus calls the subscribers of one filter in subscription order.
+     */
+    onBusEvent: (listener, filters = [{}]) => {
+      for (const filter of filters) bus.subscribe(filter, (built) => listener(built.event));
+    },
     close: () => app.close(),
   };
 }

@@ -192,6 +192,33 @@ async function closedPort(): Promise<number> {
     }
   });
 
+  it('resends batches cut in flight in their order, none lost or doubled', async () => {
+    const { port, open: heal, cut, close } = await gate();
+    try {
+      heal();
+      const b = open('b');
+      const a = open('a', { url: `redis://127.0.0.1:${port}` });
+      await until(() => a.state().connected && b.state().connected);
+      const onA: string[] = [];
+      const onB: string[] = [];
+      a.subscribe({}, (e) => onA.push(e.event.event_id));
+      b.subscribe({}, (e) => onB.push(e.event.event_id));
+      // Several pipelined batches, all written before any reply: the cut catches them in flight.
+      const events = Array.from({ length: 1800 }, () => built('a'));
+      for (const e of events) a.publish(e);
+      await new Promise((r) => setImmediate(r));
+      expect(a.state().buffered).toBe(1800);
+      cut();
+      const ids = events.map((e) => e.event.event_id);
+      await until(() => onB.length >= ids.length && a.state().buffered === 0, 15_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(onB).toEqual(ids);
+      expect(onA).toEqual(ids);
+    } finally {
+      await close();
+    }
+  });
+
   it('trims the stream to about MAXLEN', async () => {
     const a = open('a', { maxLen: 100 });
     await until(() => a.state().connected);
@@ -231,9 +258,14 @@ async function closedPort(): Promise<number> {
 
 /**
  * A TCP port on 127.0.0.1 that refuses connections (an unreachable Redis) until `open()`, then
- * forwards them to the real server.
+ * forwards them to the real server; `cut()` drops the connections it holds (they may reconnect).
  */
-async function gate(): Promise<{ port: number; open: () => void; close: () => Promise<void> }> {
+async function gate(): Promise<{
+  port: number;
+  open: () => void;
+  cut: () => void;
+  close: () => Promise<void>;
+}> {
   const { connect } = await import('node:net');
   let healed = false;
   const sockets = new Set<import('node:net').Socket>();
@@ -257,6 +289,9 @@ async function gate(): Promise<{ port: number; open: () => void; close: () => Pr
   return {
     port: (server.address() as { port: number }).port,
     open: () => (healed = true),
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

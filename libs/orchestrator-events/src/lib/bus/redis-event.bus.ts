@@ -67,8 +67,12 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private readonly logger = new Logger('RedisEventBus');
   /** Own events waiting for XADD, oldest first, at most `options.buffer`. */
   private queue: PendingEntry[] = [];
+  /** Own events sent to Redis, not answered yet. */
   private inflight = 0;
-  private flushing = false;
+  /** Own events of cut batches, in sending order, put back in front once nothing is in flight. */
+  private retry: PendingEntry[] = [];
+  /** The handling of the batches in flight, chained in sending order. */
+  private acks: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   /** Own events added in stream mode and not read back yet (not delivered locally yet). */
   private readonly awaiting = new Map<string, PendingEntry>();
@@ -183,7 +187,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
       // Connected means both connections up and the reader positioned: events flow through the stream.
       connected: this.streamMode(),
       stream: this.options.stream,
-      buffered: this.queue.length + this.inflight,
+      buffered: this.queue.length + this.inflight + this.retry.length,
       dropped: this.dropped,
       lastError: this.lastError,
     };
@@ -198,9 +202,9 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   async close(): Promise<void> {
     if (this.closed) return;
     const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
-    while ((this.queue.length > 0 || this.flushing) && this.writer.status === 'ready') {
+    while (this.state().buffered > 0 && this.writer.status === 'ready') {
       if (Date.now() > deadline) break;
-      void this.flush();
+      this.flush();
       await sleep(10);
     }
     this.closed = true;
@@ -229,7 +233,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     entry.seen = this.readerPos;
     this.preDelivered.add(entry.built.id);
     // Bounded: an id whose stream copy never comes back (dropped, or added before the reader's start).
-    const cap = this.options.buffer + WRITE_BATCH + 1000;
+    const cap = this.options.buffer + this.inflight + 1000;
     if (this.preDelivered.size > cap) {
       const oldest = this.preDelivered.values().next().value;
       if (oldest !== undefined) this.preDelivered.delete(oldest);
@@ -269,55 +273,67 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
 
   private readonly flushScheduledTurn = () => {
     this.flushScheduled = false;
-    void this.flush();
+    this.flush();
   };
 
-  /** XADDs the queue in pipelined batches; on a connection error puts the batch back in front. */
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0 && this.writer.status === 'ready') {
-        const batch = this.queue.splice(0, WRITE_BATCH);
-        this.inflight = batch.length;
-        let results: [Error | null, unknown][] | null = null;
-        try {
-          const pipeline = this.writer.pipeline();
-          for (const entry of batch) {
-            pipeline.xadd(
-              this.options.stream,
-              'MAXLEN',
-              '~',
-              this.options.maxLen,
-              '*',
-              ...encodeEntry(entry, this.src),
-            );
-          }
-          results = await pipeline.exec();
-        } catch (err) {
-          this.noteError(err as Error);
-        }
-        this.inflight = 0;
-        const retry: PendingEntry[] = [];
-        batch.forEach((entry, i) => {
-          const err = results === null ? new Error('no reply') : results[i]?.[0];
-          if (!err) return;
-          this.noteError(err);
-          // Redis refused this very command (wrong key type...): resending would fail again.
-          if (err.name === 'ReplyError') this.dropFailed(entry);
-          else retry.push(entry);
-        });
-        if (retry.length > 0) {
-          // Cut connection: some may have been added anyway; readers drop a second copy by id.
-          this.queue.unshift(...retry);
-          this.trimQueue();
-          this.enterLocalMode();
-          return;
-        }
-      }
-    } finally {
-      this.flushing = false;
+  /**
+   * XADDs the queue in pipelined batches, written at once even while earlier ones wait for their
+   * replies (as plain ioredis commands would be): waiting for the previous reply first made an
+   * event logged meanwhile wait a whole round trip (more when this process is descheduled).
+   * Nothing is sent while a cut batch waits to be put back in front, which keeps stream order.
+   */
+  private flush(): void {
+    while (this.queue.length > 0 && this.writer.status === 'ready' && this.retry.length === 0) {
+      this.send(this.queue.splice(0, WRITE_BATCH));
     }
+  }
+
+  private send(batch: PendingEntry[]): void {
+    this.inflight += batch.length;
+    let reply: Promise<[Error | null, unknown][] | null>;
+    try {
+      const pipeline = this.writer.pipeline();
+      for (const entry of batch) {
+        pipeline.xadd(
+          this.options.stream,
+          'MAXLEN',
+          '~',
+          this.options.maxLen,
+          '*',
+          ...encodeEntry(entry, this.src),
+        );
+      }
+      reply = pipeline.exec();
+    } catch (err) {
+      reply = Promise.reject(err);
+    }
+    const settled = reply.catch((err: Error) => {
+      this.noteError(err);
+      return null;
+    });
+    // Replies are handled in sending order, so that cut batches are put back in that order.
+    this.acks = this.acks.then(async () => this.settle(batch, await settled));
+  }
+
+  /** One batch's replies: failures dropped (refused) or kept for a resend once nothing is in flight. */
+  private settle(batch: PendingEntry[], results: [Error | null, unknown][] | null): void {
+    this.inflight -= batch.length;
+    batch.forEach((entry, i) => {
+      const err = results === null ? new Error('no reply') : results[i]?.[0];
+      if (!err) return;
+      this.noteError(err);
+      // Redis refused this very command (wrong key type...): resending would fail again.
+      if (err.name === 'ReplyError') this.dropFailed(entry);
+      else this.retry.push(entry);
+    });
+    if (this.inflight > 0 || this.retry.length === 0) return;
+    // Cut connection: some may have been added anyway; readers drop a second copy by id.
+    this.queue.unshift(...this.retry);
+    this.retry = [];
+    this.trimQueue();
+    this.enterLocalMode();
+    // Sent when the writer is ready (again): maybe already, its 'ready' came while these waited.
+    this.scheduleFlush();
   }
 
   private dropFailed(entry: PendingEntry): void {
@@ -327,11 +343,17 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     else if (this.awaiting.delete(id)) this.deliver(entry.built);
   }
 
-  /** The one blocking reader of this instance. */
+  /**
+   * The one blocking reader of this instance. The next XREAD is sent before a batch is delivered:
+   * its position is known from the reply, and an entry added while the batch is delivered (to SSE
+   * clients: the longest part) is then on its way already instead of waiting for that round trip.
+   */
   private async runReader(): Promise<void> {
+    let next: Promise<unknown> | undefined;
     while (!this.closed) {
       if (this.reader.status !== 'ready') {
         this.readerHealthy = false;
+        next = undefined;
         await this.untilWoken();
         continue;
       }
@@ -345,24 +367,33 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
           this.readerPos = last.lastId ?? '0-0';
         }
         this.readerHealthy = true;
-        const reply = await this.reader.xread(
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          this.options.stream,
-          this.readerPos,
-        );
-        this.onRead(decodeRead(reply));
+        const read = decodeRead(await (next ?? this.read(this.readerPos)));
+        next = read.lastId === undefined ? undefined : this.read(read.lastId);
+        this.onRead(read);
       } catch (err) {
         this.readerHealthy = false;
+        next = undefined;
         if (this.closed) return;
         this.noteError(err as Error);
         this.enterLocalMode();
         await sleep(200);
       }
     }
+  }
+
+  /** One blocking XREAD after `pos`; a failure is seen where it is awaited, or not at all (closed, cut). */
+  private read(pos: string): Promise<unknown> {
+    const reply = this.reader.xread(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      this.options.stream,
+      pos,
+    );
+    reply.catch(() => undefined);
+    return reply;
   }
 
   private onRead(read: { entries: StreamEntry[]; lastId?: string }): void {
