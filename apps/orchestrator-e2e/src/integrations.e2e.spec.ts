@@ -1,15 +1,18 @@
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { http, RunningApp, startApp, waitFor } from './support/app-process';
 import { requireRedis } from './support/redis-server';
 
 /**
  * The demo app's integrations, black-box: `GET /metrics` (Prometheus text, every metric under
- * `orchestrator_events_`), the Terminus readiness check, and the `orchestrator-demo` BullMQ queue
- * whose jobs, added here by a producer of our own, are worked on and recorded by the app.
+ * `orchestrator_events_`), the Terminus readiness check, and the demo's BullMQ queue whose jobs,
+ * added here by a producer of our own, are worked on and recorded by the app.
  */
 const canRun = requireRedis('BullMQ demo e2e tests', false);
-const QUEUE = 'orchestrator-demo';
+// A queue of this run's own (`DEMO_QUEUE`): every demo app that other test files start meanwhile
+// works on `orchestrator-demo` in the same Redis, and would take (and log) some of these jobs.
+const QUEUE = `orchestrator-demo-e2e-${randomBytes(4).toString('hex')}`;
 const TOKEN = 'e2e-integrations-token-0123456789';
 
 interface Event {
@@ -37,12 +40,20 @@ function samples(text: string): { name: string; labels: string; value: number }[
   let producer: Queue;
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ env: { DEMO_QUEUE: QUEUE } });
     producer = new Queue(QUEUE, { connection: { host: '127.0.0.1', port: 6379 } });
   });
   afterAll(async () => {
-    await producer?.close();
     expect(await app?.stop()).toBe(0);
+    // The queue's keys, and the capture's cursor next to them, go with the run.
+    await producer?.close();
+    const redis = new Redis(6379, '127.0.0.1');
+    try {
+      const keys = await redis.keys(`bull:${QUEUE}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('serves GET /metrics in the Prometheus text format, every metric under orchestrator_events_', async () => {
@@ -70,7 +81,7 @@ function samples(text: string): { name: string; labels: string; value: number }[
     expect(res.body.info['orchestrator_events'].status).toBe('up');
   });
 
-  it('works on and records jobs any producer adds to the orchestrator-demo queue', async () => {
+  it('works on and records jobs any producer adds to its queue (DEMO_QUEUE)', async () => {
     const taskId = `e2e-${randomBytes(4).toString('hex')}`;
     const job = await producer.add('render', { task_id: taskId, steps: 2, step_ms: 10 });
     const url = `${app.api}/orchestrator/events?task_id=${taskId}`;

@@ -11,9 +11,6 @@ import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_REDIS, DemoRedis } from './demo-redis';
 
-/** The BullMQ queue the demo records and works on. */
-export const DEMO_QUEUE = 'orchestrator-demo';
-
 /** How long shutdown waits for jobs in flight before closing the worker regardless. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -25,7 +22,7 @@ function bounded(value: unknown, min: number, max: number, fallback: number): nu
 }
 
 /**
- * The worker of the `orchestrator-demo` queue: any producer may add jobs to it, with data like the
+ * The worker of the `orchestrator-demo` queue (`DEMO_QUEUE`): any producer may add jobs to it, with data like the
  * demo's own jobs (`{ steps?, step_ms?, fail_at_step?, task_id? }`, anything else defaulted).
  * Each job reports its progress and logs one `job_step` per step, with the job's task and run ids
  * (`BullMQJobContext`); its queued/started/progress/completed/failed events are recorded by
@@ -46,7 +43,7 @@ export class DemoWorker implements OnApplicationBootstrap, BeforeApplicationShut
   onApplicationBootstrap(): void {
     if (!this.redis.up) {
       this.logger.log(
-        `BullMQ demo skipped: no Redis answers at ${this.redis.url} (set REDIS_URL or start redis-server to record the "${DEMO_QUEUE}" queue)`,
+        `BullMQ demo skipped: no Redis answers at ${this.redis.url} (set REDIS_URL or start redis-server to record the "${this.redis.queue}" queue)`,
       );
       return;
     }
@@ -54,7 +51,7 @@ export class DemoWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.connection = new Redis(this.redis.url, { maxRetriesPerRequest: null });
     this.connection.on('error', () => undefined);
     this.worker = new Worker(
-      DEMO_QUEUE,
+      this.redis.queue,
       this.jobContext.wrap((job: Job) => this.process(job)),
       { connection: this.connection, concurrency: 4 },
     );
@@ -82,7 +79,7 @@ export class DemoWorker implements OnApplicationBootstrap, BeforeApplicationShut
     for (let step = 1; step <= steps; step++) {
       await sleep(stepMs);
       if (step === failAt) throw new Error(`step ${step} of ${steps} failed`);
-      this.events.info('job_step', { step, steps, queue: DEMO_QUEUE });
+      this.events.info('job_step', { step, steps, queue: this.redis.queue });
       await job.updateProgress(Math.round((step / steps) * 100));
     }
     return { steps_done: steps };
