@@ -10,10 +10,13 @@ const SCAN_MAX_LENGTH = 128;
  * enough for the scan to beat the call. Most event fields (ids, statuses, messages) are.
  */
 export function isPlainJsonString(text: string): boolean {
-  if (text.length > SCAN_MAX_LENGTH) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
+  return text.length <= SCAN_MAX_LENGTH && !ESCAPED.test(text);
 }
+
+/**
+ * What JSON escapes or may escape. A native regex rather than a `charCodeAt` loop: the loop was as
+ * fast only while V8 kept it inlined, and in a process that also ran BullMQ's code it did not
+ * (13 times the time, benchmark figure 14).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes.
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
