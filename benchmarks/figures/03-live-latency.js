@@ -7,7 +7,7 @@
  * Nest's @Sse() and better-sse.
  */
 const { table, verdict } = require('../lib/markdown');
-const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
+const { medianOf, perRun, latencyHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
 // The profiling run (only when a goal is missed) logs for half as long: its window still holds
@@ -164,11 +164,7 @@ function tableOf(ctx, contenders, runs, scores, clients) {
   return table(
     [
       'contender',
-      'p50 ms',
-      'p99 ms',
-      ...runHeaders(ctx.runs).map((h) => `p99 ${h}`),
-      'p99.9 ms',
-      'max ms',
+      ...latencyHeaders(ctx.runs),
       'server CPU %',
       'CPU per run',
       'p50 ÷ plain',

@@ -9,7 +9,7 @@
  */
 const { spawnSync } = require('node:child_process');
 const { table, verdict } = require('../lib/markdown');
-const { medianOf, perRun, runHeaders, failures, ok } = require('../lib/runs');
+const { medianOf, perRun, latencyHeaders, failures, ok } = require('../lib/runs');
 const { int, fixed, ratio } = require('../lib/stats');
 
 // As in figure 3: the profiling run (only when a goal is missed, or --profile) logs for half as long.
@@ -392,11 +392,7 @@ async function run(ctx) {
     table(
       [
         'contender',
-        'p50 ms',
-        'p99 ms',
-        ...runHeaders(ctx.runs).map((h) => `p99 ${h}`),
-        'p99.9 ms',
-        'max ms',
+        ...latencyHeaders(ctx.runs),
         "to B's bus p50 / p99 / p99.9 ms",
         'CPU % (sum)',
         'CPU % per run',

@@ -22,6 +22,11 @@ function runHeaders(count) {
   return Array.from({ length: count }, (_, i) => `run ${i + 1}`);
 }
 
+/** The latency columns of the SSE figures: p50, p99 (median, then each run's), p99.9, max. */
+function latencyHeaders(count) {
+  return ['p50 ms', 'p99 ms', ...runHeaders(count).map((h) => `p99 ${h}`), 'p99.9 ms', 'max ms'];
+}
+
 /** Error messages of the failed runs, for the notes under a table. */
 function failures(name, runs) {
   return runs
@@ -37,4 +42,4 @@ function seriesOf(runs, pairs, pick) {
   return pairs.map(([x, name]) => ({ x, y: medianOf(runs[name] ?? [], pick) }));
 }
 
-module.exports = { ok, medianOf, perRun, runHeaders, failures, seriesOf };
+module.exports = { ok, medianOf, perRun, runHeaders, latencyHeaders, failures, seriesOf };
