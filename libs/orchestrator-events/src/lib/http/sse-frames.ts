@@ -27,16 +27,19 @@ const frames = new WeakMap<BuiltEvent, Buffer>();
  * The bus hands one event to all its subscribers before the next: the last event's frame answers
  * most lookups without the WeakMap's hashing.
  */
-let last: { built: BuiltEvent; frame: Buffer } | undefined;
+let lastBuilt: BuiltEvent | undefined;
+let lastFrame: Buffer | undefined;
 
 /** `id: <event_id>` and `data: <the JSON line>`: the line holds no newline, so one data line. */
 export function eventFrame(built: BuiltEvent): Buffer {
-  if (last?.built === built) return last.frame;
+  if (built === lastBuilt && lastFrame !== undefined) return lastFrame;
   let frame = frames.get(built);
   if (frame === undefined) {
     frame = Buffer.from(`id: ${built.id}\ndata: ${built.line}\n\n`);
     frames.set(built, frame);
   }
-  last = { built, frame };
+  // Two slots rather than one object: nothing allocated per event for the memo itself.
+  lastBuilt = built;
+  lastFrame = frame;
   return frame;
 }
