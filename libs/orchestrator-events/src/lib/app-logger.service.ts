@@ -44,7 +44,6 @@ export class AppLogger implements LoggerService, OnApplicationShutdown {
   ) {}
 
   private openFile(appLogFile: string): winston.Logger {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
     const DailyRotate = require('winston-daily-rotate-file') as typeof DailyRotateFile;
     return winston.createLogger({
       level: 'silly',

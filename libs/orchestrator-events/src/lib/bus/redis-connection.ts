@@ -35,7 +35,6 @@ function loadIoredis(): typeof Redis {
   return requirePeer(
     'ioredis',
     'The Redis event bus (REDIS_URL / redisUrl)',
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when configured
     () => require('ioredis') as typeof Redis,
   );
 }

@@ -9,7 +9,6 @@ import type { ParamDoc } from './events-query.rules';
  */
 const swagger = loadOptionalPeer(
   '@nestjs/swagger',
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer, see above
   () => require('@nestjs/swagger') as typeof Swagger,
 );
 
