@@ -5,6 +5,7 @@ export {
   EVENT_NAME_PATTERN,
   ENTITY_ID_PATTERN,
   CORE_FIELDS,
+  MAX_EXTRAS_FILTERS,
   matches,
   parseLevel,
   levelRank,
@@ -13,3 +14,6 @@ export { EVENT_ID_PATTERN, MAX_EVENT_ID_MS, parseEventId } from './lib/event-id'
 export type { EventQuery, EventsPage } from './lib/event-query';
 export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
 export { parseEventLine, isEventRecord, formatEventLine } from './lib/event-line.codec';
+export type { RunStatus, RunRecord, RunsQuery, RunsPage } from './lib/run';
+export { RUN_STATUSES } from './lib/run';
+export type { CountsQuery, CountsBucket, CountsPage } from './lib/event-counts';

@@ -84,7 +84,21 @@ export interface EventFilter {
   event?: readonly string[];
   /** Minimum level. */
   level?: EventLevel;
+  /**
+   * Search: every whitespace-separated word appears, case-insensitively, in `message` or in any
+   * string value inside the extra fields, at any depth (a failed `track()`'s `error.message`
+   * counts). Query parameter `q`.
+   */
+  q?: string;
+  /**
+   * A top-level extra field equals the value: strings as they are, numbers and booleans as their
+   * JSON text. At most `MAX_EXTRAS_FILTERS` keys. Query parameters `extras.<key>=<value>`.
+   */
+  extras?: Readonly<Record<string, string>>;
 }
+
+/** Most `extras.<key>` criteria in one filter. */
+export const MAX_EXTRAS_FILTERS = 5;
 
 /** True when the event passes every criterion of the filter. */
 export function matches(filter: EventFilter, event: OrchestratorEvent): boolean {
