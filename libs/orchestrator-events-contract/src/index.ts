@@ -13,3 +13,12 @@ export { EVENT_ID_PATTERN, MAX_EVENT_ID_MS, parseEventId } from './lib/event-id'
 export type { EventQuery, EventsPage } from './lib/event-query';
 export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
 export { parseEventLine, isEventRecord, formatEventLine } from './lib/event-line.codec';
+export type { QueryTime } from './lib/query-values';
+export {
+  DECIMAL_INTEGER_PATTERN,
+  parseDecimalInteger,
+  parseQueryLimit,
+  parseQueryTime,
+  QUERY_LIMIT_RULE,
+  QUERY_TIME_RULE,
+} from './lib/query-values';
