@@ -34,7 +34,9 @@ describe('toSearchParams', () => {
   ])('refuses %j before sending, naming %s, in the server words', (query, parameter) => {
     const refuse = () => toSearchParams(query);
     expect(refuse).toThrow(OrchestratorEventsQueryError);
-    expect(refuse).toThrow(new RegExp(`^${parameter} must be (a decimal integer|an ISO 8601)`));
+    expect(refuse).toThrow(
+      new RegExp(`^${parameter} must be (an integer from 1 to 1000 in decimal|an ISO 8601)`),
+    );
   });
 
   it('sends the years 0000-0099 and a date alone as given', () => {

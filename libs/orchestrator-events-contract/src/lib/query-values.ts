@@ -24,7 +24,7 @@ export function parseDecimalInteger(
 }
 
 /** What a page size (`limit`) must be, in words for the 400 (or the client's and CLI's errors). */
-export const QUERY_LIMIT_RULE = `a decimal integer from 1 to ${MAX_QUERY_LIMIT}, without sign or leading zero`;
+export const QUERY_LIMIT_RULE = `an integer from 1 to ${MAX_QUERY_LIMIT} in decimal digits, without sign or leading zero`;
 
 /** A page size (`limit`) as text: a decimal integer from 1 to `MAX_QUERY_LIMIT`, else `undefined`. */
 export function parseQueryLimit(text: string): number | undefined {
