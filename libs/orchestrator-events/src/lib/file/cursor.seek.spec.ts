@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventQuery } from '@orchestrator/events-contract';
 import { tempDir } from '../../testing/temp-dir';
-import { seekAfter } from './cursor.seek';
+import { firstEventId, seekAfter } from './cursor.seek';
 import { EventStore } from './event-store';
 import { RotatingFileWriter } from './rotating-file.writer';
 
@@ -118,5 +118,22 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
       }
     }
     writer.close();
+  });
+
+  it('firstEventId: the first line that parses, past corrupt ones and through a long line', async () => {
+    const firstOf = async (text: string) => {
+      fs.writeFileSync(file, text);
+      const fd = fs.openSync(file, 'r');
+      try {
+        return await firstEventId(fd, fs.fstatSync(fd).size);
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    const long = line(7, { pad: 'L'.repeat(100_000) });
+    expect(await firstOf(`${CORRUPT}\n${CORRUPT}\n${long}\n${line(8)}\n`)).toBe(id(7));
+    expect(await firstOf(`${line(9)}`)).toBe(id(9));
+    expect(await firstOf(`${CORRUPT}\n`)).toBeUndefined();
+    expect(await firstOf('')).toBeUndefined();
   });
 });

@@ -41,6 +41,14 @@ export async function seekAfter(fd: number, size: number, after: string): Promis
   return lo;
 }
 
+/**
+ * The id of a file's first line that parses, read a few KiB at a time (not a scan chunk of 1 MiB:
+ * every `after=` page asks it of each file).
+ */
+export async function firstEventId(fd: number, size: number): Promise<string | undefined> {
+  return (await firstIdFrom(fd, 0, size, size))?.id;
+}
+
 /** The first line with an event id that starts in `[from, to)`; `from` may be inside a line. */
 async function firstIdFrom(
   fd: number,

@@ -8,7 +8,7 @@ import {
 import { toTimestamp } from '../event-time';
 import { acceptor, clampLimit } from '../history/history-query';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
-import { seekAfter } from './cursor.seek';
+import { firstEventId, seekAfter } from './cursor.seek';
 import { LineIndexCache } from './line-index';
 import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
 
@@ -223,14 +223,8 @@ function firstAtOrAfter(starts: readonly number[], offset: number): number {
 }
 
 /** The id of a file's first parseable line. */
-async function firstId(file: OpenFile): Promise<string | undefined> {
-  let id: string | undefined;
-  const ignore = { skipped: 0 };
-  await scanForward(file.fd, 0, file.size, (buf, start, end) => {
-    id = parseLine(buf, start, end, ignore)?.event_id;
-    return id === undefined;
-  });
-  return id;
+function firstId(file: OpenFile): Promise<string | undefined> {
+  return firstEventId(file.fd, file.size);
 }
 
 function parseLine(
