@@ -14,9 +14,10 @@ const { openStream, clock } = require('./sse/stream-client');
 /**
  * What a run does, figure 6's by default: repeats of (a), (b), (c); the command-line tools for (b)
  * (`tools` times each, 0: none); the Node loop (`nodeLoop` times, 0: none); (d) with `burst`
- * queries at once (0: no (d)). The parent may override any of them (figure 13, --quick).
+ * queries at once (0: no (d)); `after` repeats of each `after=` cursor query (0: none; figure 13).
+ * The parent may override any of them (figure 13, --quick).
  */
-const PLAN = { a: 20, b: 5, c: 3, tools: 5, nodeLoop: 1, burst: 100 };
+const PLAN = { a: 20, b: 5, c: 3, tools: 5, nodeLoop: 1, burst: 100, after: 0 };
 const PING_EVERY_MS = 10;
 // 100 steps of 200 ms: the job outlasts the burst (10-20 s here), one event every 200 ms meanwhile.
 const JOB = { steps: 100, step_ms: 200 };
@@ -263,6 +264,49 @@ async function burst(facts, runTag, queries) {
   };
 }
 
+/** The event id of the first line starting at or after byte `offset` of a file. */
+function idAt(fd, offset) {
+  const buf = Buffer.alloc(256 * 1024);
+  const n = fs.readSync(fd, buf, 0, buf.length, offset);
+  const data = buf.subarray(0, n);
+  const start = offset === 0 ? 0 : data.indexOf(10) + 1;
+  const line = data.toString('utf8', start, data.indexOf(10, start));
+  return JSON.parse(line).event_id;
+}
+
+/**
+ * `after=<id>&limit=1000` with the cursor at the start, the middle and near the end (2,000 lines
+ * before it) of the newest backup, a full file (the current one may have rotated under the app's
+ * own events): what paging forward or an SSE resume pays to find its cursor. The counts are kept,
+ * not checked: at --quick sizes a file holds fewer than 1,000 events.
+ */
+async function cursorQueries(file, times) {
+  const fd = fs.openSync(file, 'r');
+  const size = fs.fstatSync(fd).size;
+  const probe = Buffer.alloc(Math.min(size, 4 * 1024 * 1024));
+  fs.readSync(fd, probe, 0, probe.length, size - probe.length);
+  let endOffset = size - probe.length;
+  for (let at = probe.length - 1, lines = 0; at > 0; at--) {
+    if (probe[at - 1] === 10 && ++lines === 2000) {
+      endOffset = size - probe.length + at;
+      break;
+    }
+  }
+  const cursors = {
+    start: idAt(fd, 0),
+    middle: idAt(fd, Math.floor(size / 2)),
+    end: idAt(fd, endOffset),
+  };
+  fs.closeSync(fd);
+  const out = {};
+  for (const [where, after] of Object.entries(cursors)) {
+    await query({ after, limit: '1000' }); // untimed warm-up
+    const r = await repeat(times, () => query({ after, limit: '1000' }));
+    out[where] = { after, medianMs: r.medianMs, samples: r.samples, count: r.last.count };
+  }
+  return out;
+}
+
 async function run({ port: p, logFile, facts, listenedAt, plan: given }) {
   port = p;
   const plan = { ...PLAN, ...given };
@@ -301,6 +345,7 @@ async function run({ port: p, logFile, facts, listenedAt, plan: given }) {
     query({ event: facts.rareEvent, limit: '1000' }, facts.rareEventCount),
   );
   const d = plan.burst ? await burst(facts, `${process.pid}`, plan.burst) : undefined;
+  const after = plan.after ? await cursorQueries(`${logFile}.1`, plan.after) : undefined;
   process.send({ type: 'end' });
 
   return {
@@ -331,6 +376,7 @@ async function run({ port: p, logFile, facts, listenedAt, plan: given }) {
       gbPerS: bytes / 1e9 / (c.medianMs / 1000),
     },
     d,
+    after,
   };
 }
 

@@ -18,14 +18,16 @@ const MIB = 1024 * 1024;
 // No (d) burst and no Node loop: at 3 GB each would take minutes and they are figure 6's questions.
 const FULL = {
   FILE_SIZES: [10 * MIB, 100 * MIB, 512 * MIB],
-  PLAN: { a: 20, b: 5, c: 3, tools: 3, nodeLoop: 0, burst: 0 },
+  PLAN: { a: 20, b: 5, c: 3, tools: 3, nodeLoop: 0, burst: 0, after: 5 },
 };
 // --quick: 0.75 MB, 6 MB and 30 MB in all; a few repeats.
 const QUICK = {
   FILE_SIZES: [128 * 1024, MIB, 5 * MIB],
-  PLAN: { a: 5, b: 2, c: 2, tools: 1, nodeLoop: 0, burst: 0 },
+  PLAN: { a: 5, b: 2, c: 2, tools: 1, nodeLoop: 0, burst: 0, after: 2 },
 };
 
+/** Where figure 13's (e) puts its `after=` cursor in the newest backup (history-client.js). */
+const CURSORS = ['start', 'middle', 'end'];
 const mb = (bytes) => bytes / 1e6;
 const sizeLabel = (bytes) => {
   if (bytes >= 1e9) return `${fixed(bytes / 1e9, 1)} GB`;
@@ -72,7 +74,8 @@ async function measure(ctx, retentions, PLAN, { built, stale }) {
     contenders,
     (r) =>
       `(a) ${fixed(r.a.medianMs, 1)} ms, (b) ${fixed(r.b.medianMs, 1)} ms ` +
-      `(rg ${fixed(r.b.rg.medianMs, 0)}, grep ${fixed(r.b.grep.medianMs, 0)}), (c) ${fixed(r.c.medianMs, 0)} ms = ${fixed(r.c.gbPerS, 2)} GB/s`,
+      `(rg ${fixed(r.b.rg.medianMs, 0)}, grep ${fixed(r.b.grep.medianMs, 0)}), (c) ${fixed(r.c.medianMs, 0)} ms = ${fixed(r.c.gbPerS, 2)} GB/s, ` +
+      `(e) after= start/middle/end ${CURSORS.map((w) => fixed(r.after[w].medianMs, 1)).join('/')} ms`,
   );
   const med = (c, pick) => medianOf(runs[c.name], pick);
   const good = ok(Object.values(runs).flat());
@@ -96,6 +99,10 @@ async function measure(ctx, retentions, PLAN, { built, stale }) {
         points: at((x) => x.b.medianMs),
       },
       { name: '(c) an event name: every file scanned', points: at((x) => x.c.medianMs) },
+      ...CURSORS.map((where) => ({
+        name: `(e) after=<id at the ${where} of a full file>&limit=1000`,
+        points: at((x) => x.after[where].medianMs),
+      })),
       {
         name: `${tool} -F '"task_id":"task-rare"' over the same files (b's peer, from spawn to exit)`,
         dashed: true,
@@ -137,6 +144,12 @@ async function measure(ctx, retentions, PLAN, { built, stale }) {
         (x) =>
           `${x.b.count}/${facts.rareTaskCount}, ${x.c.count}/${facts.rareEventCount}` +
           (x.b.count === facts.rareTaskCount && x.c.count === facts.rareEventCount ? '' : ' ⚠'),
+      ).join(' / '),
+      CURSORS.map((where) =>
+        fixed(
+          med(c, (x) => x.after[where].medianMs),
+          1,
+        ),
       ).join(' / '),
       fixed(
         med(c, (x) => x.b.firstMs),
@@ -191,7 +204,9 @@ async function measure(ctx, retentions, PLAN, { built, stale }) {
       '(`children/history-server.js`, with `ORCH_LOG_MAX_SIZE` set to the file size so that its own events rotate nothing away) and ' +
       `figure 6's client times, per run, (a) \`task_id=task-hot-3&limit=100\` ${PLAN.a} times, (b) \`task_id=task-rare&limit=1000\` ` +
       `${PLAN.b} times and \`${tool} -F\` over the same 6 files ${PLAN.tools} times, (c) \`event=quota_exceeded&limit=1000\` ${PLAN.c} ` +
-      "times, after untimed warm-up requests; no (d) burst and no Node loop (figure 6 has them). Sizes are the files' bytes " +
+      'times, after untimed warm-up requests; no (d) burst and no Node loop (figure 6 has them); (e) `after=<id>&limit=1000` ' +
+      `${PLAN.after} times each with the cursor at the first line, the middle and 2,000 lines before the end of the newest ` +
+      "backup (a full file): finding the cursor must not cost the lines before it. Sizes are the files' bytes " +
       '(10^6 per MB). The retentions are removed when the figure ends.' +
       (stale.length
         ? ` **The build is older than ${stale.length} source file(s)**: run \`npx nx build orchestrator\` first.`
@@ -210,6 +225,7 @@ async function measure(ctx, retentions, PLAN, { built, stale }) {
         '(c) ms',
         '(c) GB/s',
         'found (b), (c) per run',
+        '(e) after= start / middle / end, ms',
         'first (b) after start, ms',
         'generated in s',
       ],

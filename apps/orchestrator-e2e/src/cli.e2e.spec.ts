@@ -269,5 +269,29 @@ describe('orch-events against the demo app', () => {
     expect(bad.stderr).toBe(
       'orch-events: bad filter (400): task_id must be 1-128 characters of [A-Za-z0-9._:-]\n',
     );
+
+    // The server's rules for since and limit (from the contract), before any request.
+    const since = await runCli(
+      ['query', '--json', '--run-id', job.body.run_id, '--since', '0001-01-01T00:00:00Z'].concat([
+        '--url',
+        app.origin,
+      ]),
+    );
+    expect(since.code).toBe(0);
+    expect(
+      since.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(stored);
+    for (const args of [
+      ['--limit', '05'],
+      ['--limit', '1e2'],
+      ['--since', '2026-12-05T23:00:00'],
+    ]) {
+      const refused = await runCli(['query', ...args, '--url', app.origin]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`invalid ${args[0]} "${args[1]}"`);
+    }
   });
 });

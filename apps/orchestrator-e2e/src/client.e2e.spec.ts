@@ -5,6 +5,7 @@ import {
   OrchestratorEventsClient,
   OrchestratorEventsHttpError,
   OrchestratorEventsNetworkError,
+  OrchestratorEventsQueryError,
   OrchestratorEventsUnauthorizedError,
   StreamOpen,
   StreamReset,
@@ -181,6 +182,19 @@ describe('OrchestratorEventsClient against the demo app', () => {
     expect((error as OrchestratorEventsBadRequestError).messages).toEqual([
       'task_id must be 1-128 characters of [A-Za-z0-9._:-]',
     ]);
+
+    // The years 0000-0099 reach the server and are read as written.
+    const ancient = await client.query({ run_id: job.body.run_id, since: '0001-01-01T00:00:00Z' });
+    expect(ancient.events).toHaveLength(5);
+    // What the server would refuse, the client refuses first, naming the parameter.
+    for (const [query, parameter] of [
+      [{ since: '2026-12-05T23:00:00' }, 'since'],
+      [{ limit: '05' as unknown as number }, 'limit'],
+    ] as const) {
+      const refused = await client.query(query).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(OrchestratorEventsQueryError);
+      expect((refused as OrchestratorEventsQueryError).parameter).toBe(parameter);
+    }
   });
 
   it('stream() throws a 400 at once instead of retrying it', async () => {

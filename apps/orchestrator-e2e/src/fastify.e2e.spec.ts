@@ -47,7 +47,7 @@ describe.each([
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string[] }).message).toEqual([
       'property tsk_id should not exist',
-      'limit must be an integer from 1 to 1000',
+      'limit must be an integer from 1 to 1000 in decimal digits, without sign or leading zero',
     ]);
   });
 

@@ -122,7 +122,8 @@ describe('GET /api/v1/orchestrator/events (real app, real HTTP)', () => {
     ['?task_id=', 'task_id must be'],
     ['?task_id=a%20b', 'task_id must be'],
     [`?task_id=${'a'.repeat(129)}`, 'task_id must be'],
-    ['?task_id=a&task_id=b', 'task_id must be'],
+    ['?task_id=a&task_id=b', 'task_id is given twice'],
+    ['?limit=5&limit=5', 'limit is given twice'],
     ['?run_id=%2F..%2F', 'run_id must be'],
     ['?event=ok,bad%20name', 'event must be'],
     ['?level=LOUD', 'level must be one of'],
@@ -143,6 +144,16 @@ describe('GET /api/v1/orchestrator/events (real app, real HTTP)', () => {
     ['?limit=1001', 'limit must be an integer from 1 to 1000'],
     ['?limit=ten', 'limit must be an integer from 1 to 1000'],
     ['?limit=1.5', 'limit must be an integer from 1 to 1000'],
+    // Number() reads each of these as a number: once all 200.
+    ['?limit=1e2', 'limit must be an integer from 1 to 1000'],
+    ['?limit=0x10', 'limit must be an integer from 1 to 1000'],
+    ['?limit=%2B5', 'limit must be an integer from 1 to 1000'],
+    ['?limit=05', 'limit must be an integer from 1 to 1000'],
+    ['?limit=%2010', 'limit must be an integer from 1 to 1000'],
+    ['?limit=10%20', 'limit must be an integer from 1 to 1000'],
+    // No offset: local time to the server, so a different instant on every machine.
+    ['?since=2026-12-05T23:00:00', 'since must be an ISO 8601 date-time with an offset'],
+    ['?until=2026-12-05T23:00', 'until must be an ISO 8601 date-time with an offset'],
   ])('%s is a 400 naming the parameter', async (query, message) => {
     const { status, body } = await http<ErrorBody>(`${app.api}/orchestrator/events${query}`);
     expect(status).toBe(400);
@@ -150,8 +161,20 @@ describe('GET /api/v1/orchestrator/events (real app, real HTTP)', () => {
     expect(body.message.join(' ')).toContain(message);
   });
 
+  it.each(['0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '0099-12-31T23:59:59.999999Z'])(
+    'since=%s (a year 0000-0099, as the README promises) is a 200 with every event',
+    async (since) => {
+      const all = (await get('?limit=1000')).body.events;
+      const { status, body } = await get(`?since=${since}&limit=1000`);
+      expect(status).toBe(200);
+      expect(body.events).toEqual(all);
+      expect((await get(`?until=${since}`)).body.events).toEqual([]);
+    },
+  );
+
   it.each([
     ['?tsk_id=x', 'property tsk_id should not exist'],
+    ['?task_id=a&task_id=b', 'task_id is given twice'],
     ['?level=LOUD', 'level must be one of'],
     ['?last_event_id=1', 'last_event_id must be an event_id'],
     ['?limit=5', 'property limit should not exist'],

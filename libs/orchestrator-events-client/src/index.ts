@@ -20,6 +20,7 @@ export {
   OrchestratorEventsUnauthorizedError,
   OrchestratorEventsNetworkError,
   OrchestratorEventsProtocolError,
+  OrchestratorEventsQueryError,
   isRetryable,
 } from './lib/errors';
 export type { BackoffOptions } from './lib/backoff';

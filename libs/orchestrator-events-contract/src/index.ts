@@ -17,3 +17,12 @@ export { parseEventLine, isEventRecord, formatEventLine } from './lib/event-line
 export type { RunStatus, RunRecord, RunsQuery, RunsPage } from './lib/run';
 export { RUN_STATUSES } from './lib/run';
 export type { CountsQuery, CountsBucket, CountsPage } from './lib/event-counts';
+export type { QueryTime } from './lib/query-values';
+export {
+  DECIMAL_INTEGER_PATTERN,
+  parseDecimalInteger,
+  parseQueryLimit,
+  parseQueryTime,
+  QUERY_LIMIT_RULE,
+  QUERY_TIME_RULE,
+} from './lib/query-values';

@@ -57,6 +57,23 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('takes the years 0000-0099, an offset, and a limit above one page', () => {
+    const cmd = parseCliArgs([
+      'query',
+      '--since',
+      '0001-01-01T00:00:00Z',
+      '--until',
+      '2026-11-24T10:00:00+01:00',
+      '-n',
+      '5000',
+    ]);
+    expect(cmd).toMatchObject({
+      since: '0001-01-01T00:00:00Z',
+      until: '2026-11-24T10:00:00+01:00',
+      limit: 5000,
+    });
+  });
+
   it('asks for help', () => {
     expect(parseCliArgs([])).toEqual({ command: 'help' });
     expect(parseCliArgs(['--help'])).toEqual({ command: 'help' });
@@ -71,6 +88,15 @@ describe('parseCliArgs', () => {
     [['tail', '--level', 'loud'], /invalid --level "loud"/],
     [['query', '--limit', '0'], /invalid --limit "0"/],
     [['query', '--limit', 'ten'], /invalid --limit "ten"/],
+    // The contract's decimal rule, as the server applies it to limit=.
+    [['query', '--limit', '1e2'], /invalid --limit "1e2"/],
+    [['query', '--limit', '0x10'], /invalid --limit "0x10"/],
+    [['query', '--limit', '+5'], /invalid --limit "\+5"/],
+    [['query', '--limit', '05'], /invalid --limit "05"/],
+    [['query', '--limit', ' 10'], /invalid --limit " 10"/],
+    // A date-time without offset: the server's 400, refused before any request.
+    [['query', '--since', '2026-12-05T23:00:00'], /invalid --since "2026-12-05T23:00:00".*offset/],
+    [['query', '--until', '2026-13-01T00:00:00Z'], /invalid --until/],
     [['tail', '--follow'], /--follow applies to --file/],
     [['tail', '--url', 'localhost:3000'], /invalid --url/],
     [['tail', 'extra'], /Unexpected argument 'extra'/],

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { EventFilter, parseLevel } from '@orchestrator/events-contract';
+import {
+  EventFilter,
+  parseDecimalInteger,
+  parseLevel,
+  parseQueryTime,
+  QUERY_TIME_RULE,
+} from '@orchestrator/events-contract';
 
 /** The demo app's default address. */
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -113,8 +119,8 @@ export function parseCliArgs(
   return {
     command,
     ...common,
-    since: str(values['since']),
-    until: str(values['until']),
+    since: parseTime('since', str(values['since'])),
+    until: parseTime('until', str(values['until'])),
     limit: parseLimit(str(values['limit'])),
   };
 }
@@ -155,12 +161,24 @@ function parseFilter(values: Values): EventFilter {
   return filter;
 }
 
+/** `--limit`: the contract's decimal rule (no sign, exponent or leading zero), any size from 1. */
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`invalid --limit "${value}": expected a whole number of 1 or more`);
+  const n = parseDecimalInteger(value, 1);
+  if (n === undefined) {
+    throw new UsageError(
+      `invalid --limit "${value}": expected a decimal integer of 1 or more, without sign or leading zero`,
+    );
   }
-  return Number(value);
+  return n;
+}
+
+/** `--since` / `--until`: the server's rule, checked before any request (an offset is required). */
+function parseTime(flag: 'since' | 'until', value: string | undefined): string | undefined {
+  if (value !== undefined && parseQueryTime(value) === undefined) {
+    throw new UsageError(`invalid --${flag} "${value}": expected ${QUERY_TIME_RULE}`);
+  }
+  return value;
 }
 
 function str(value: unknown): string | undefined {

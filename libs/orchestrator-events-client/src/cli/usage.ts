@@ -23,8 +23,8 @@ tail:
   -F, --follow          with --file: keep reading as it grows, across rotations
 
 query:
-  --since ISO           from this time (inclusive)
-  --until ISO           up to this time (exclusive)
+  --since ISO           from this time (inclusive), with its offset: 2026-11-24T10:00:00Z
+  --until ISO           up to this time (exclusive); a date alone is that day's start in UTC
   -n, --limit N         only the newest N matches (default: every match)
 
 Output:

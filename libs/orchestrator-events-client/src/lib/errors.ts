@@ -31,6 +31,21 @@ export class OrchestratorEventsBadRequestError extends OrchestratorEventsHttpErr
 /** 401: the token is missing or wrong. Not retried. */
 export class OrchestratorEventsUnauthorizedError extends OrchestratorEventsHttpError {}
 
+/**
+ * A query the client refused before sending it: the same rule the server applies (from the
+ * contract), with the same words, so a bad `limit` or `since` fails alike with or without a server.
+ */
+export class OrchestratorEventsQueryError extends OrchestratorEventsError {
+  constructor(
+    /** The query parameter at fault: `limit`, `since` or `until`. */
+    readonly parameter: string,
+    /** What it must be. */
+    rule: string,
+  ) {
+    super(`${parameter} must be ${rule}`);
+  }
+}
+
 /** The server could not be reached, or the connection broke before a response. */
 export class OrchestratorEventsNetworkError extends OrchestratorEventsError {
   constructor(

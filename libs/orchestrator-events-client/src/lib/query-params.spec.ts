@@ -1,3 +1,4 @@
+import { OrchestratorEventsQueryError } from './errors';
 import { joinUrl, toSearchParams, withQuery } from './query-params';
 
 describe('toSearchParams', () => {
@@ -17,6 +18,30 @@ describe('toSearchParams', () => {
         '&since=2026-11-24T10%3A00%3A00.000Z&until=2026-11-25T00%3A00%3A00Z' +
         '&after=1795515045123-000000-o-glm&limit=20',
     );
+  });
+
+  it.each([
+    [{ limit: 0 }, 'limit'],
+    [{ limit: 1001 }, 'limit'],
+    [{ limit: 2.5 }, 'limit'],
+    [{ limit: 1e21 }, 'limit'],
+    // A caller outside TypeScript: the server's rule, not Number()'s.
+    [{ limit: '05' as unknown as number }, 'limit'],
+    [{ limit: '1e2' as unknown as number }, 'limit'],
+    [{ since: '2026-12-05T23:00:00' }, 'since'],
+    [{ until: '2026-11-24T10:00' }, 'until'],
+    [{ until: new Date(NaN) }, 'until'],
+  ])('refuses %j before sending, naming %s, in the server words', (query, parameter) => {
+    const refuse = () => toSearchParams(query);
+    expect(refuse).toThrow(OrchestratorEventsQueryError);
+    expect(refuse).toThrow(
+      new RegExp(`^${parameter} must be (an integer from 1 to 1000 in decimal|an ISO 8601)`),
+    );
+  });
+
+  it('sends the years 0000-0099 and a date alone as given', () => {
+    const params = toSearchParams({ since: '0000-01-01T00:00:00Z', until: '2026-11-24', limit: 1 });
+    expect(params.toString()).toBe('since=0000-01-01T00%3A00%3A00Z&until=2026-11-24&limit=1');
   });
 
   it('leaves out undefined, empty strings and empty event lists', () => {

@@ -1,11 +1,22 @@
-import { EventQuery } from '@orchestrator/events-contract';
+import {
+  EventQuery,
+  parseQueryLimit,
+  parseQueryTime,
+  QUERY_LIMIT_RULE,
+  QUERY_TIME_RULE,
+} from '@orchestrator/events-contract';
+import { OrchestratorEventsQueryError } from './errors';
 
 /**
  * The query string for a filter or history query, as the server reads it. Empty and undefined
- * criteria are left out (an empty `event` list means "any event", as in `matches()`); values are
- * passed as given so that a bad one comes back as the server's own 400 message.
+ * criteria are left out (an empty `event` list means "any event", as in `matches()`). `limit`,
+ * `since` and `until` are checked here by the contract's rules, the server's own: a limit that is
+ * not a decimal integer of 1-1000 and a date-time without offset (which would mean local time
+ * here and UTC nowhere) throw `OrchestratorEventsQueryError`. Other values are passed as given,
+ * so that a bad one comes back as the server's own 400 message.
  */
 export function toSearchParams(query: EventQuery): URLSearchParams {
+  checkQuery(query);
   const params = new URLSearchParams();
   const set = (name: string, value: string | number | undefined) => {
     if (value !== undefined && value !== '') params.set(name, String(value));
@@ -20,6 +31,23 @@ export function toSearchParams(query: EventQuery): URLSearchParams {
   set('before', query.before);
   set('limit', query.limit);
   return params;
+}
+
+function checkQuery({ limit, since, until }: EventQuery): void {
+  if (limit !== undefined && parseQueryLimit(String(limit)) === undefined) {
+    throw new OrchestratorEventsQueryError('limit', QUERY_LIMIT_RULE);
+  }
+  for (const [name, value] of [
+    ['since', since],
+    ['until', until],
+  ] as const) {
+    if (typeof value === 'string' && value !== '' && parseQueryTime(value) === undefined) {
+      throw new OrchestratorEventsQueryError(name, QUERY_TIME_RULE);
+    }
+    if (value instanceof Date && !Number.isFinite(value.getTime())) {
+      throw new OrchestratorEventsQueryError(name, QUERY_TIME_RULE);
+    }
+  }
 }
 
 function toIso(value: string | Date | undefined): string | undefined {

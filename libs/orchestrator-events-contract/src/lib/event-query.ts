@@ -2,15 +2,18 @@ import { EventFilter, OrchestratorEvent } from './event';
 
 /** A history query: an `EventFilter` plus a time window, a cursor and a page size. */
 export interface EventQuery extends EventFilter {
-  /** Inclusive lower bound on `timestamp` (ISO 8601 or Date). */
+  /**
+   * Inclusive lower bound on `timestamp`: a Date, or ISO 8601 text with its offset (`Z`, `±HH:MM`)
+   * or a date alone (UTC); see `parseQueryTime`. A date-time without offset is refused.
+   */
   since?: string | Date;
-  /** Exclusive upper bound on `timestamp` (ISO 8601 or Date). */
+  /** Exclusive upper bound on `timestamp`, written as `since` is. */
   until?: string | Date;
   /** Only events with an id above this one; the page is then the oldest `limit` of them. */
   after?: string;
   /** Only events with an id below this one. */
   before?: string;
-  /** Page size, 1-1000. Default 100. */
+  /** Page size, 1-1000 (as text: decimal, no sign or leading zero; `parseQueryLimit`). Default 100. */
   limit?: number;
 }
 

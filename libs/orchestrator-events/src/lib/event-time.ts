@@ -1,34 +1,33 @@
+import { parseQueryTime, QUERY_TIME_RULE } from '@orchestrator/events-contract';
+
 /** Timestamps compare as strings once in the logger's own form: `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
 const LOGGER_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
  * Converts a time to the logger's timestamp form, or `undefined` when it cannot be one.
  *
- * Accepts what `Date` parses (ISO 8601 extended form, any offset, any precision) within the
- * years 0000-9999. A week date (`2026-W05`), an ordinal date (`2026-123`) or the basic form
- * (`20261201`) are ISO 8601 too but `Date` cannot read them; a year beyond 9999 has no
- * four-digit form and would compare wrongly against the stored timestamps as a string.
+ * Text is read by the contract's `parseQueryTime`, the rule the client and the CLI apply too: ISO
+ * 8601 extended form with its offset (`Z` or `±HH:MM`) and any precision, or a date alone (UTC),
+ * within the years 0000-9999. A date-time without an offset is refused (`Date` would read it as
+ * the server's local time); so are week and ordinal dates and the basic form, and years beyond
+ * 9999, which have no four-digit form and would compare wrongly against the stored timestamps.
  */
 export function parseTimestamp(value: string | Date): string | undefined {
   if (typeof value === 'string' && LOGGER_TIMESTAMP.test(value)) return value;
-  const date = typeof value === 'string' ? new Date(value) : value;
-  const ms = date.getTime();
-  if (!Number.isFinite(ms)) return undefined;
+  const time =
+    typeof value === 'string' ? parseQueryTime(value) : { ms: value.getTime(), micros: 0 };
+  if (time === undefined || !Number.isFinite(time.ms)) return undefined;
+  const date = new Date(time.ms);
   const year = date.getUTCFullYear();
   if (year < 0 || year > 9999) return undefined;
-  const iso = date.toISOString();
-  // Keep sub-millisecond digits the caller gave (Date drops them).
-  const micro = typeof value === 'string' ? (/\.\d{3}(\d{1,3})/.exec(value)?.[1] ?? '') : '';
-  return `${iso.slice(0, 23)}${micro.padEnd(3, '0')}Z`;
+  return `${date.toISOString().slice(0, 23)}${String(time.micros).padStart(3, '0')}Z`;
 }
 
 /** As {@link parseTimestamp}, but throws a `RangeError` naming the value it cannot convert. */
 export function toTimestamp(value: string | Date): string {
   const timestamp = parseTimestamp(value);
   if (timestamp === undefined) {
-    throw new RangeError(
-      `not a date-time between the years 0000 and 9999 in ISO 8601 extended form: ${String(value)}`,
-    );
+    throw new RangeError(`not ${QUERY_TIME_RULE}: ${String(value)}`);
   }
   return timestamp;
 }

@@ -1,4 +1,4 @@
-import { MAX_EVENT_ID_MS } from '@orchestrator/events-contract';
+import { MAX_EVENT_ID_MS, QUERY_LIMIT_RULE, QUERY_TIME_RULE } from '@orchestrator/events-contract';
 
 /**
  * Every message the library puts in an exception, in one place (as @nestjs/terminus keeps its
@@ -33,6 +33,10 @@ export const MESSAGES = {
     `too many open streams from this address (at most ${max}): retry later`,
   cursorsCombined: () => 'after and before cannot be combined: give one cursor',
   badLastEventIdHeader: () => 'Last-Event-ID must be an event_id',
+  queryParamRepeated: (name: string, count: number) =>
+    `${name} is given ${count === 2 ? 'twice' : `${count} times`}: give it once`,
+  queryTime: (name: string) => `${name} must be ${QUERY_TIME_RULE}`,
+  queryLimit: () => `limit must be ${QUERY_LIMIT_RULE}`,
   queryTooLong: (maxBytes: number) => `query string must be at most ${maxBytes} bytes`,
   tokenRequired: () =>
     'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',

@@ -8,6 +8,7 @@ import {
 import { toTimestamp } from '../event-time';
 import { acceptor, clampLimit } from '../history/history-query';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
+import { firstEventId, seekAfter } from './cursor.seek';
 import { LineIndexCache } from './line-index';
 import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scanner';
 
@@ -21,8 +22,11 @@ interface Scan {
   accept: (event: OrchestratorEvent) => boolean;
   want: number;
   skipped: number;
-  /** Visits the lines of one file that may match, newest first when `backward`. */
-  lines: (file: OpenFile, backward: boolean, visit: LineVisitor) => Promise<void>;
+  /**
+   * Visits the lines of one file that may match, newest first when `backward`; forward, from the
+   * line starting at byte `from` (default 0).
+   */
+  lines: (file: OpenFile, backward: boolean, visit: LineVisitor, from?: number) => Promise<void>;
 }
 
 /**
@@ -110,15 +114,19 @@ export class EventStore {
     const { task_id, run_id } = query;
     if (task_id === undefined && run_id === undefined) {
       const needle = needleFor(query);
-      return (file, backward, visit) =>
+      return (file, backward, visit, from = 0) =>
         backward
           ? scanBackward(file.fd, file.size, visit, needle)
-          : scanForward(file.fd, 0, file.size, visit, needle);
+          : scanForward(file.fd, from, file.size, visit, needle);
     }
-    return async (file, backward, visit) => {
+    return async (file, backward, visit, from = 0) => {
       const index = await this.indexes.forFile(file.fd, file.key, file.size);
       const spans = index.candidates(task_id, run_id);
-      if (spans) visitSpans(file.fd, spans.starts, spans.ends, backward, visit);
+      if (!spans) return;
+      const first = from === 0 ? 0 : firstAtOrAfter(spans.starts, from);
+      const starts = first === 0 ? spans.starts : spans.starts.slice(first);
+      const ends = first === 0 ? spans.ends : spans.ends.slice(first);
+      visitSpans(file.fd, starts, ends, backward, visit);
       // The index stops at the last complete line: a torn tail is no event anyway.
     };
   }
@@ -158,7 +166,10 @@ async function newestFirst(
   return out;
 }
 
-/** Oldest first, from the newest file that starts at or below `after`. */
+/**
+ * Oldest first, from the newest file that starts at or below `after`, and in that file from the
+ * line `seekAfter` finds by bisection: the lines before the cursor are neither read nor parsed.
+ */
 async function oldestAfter(
   files: OpenFile[],
   scan: Scan,
@@ -177,31 +188,43 @@ async function oldestAfter(
   let lastId = after;
   let done = false;
   for (let i = first; i >= 0; i--) {
-    await scan.lines(files[i], false, (buf, start, end) => {
-      const event = parseLine(buf, start, end, scan);
-      if (!event || event.event_id <= lastId) return true;
-      lastId = event.event_id;
-      if (until !== undefined && event.timestamp >= until) {
-        done = true;
-      } else if (scan.accept(event)) {
-        done = out.push(event) >= scan.want;
-      }
-      return !done;
-    });
+    const from = i === first ? await seekAfter(files[i].fd, files[i].size, after) : 0;
+    await scan.lines(
+      files[i],
+      false,
+      (buf, start, end) => {
+        const event = parseLine(buf, start, end, scan);
+        if (!event || event.event_id <= lastId) return true;
+        lastId = event.event_id;
+        if (until !== undefined && event.timestamp >= until) {
+          done = true;
+        } else if (scan.accept(event)) {
+          done = out.push(event) >= scan.want;
+        }
+        return !done;
+      },
+      from,
+    );
     if (done) break;
   }
   return out;
 }
 
+/** The index of the first of `starts` (ascending) at or above `offset`: a bisection. */
+function firstAtOrAfter(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The id of a file's first parseable line. */
-async function firstId(file: OpenFile): Promise<string | undefined> {
-  let id: string | undefined;
-  const ignore = { skipped: 0 };
-  await scanForward(file.fd, 0, file.size, (buf, start, end) => {
-    id = parseLine(buf, start, end, ignore)?.event_id;
-    return id === undefined;
-  });
-  return id;
+function firstId(file: OpenFile): Promise<string | undefined> {
+  return firstEventId(file.fd, file.size);
 }
 
 function parseLine(

@@ -6,9 +6,10 @@ import {
   EventFilter,
   MAX_QUERY_LIMIT,
   parseLevel,
+  parseQueryLimit,
 } from '@orchestrator/events-contract';
-import isISO8601 from 'validator/lib/isISO8601';
 import { parseTimestamp } from '../event-time';
+import { MESSAGES } from '../orchestrator-events.messages';
 
 /**
  * The query parameters of both endpoints, once: what each accepts, the words of its 400, and its
@@ -50,7 +51,12 @@ interface ParamRule {
   endpoints: readonly EventsEndpoint[];
   /** What the 400 says when `read` refuses. */
   message: string;
-  /** Reads every value given for the parameter (repeats included) into `out`; false refuses. */
+  /**
+   * May the parameter be given more than once (`?event=a&event=b`)? Default false: a repeat is
+   * a 400 saying so (which of two task_ids would count?), before `read` sees the values.
+   */
+  repeatable?: boolean;
+  /** Reads every value given for the parameter (one unless `repeatable`) into `out`; false refuses. */
   read: (values: string[], out: EventsQuery) => boolean;
   doc: ParamDoc;
 }
@@ -58,29 +64,24 @@ interface ParamRule {
 const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
 const BOTH: readonly EventsEndpoint[] = ['list', 'stream'];
 const LIST: readonly EventsEndpoint[] = ['list'];
-const TIME_MESSAGE = (name: string) =>
-  `${name} must be an ISO 8601 date-time such as 2026-11-24T10:30:00Z (years 0000-9999)`;
-const LIMIT_MESSAGE = `limit must be an integer from 1 to ${MAX_QUERY_LIMIT}`;
 
-/** One value matching `pattern`; a repeated parameter is refused (which one would count?). */
+/** One value matching `pattern`. */
 const single =
   (pattern: RegExp, set: (out: EventsQuery, value: string) => void) =>
-  (values: string[], out: EventsQuery): boolean => {
-    if (values.length !== 1 || !pattern.test(values[0])) return false;
-    set(out, values[0]);
+  ([value]: string[], out: EventsQuery): boolean => {
+    if (!pattern.test(value)) return false;
+    set(out, value);
     return true;
   };
 
 /**
- * An ISO 8601 date-time in extended form that `Date` reads, within the years 0000-9999. The ISO
- * check alone passes week and ordinal dates and the basic form, which `Date` cannot read, and
- * `Date` alone reads non-ISO text (`1`, `Dec 1 2026`): each would have been a 500, not a 400.
+ * A time as the contract's `parseQueryTime` reads it (the rule the client and CLI share): ISO 8601
+ * extended form with an offset, or a date alone, years 0000-9999. Anything else, `Date`'s looser
+ * readings (`1`, `Dec 1 2026`) and a date-time without offset included, is a 400.
  */
 const eventTime =
   (set: (out: EventsQuery, value: string) => void) =>
-  (values: string[], out: EventsQuery): boolean => {
-    const [value] = values;
-    if (values.length !== 1 || !isISO8601(value, { strict: true })) return false;
+  ([value]: string[], out: EventsQuery): boolean => {
     if (parseTimestamp(value) === undefined) return false;
     set(out, value);
     return true;
@@ -90,7 +91,7 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'access_token',
     endpoints: BOTH,
-    message: 'access_token must be given once',
+    message: 'access_token must be a token',
     read: single(/^/, (out, v) => (out.accessToken = v)),
     doc: {
       description:
@@ -115,6 +116,7 @@ const RULES: readonly ParamRule[] = [
     name: 'event',
     endpoints: BOTH,
     message: 'event must be a comma-separated list of names of 1-128 characters of [A-Za-z0-9_.:-]',
+    repeatable: true,
     // `a,b` and repeated parameters (`?event=a&event=b`) alike: one list, names trimmed.
     read: (values, out) => {
       const names = values.flatMap((value) => value.split(',').map((name) => name.trim()));
@@ -132,7 +134,7 @@ const RULES: readonly ParamRule[] = [
     endpoints: BOTH,
     message: 'level must be one of DEBUG, INFO, WARNING, ERROR',
     read: (values, out) => {
-      const level = values.length === 1 ? parseLevel(values[0]) : undefined;
+      const level = parseLevel(values[0]);
       if (level === undefined) return false;
       out.filter.level = level;
       return true;
@@ -142,16 +144,22 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'since',
     endpoints: LIST,
-    message: TIME_MESSAGE('since'),
+    message: MESSAGES.queryTime('since'),
     read: eventTime((out, v) => (out.since = v)),
-    doc: { description: 'Inclusive lower bound on timestamp, ISO 8601' },
+    doc: {
+      description: 'Inclusive lower bound on timestamp: ISO 8601 with an offset, or a date (UTC)',
+      example: '2026-11-24T10:30:00Z',
+    },
   },
   {
     name: 'until',
     endpoints: LIST,
-    message: TIME_MESSAGE('until'),
+    message: MESSAGES.queryTime('until'),
     read: eventTime((out, v) => (out.until = v)),
-    doc: { description: 'Exclusive upper bound on timestamp, ISO 8601' },
+    doc: {
+      description: 'Exclusive upper bound on timestamp: ISO 8601 with an offset, or a date (UTC)',
+      example: '2026-11-24T11:00:00+01:00',
+    },
   },
   {
     name: 'after',
@@ -170,15 +178,17 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'limit',
     endpoints: LIST,
-    message: LIMIT_MESSAGE,
-    read: (values, out) => {
-      const n = values.length === 1 ? Number(values[0]) : NaN;
-      if (!Number.isInteger(n) || n < 1 || n > MAX_QUERY_LIMIT) return false;
+    message: MESSAGES.queryLimit(),
+    // The contract's rule, as the client and CLI apply it: `1e2`, `0x10`, `+5`, `05`, ` 10` are
+    // numbers to `Number()` but not what a page size is written as.
+    read: ([value], out) => {
+      const n = parseQueryLimit(value);
+      if (n === undefined) return false;
       out.limit = n;
       return true;
     },
     doc: {
-      description: 'Events per page',
+      description: 'Events per page: a decimal integer without sign or leading zero',
       type: 'integer',
       minimum: 1,
       maximum: MAX_QUERY_LIMIT,
@@ -222,7 +232,9 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
   for (const rule of RULES) {
     const values = given.get(rule.name);
     if (values === undefined || !known.has(rule.name)) continue;
-    if (!rule.read(values, query)) errors.push(rule.message);
+    if (values.length > 1 && rule.repeatable !== true) {
+      errors.push(MESSAGES.queryParamRepeated(rule.name, values.length));
+    } else if (!rule.read(values, query)) errors.push(rule.message);
   }
   return errors.length === 0 ? { ok: true, query } : { ok: false, errors };
 }
