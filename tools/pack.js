@@ -2,13 +2,15 @@
 /*
  * `npm run pack`: builds the three publishable libraries and writes one npm tarball per package into
  * dist/packages/. Each library's package.json (libs/<name>/package.json) is the published manifest,
- * kept by hand and checked here: one version for all three, and the contract dependency pinned to it.
+ * kept by hand and checked here: one version for all three, the contract dependency pinned to it,
+ * and (after the build) every package its compiled code requires declared, every dependency used.
  * Nothing is published: `npm publish dist/packages/<file>.tgz` is a human's step.
  */
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { manifestProblems } = require('./package-requires');
 
 const root = path.join(__dirname, '..');
 const PACKAGES = [
@@ -53,6 +55,14 @@ execFileSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
+
+// A module the compiled code requires must be declared, or the package breaks in an app that has
+// not got it by chance through another package.
+const problems = PACKAGES.flatMap(({ project }, i) =>
+  manifestProblems(path.join(root, 'dist', 'libs', project), manifests[i]),
+);
+if (problems.length > 0)
+  fail(`the manifests do not match the built code:\n  ${problems.join('\n  ')}`);
 
 const out = path.join(root, 'dist', 'packages');
 fs.rmSync(out, { recursive: true, force: true });

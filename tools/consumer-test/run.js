@@ -9,9 +9,11 @@
  *   - ioredis and @nestjs/swagger (optional peers) were not installed;
  *   - `npx tsc` compiles the app: strict, skipLibCheck off, so our .d.ts files are checked;
  *   - the app starts; `EventLogger.log` and `track` write NDJSON lines to ORCH_LOG_FILE;
- *   - GET /api/v1/orchestrator/events?task_id= returns them; a live SSE client (the installed
- *     client, from an ESM script) receives them; `npx orch-events query --json` prints them;
- *   - the client loads from CommonJS; `orch-events --version` prints the package version;
+ *   - GET /api/v1/orchestrator/events?task_id= returns them; a live SSE client (the client, from an
+ *     ESM script) receives them; every `orch-events` command prints them (testCli);
+ *   - each package installed alone in an app of its own with only what it declares, every compiled
+ *     file of it loading there (installAlone); the client's app is where the SSE client and the CLI
+ *     run, and the client loads from CommonJS there;
  *   - SIGTERM stops the app with code 0; REDIS_URL without ioredis is one startup error naming it;
  *   - with ioredis installed (5 with Nest 11, as BullMQ apps have it; the newest with Nest 12) the
  *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides);
@@ -146,7 +148,215 @@ function npmWarnings(out) {
   return out.split('\n').filter((l) => /ERESOLVE|peer/i.test(l) && !/install-scripts/.test(l));
 }
 
-async function testVariant(major, tarballs, version) {
+/**
+ * Each package alone, as a user who needs only that one has it: a fresh app with nothing but the
+ * package and what its manifest declares (the contract tarball beside the other two, as it is not
+ * published; npm adds the dependencies and the required peers). npm must resolve it without
+ * ERESOLVE or peer warning, `npm ls --all` must be valid, nothing undeclared may come along (the
+ * contract: no package at all; the client: no tslib and no Nest; the server package: no optional
+ * peer and no HTTP platform), and every compiled file of the package must load there
+ * (check-loads.cjs). Installed only beside the server package, the client once needed tslib
+ * without declaring it, and no test saw it. Returns each app's directory by package key; the
+ * client's is where the SSE client and every CLI command run (testCli).
+ */
+function installAlone(tarballs) {
+  const alone = {
+    contract: {
+      name: '@orchestrator/events-contract',
+      install: [tarballs.contract],
+      absent: [],
+    },
+    events: {
+      name: '@orchestrator/events',
+      install: [tarballs.contract, tarballs.events],
+      absent: [
+        '@nestjs/platform-express',
+        '@nestjs/swagger',
+        '@nestjs/terminus',
+        '@opentelemetry/api',
+        'bullmq',
+        'ioredis',
+        'prom-client',
+      ],
+    },
+    client: {
+      name: '@orchestrator/events-client',
+      install: [tarballs.contract, tarballs.client],
+      absent: ['tslib', '@nestjs/common', '@orchestrator/events'],
+    },
+  };
+  const dirs = {};
+  for (const [key, { name, install, absent }] of Object.entries(alone)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `orch-consumer-${key}-`));
+    dirs[key] = dir;
+    process.stdout.write(`\n== ${name} alone in ${dir}\n`);
+    sh('npm', ['init', '-y'], dir);
+    const added = sh('npm', ['install', ...NPM_FLAGS, ...install], dir);
+    const warnings = npmWarnings(added.out);
+    if (
+      !check(
+        added.code === 0 && warnings.length === 0,
+        `npm install ${install.map((t) => path.basename(t)).join(' ')}: no ERESOLVE, no peer warning`,
+        added.out,
+      )
+    ) {
+      delete dirs[key];
+      fs.rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    const ls = sh('npm', ['ls', '--all'], dir);
+    check(ls.code === 0, '`npm ls --all`: every dependency and peer valid', ls.out.slice(-2000));
+    const packages = sh('npm', ['ls', '--all', '--parseable'], dir)
+      .out.trim()
+      .split('\n')
+      .slice(1)
+      .map((p) => path.relative(path.join(dir, 'node_modules'), p));
+    if (key === 'contract') {
+      check(
+        packages.join() === name,
+        'nothing installed but the contract (it has no dependencies)',
+        packages.join(', '),
+      );
+    } else {
+      const found = absent.filter((p) => packages.includes(p));
+      check(found.length === 0, `not installed: ${absent.join(', ')}`, found.join(', '));
+    }
+    fs.copyFileSync(path.join(__dirname, 'check-loads.cjs'), path.join(dir, 'check-loads.cjs'));
+    const loads = sh(process.execPath, ['check-loads.cjs', name], dir);
+    check(
+      loads.code === 0 && /^loaded \d+ files$/.test(loads.out.trim()),
+      `every compiled file of ${name} loads, and its entry from ESM (${loads.out.trim().split('\n')[0]})`,
+      loads.out,
+    );
+  }
+  if (dirs.client !== undefined) {
+    fs.copyFileSync(
+      path.join(__dirname, 'check-client.mjs'),
+      path.join(dirs.client, 'check-client.mjs'),
+    );
+    const cjs = sh(
+      process.execPath,
+      [
+        '-e',
+        "process.stdout.write(typeof require('@orchestrator/events-client').OrchestratorEventsClient)",
+      ],
+      dirs.client,
+    );
+    check(cjs.out === 'function', 'the client loads from CommonJS', cjs.out);
+  }
+  return dirs;
+}
+
+/** Resolves true once `ready()` is true, false after `ms`. */
+async function waitUntil(ready, ms) {
+  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+    if (ready()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return ready();
+}
+
+/**
+ * Every command of `orch-events`, from the app where the client is installed alone, against the
+ * running app at `base`, which logged `ids` (the events of `taskId`) to `logFile`: --help,
+ * --version, bad usage (exit 2), `query` (NDJSON, and text with --limit), `tail` from the server
+ * (resuming after --last-event-id), `tail --file` (the file, then exit 0) and `tail --file --follow`
+ * (what is appended too). The short ones run as the README writes them (`npx orch-events`); the
+ * ones that run until stopped run the installed bin itself, so that SIGTERM reaches the CLI (exit 0).
+ */
+async function testCli(dir, { base, taskId, ids, logFile, version }) {
+  const env = { NO_COLOR: '1' };
+  const npx = (...cliArgs) => sh('npx', ['--no-install', 'orch-events', ...cliArgs], dir, env);
+  const bin = path.join(dir, 'node_modules', '.bin', 'orch-events');
+  const idsOf = (out) => readJsonLines(out).map((e) => e.event_id);
+  async function untilStopped(proc) {
+    proc.child.kill('SIGTERM');
+    const exit = await withTimeout(proc.exit, 10_000, { code: 'timeout' });
+    if (exit.code === 'timeout') proc.child.kill('SIGKILL');
+    return exit.code;
+  }
+
+  const help = npx('--help');
+  check(
+    help.code === 0 && help.out.startsWith('Usage: orch-events') && /\n {2}tail /.test(help.out),
+    '`orch-events --help` prints the usage',
+    help.out,
+  );
+  const cliVersion = npx('--version');
+  check(
+    cliVersion.code === 0 && cliVersion.out.trim() === version,
+    `\`orch-events --version\` prints ${version}`,
+    cliVersion.out,
+  );
+  const usage = npx('frobnicate');
+  check(
+    usage.code === 2 && /^orch-events: .+\n$/.test(usage.out),
+    '`orch-events frobnicate`: one line on stderr, exit 2',
+    `exit ${usage.code}: ${usage.out}`,
+  );
+  const query = npx('query', '--task-id', taskId, '--json', '--url', base);
+  check(
+    query.code === 0 && idsOf(query.out).join() === ids.join(),
+    '`npx orch-events query --json` prints them',
+    query.out,
+  );
+  const newest = npx('query', '--task-id', taskId, '--limit', '2', '--url', base);
+  const lines = newest.out.trim().split('\n');
+  check(
+    newest.code === 0 &&
+      lines.length === 2 &&
+      /\bjob_step\b/.test(lines[0]) &&
+      /\bjob_completed\b/.test(lines[1]) &&
+      lines.every((line) => line.includes(`task=${taskId}`)),
+    '`orch-events query --limit 2` prints the newest two as text lines',
+    newest.out,
+  );
+
+  const live = start(
+    bin,
+    ['tail', '--task-id', taskId, '--last-event-id', ids[0], '--json', '--url', base],
+    dir,
+    env,
+  );
+  await waitUntil(() => idsOf(live.output()).length >= ids.length - 1, 20_000);
+  const liveCode = await untilStopped(live);
+  check(
+    liveCode === 0 && idsOf(live.output()).join() === ids.slice(1).join(),
+    '`orch-events tail --last-event-id` (the server) prints what came after it; SIGTERM: exit 0',
+    `exit ${liveCode}: ${live.output()}`,
+  );
+
+  const file = npx('tail', '--file', logFile, '--task-id', taskId, '--json');
+  check(
+    file.code === 0 && idsOf(file.out).join() === ids.join(),
+    '`orch-events tail --file` prints them from the log file and exits 0',
+    `exit ${file.code}: ${file.out}`,
+  );
+  const followed = `${taskId}-follow`;
+  const follow = start(bin, ['tail', '--file', logFile, '--follow', '--json'], dir, env);
+  const read = await waitUntil(() => idsOf(follow.output()).includes(ids.at(-1)), 15_000);
+  // Logged only once the file has been read to its end: these lines can only come by following.
+  if (read) await fetch(`${base}/api/v1/jobs/${followed}`, { method: 'POST' });
+  await waitUntil(
+    () =>
+      readJsonLines(follow.output()).some(
+        (e) => e.task_id === followed && e.event === 'job_completed',
+      ),
+    15_000,
+  );
+  const followCode = await untilStopped(follow);
+  const appended = readJsonLines(follow.output())
+    .filter((e) => e.task_id === followed)
+    .map((e) => e.event)
+    .join();
+  check(
+    read && followCode === 0 && appended === 'job_queued,job_started,job_step,job_completed',
+    '`orch-events tail --file --follow` prints the file, then what is appended; SIGTERM: exit 0',
+    `exit ${followCode}: ${follow.output().slice(-2000)}`,
+  );
+}
+
+async function testVariant(major, tarballs, version, clientDir) {
   const variant = VARIANTS[major];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `orch-consumer-nest${major}-`));
   process.stdout.write(`\n== Nest ${major} (${variant.moduleType} app) in ${dir}\n`);
@@ -212,16 +422,9 @@ async function testVariant(major, tarballs, version) {
     const taskId = `task-${major}`;
     const expected = 'job_queued,job_started,job_step,job_completed';
     try {
-      const client = sh('npm', ['install', ...NPM_FLAGS, tarballs.client], dir);
-      check(
-        client.code === 0 && npmWarnings(client.out).length === 0,
-        'npm install the client tarball',
-        client.out,
-      );
-
       // A live client first, then the work: the SSE client must see events logged after it opened.
-      fs.copyFileSync(path.join(__dirname, 'check-client.mjs'), path.join(dir, 'check-client.mjs'));
-      const sse = start(process.execPath, ['check-client.mjs', base, taskId], dir, {});
+      // The client runs from its own app, where it is installed alone (see installAlone).
+      const sse = start(process.execPath, ['check-client.mjs', base, taskId], clientDir, {});
       check(await sse.waitFor(/OPEN/, 15_000), 'ESM client: the SSE stream opens', sse.output());
       const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
       const body = await posted.json();
@@ -279,34 +482,13 @@ async function testVariant(major, tarballs, version) {
       const badBody = await bad.text();
       check(bad.status === 400 && /limit/.test(badBody), 'a bad limit is a 400 naming it', badBody);
 
-      const cli = sh(
-        'npx',
-        ['--no-install', 'orch-events', 'query', '--task-id', taskId, '--json', '--url', base],
-        dir,
-      );
-      check(
-        cli.code === 0 &&
-          readJsonLines(cli.out)
-            .map((e) => e.event_id)
-            .join() === ids,
-        '`npx orch-events query --json` prints them',
-        cli.out,
-      );
-      const cliVersion = sh('npx', ['--no-install', 'orch-events', '--version'], dir);
-      check(
-        cliVersion.out.trim() === version,
-        `\`orch-events --version\` prints ${version}`,
-        cliVersion.out,
-      );
-      const cjs = sh(
-        process.execPath,
-        [
-          '-e',
-          "process.stdout.write(typeof require('@orchestrator/events-client').OrchestratorEventsClient)",
-        ],
-        dir,
-      );
-      check(cjs.out === 'function', 'the client loads from CommonJS', cjs.out);
+      await testCli(clientDir, {
+        base,
+        taskId,
+        ids: mine.map((e) => e.event_id),
+        logFile,
+        version,
+      });
     } finally {
       app.child.kill('SIGTERM');
       const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
@@ -726,7 +908,17 @@ async function main() {
   for (const file of Object.values(tarballs)) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run pack`);
   }
-  for (const major of only) await testVariant(major, tarballs, version);
+  const alone = installAlone(tarballs);
+  try {
+    if (alone.client !== undefined) {
+      for (const major of only) await testVariant(major, tarballs, version, alone.client);
+    }
+  } finally {
+    for (const dir of Object.values(alone)) {
+      if (keep) process.stdout.write(`  (kept ${dir})\n`);
+      else fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const verdict = failures === 0 ? 'passed' : `${failures} check(s) failed`;
   process.stdout.write(`\nconsumer test: ${verdict} in ${seconds} s\n`);

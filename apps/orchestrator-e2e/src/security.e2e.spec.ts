@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { connect } from 'node:net';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { http, RunningApp, startApp, waitFor } from './support/app-process';
@@ -172,6 +173,48 @@ describe('request bodies', () => {
     expect(started.status).toBe(202);
   });
 
+  it.each(['null', '[]', '[{"steps":1}]', '"steps"', '5', 'true'])(
+    'a JSON body that is not an object (%s) is a 400 saying the body must be a JSON object',
+    async (body) => {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        message: ['body must be a JSON object'],
+        error: 'Bad Request',
+      });
+    },
+  );
+
+  it('starts a job with the defaults when the POST has no body at all', async () => {
+    // No Content-Length and no Transfer-Encoding: a request without a body, as `curl -X POST` sends.
+    const bare = await rawRequest(
+      app.port,
+      'POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    expect(bare.status).toBe(202);
+    expect(JSON.parse(bare.body)).toEqual({
+      task_id: expect.stringMatching(/^task-/),
+      run_id: expect.stringMatching(/^run-/),
+    });
+    const typed = await rawRequest(
+      app.port,
+      'POST /api/v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n',
+    );
+    expect(typed.status).toBe(202);
+    const empty = await http(`${app.api}/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Length': '0' },
+    });
+    expect(empty.status).toBe(202);
+  });
+
+  it('does not take a body it cannot read for an empty one', async () => {
+    const res = await post('{"steps":1}', { 'Content-Type': 'text/plain' });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toEqual(['body must be a JSON object']);
+  });
+
   it('answers a 10 MiB body with a 413 JSON naming the limit', async () => {
     const res = await post(Buffer.alloc(10 * 1024 * 1024, 0x20));
     expect(res.status).toBe(413);
@@ -202,6 +245,35 @@ describe('request bodies', () => {
     expect(output).not.toMatch(/RangeError|PayloadTooLarge|call stack/);
   });
 });
+
+/** Sends `head` as it is on a new connection and resolves the response's status and body. */
+function rawRequest(port: number, head: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(head));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [headers = '', ...rest] = text.split('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0);
+      const chunked = /^transfer-encoding: chunked/im.test(headers);
+      resolve({ status, body: chunked ? unchunk(rest.join('\r\n\r\n')) : rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+/** The payload of a chunked HTTP/1.1 body. */
+function unchunk(body: string): string {
+  let out = '';
+  for (let rest = body; ;) {
+    const eol = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!(size > 0)) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}
 
 describe('limits', () => {
   let app: RunningApp;

@@ -83,12 +83,40 @@ export function verifyJsonBody(
   }
 }
 
+/** True when the request carries a body, however empty its type: a length above 0, or chunks. */
+function carriesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (
+    req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0)
+  );
+}
+
+/**
+ * A request with no body at all (no Content-Length, or 0, and no Transfer-Encoding) reads as `{}`:
+ * body-parser 2 leaves `req.body` undefined there, and every field of the demo's bodies is
+ * optional, so `curl -X POST .../jobs` starts a job with the defaults. A body that no parser read
+ * (another Content-Type) stays undefined and is refused by the route, never taken for an empty one.
+ */
+export function emptyBodyAsObject(
+  req: IncomingMessage & { body?: unknown },
+  _res: ServerResponse,
+  next: () => void,
+): void {
+  if (req.body === undefined && !carriesBody(req)) req.body = {};
+  next();
+}
+
 /**
  * The body parsers Nest would register (JSON, and URL-encoded forms with `extended`), with the body
- * size named and the JSON depth bounded. The app must be created with `bodyParser: false`.
+ * size named and the JSON depth bounded, then `emptyBodyAsObject`. The app must be created with
+ * `bodyParser: false`.
  */
 export function useBodyParsers(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: MAX_BODY_BYTES, verify: verifyJsonBody });
+  // `strict: false`: any JSON text parses (null, [], 5 as well), so that the route answers what it
+  // expects ("body must be a JSON object") rather than the parser's "Unexpected token 'n'" for
+  // valid JSON.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES, verify: verifyJsonBody, strict: false });
   // qs bounds the nesting of form fields itself (depth 32 in body-parser 2).
   app.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: true });
+  app.use(emptyBodyAsObject);
 }

@@ -18,7 +18,9 @@ import {
 import { WriteTokenGuard } from '../auth/app-token';
 import { CreateJobDto } from './create-job.dto';
 import { JobHandle, JobsService } from './jobs.service';
+import { JsonObjectPipe } from './json-object.pipe';
 
+const objectBody = new JsonObjectPipe();
 const strictBody = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
@@ -39,13 +41,12 @@ export class JobsController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ description: '{ "task_id", "run_id" }' })
-  @ApiBadRequestResponse({ description: 'A field is unknown, malformed or out of range' })
+  @ApiBadRequestResponse({
+    description: 'The body is not a JSON object, or a field is unknown, malformed or out of range',
+  })
   @ApiBearerAuth()
   @ApiUnauthorizedResponse({ description: 'ORCH_EVENTS_TOKEN is set and the request lacks it' })
-  create(@Body(strictBody) body: CreateJobDto): JobHandle {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new BadRequestException(['body must be a JSON object']);
-    }
+  create(@Body(objectBody, strictBody) body: CreateJobDto): JobHandle {
     const steps = body.steps ?? 3;
     if (body.fail_at_step !== undefined && body.fail_at_step > steps) {
       throw new BadRequestException([`fail_at_step must be an integer from 1 to steps (${steps})`]);
