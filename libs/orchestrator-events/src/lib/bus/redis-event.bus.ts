@@ -424,6 +424,8 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     }
     if (this.down) {
       this.down = false;
+      // Health shows the errors of the current connection only: an outage's ECONNREFUSED is over.
+      this.lastError = null;
       this.logger.log(
         `${this.everConnected ? 'Redis is back' : 'Connected'}: Redis Stream "${this.options.stream}" ` +
           `at ${redactUrl(this.options.url)}, ${this.queue.length} buffered events to add`,
