@@ -119,6 +119,8 @@ function fileIds(app: RunningApp, task: string): string[] {
       redis.disconnect();
     }
     expect((await bus(a)).dropped).toBe(0);
+    // Health no longer shows the outage's error once the bus is connected again (issue 21, item 9).
+    expect((await bus(a)).lastError).toBeNull();
     // The instance that started during the outage connected by itself.
     await waitFor(async () => (late && (await bus(late)).connected) || undefined, 20_000);
     // Still no duplicate on A: its outage events came back from the stream without a second delivery.

@@ -85,6 +85,8 @@ export function applyServerLimits(server: Server, limits: ServerLimits): void {
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     Math.max(25, Math.floor(limits.headersTimeoutMs / 4));
   // A socket that made a request is no longer this timer's: Node times out keep-alive sockets.
+  // The library's SSE fast path serves streams without calling this listener; a stream disarms
+  // its socket's timer itself (SseHub.open), else it would be cut this long after its last frame.
   const requested = new WeakSet<Socket>();
   server.on('connection', (socket: Socket) => {
     socket.setTimeout(limits.headersTimeoutMs);

@@ -104,4 +104,41 @@ describe('JobsService', () => {
     expect(lines[lines.length - 1]).toMatchObject({ event: 'orchestrator_stopped' });
     // afterEach closes again: a second close() is harmless.
   });
+
+  it('runs 50 jobs at once without a MaxListenersExceededWarning, and stops them all', async () => {
+    // Node prints the warning on stderr (jest's sandboxed `process` gets no 'warning' event).
+    const stderr: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      stderr.push(String(chunk));
+      return write.call(process.stderr, chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      const handles = Array.from({ length: 50 }, () => jobs.start({ steps: 1000, step_ms: 20 }));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(jobs.active).toBe(50);
+      await module.close();
+      // A warning is emitted on the next tick after the listener that passes the limit.
+      await new Promise((r) => setImmediate(r));
+      expect(stderr.filter((text) => text.includes('MaxListenersExceededWarning'))).toEqual([]);
+      expect(jobs.active).toBe(0);
+      const failed = fs
+        .readFileSync(path.join(dir, 'orch.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as OrchestratorEvent)
+        .filter((e) => e.event === 'job_failed');
+      expect(new Set(failed.map((e) => e.run_id))).toEqual(new Set(handles.map((h) => h.run_id)));
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+
+  it('ends a job started once shutdown began at once, with job_failed "shutdown"', async () => {
+    await jobs.beforeApplicationShutdown();
+    const handle = jobs.start({ steps: 1000, step_ms: 20 });
+    const life = await lifeOf(handle.run_id, 'job_failed');
+    expect(life.map((e) => e.event)).toEqual(['job_started', 'job_failed']);
+    expect(life[1]).toMatchObject({ error: { message: 'shutdown' } });
+  });
 });

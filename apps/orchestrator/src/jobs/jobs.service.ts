@@ -34,7 +34,12 @@ export class JobInterruptedError extends Error {
 @Injectable()
 export class JobsService implements BeforeApplicationShutdown {
   private readonly running = new Set<Promise<unknown>>();
-  private readonly stopping = new AbortController();
+  /**
+   * One per job in flight: each step's sleep listens on its job's signal. A signal shared by every
+   * job carried one listener per job and warned (MaxListenersExceededWarning) past 10 jobs.
+   */
+  private readonly stops = new Set<AbortController>();
+  private stopping = false;
 
   constructor(private readonly events: EventLogger) {}
 
@@ -44,11 +49,17 @@ export class JobsService implements BeforeApplicationShutdown {
       task_id: spec.task_id ?? `task-${randomUUID().slice(0, 8)}`,
       run_id: `run-${randomUUID().slice(0, 8)}`,
     };
+    const stop = new AbortController();
+    if (this.stopping) stop.abort();
+    this.stops.add(stop);
     const job = this.events
-      .track('job', { ...handle, steps: spec.steps }, () => this.run(spec))
+      .track('job', { ...handle, steps: spec.steps }, () => this.run(spec, stop.signal))
       // The failure is recorded as job_failed; nobody awaits a background job.
       .catch(() => undefined)
-      .finally(() => this.running.delete(job));
+      .finally(() => {
+        this.running.delete(job);
+        this.stops.delete(stop);
+      });
     this.running.add(job);
     return handle;
   }
@@ -60,14 +71,15 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** Before any shutdown hook: the jobs record their interruption while the logger still runs. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
+    this.stopping = true;
+    for (const stop of this.stops) stop.abort();
     await Promise.all(this.running);
   }
 
-  private async run(spec: JobSpec): Promise<{ steps_done: number }> {
+  private async run(spec: JobSpec, signal: AbortSignal): Promise<{ steps_done: number }> {
     for (let step = 1; step <= spec.steps; step++) {
-      if (this.stopping.signal.aborted) throw new JobInterruptedError();
-      await sleep(spec.step_ms, undefined, { signal: this.stopping.signal }).catch(() => {
+      if (signal.aborted) throw new JobInterruptedError();
+      await sleep(spec.step_ms, undefined, { signal }).catch(() => {
         throw new JobInterruptedError();
       });
       if (step === spec.fail_at_step) {

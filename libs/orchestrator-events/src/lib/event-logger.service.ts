@@ -209,7 +209,7 @@ export class EventLogger implements OnApplicationShutdown {
   }
 
   /**
-   * The id of the oldest event still in the files, if any.
+   * The id of the oldest event still kept (the files; with Redis, the stream too), if any.
    * @deprecated Inject `EventHistory` and call its `oldestEventId()`.
    */
   oldestEventId(): Promise<string | undefined> {

@@ -47,7 +47,7 @@ export interface RedisEventBusState {
   buffered: number;
   /** Events dropped from the stream (not from the file) because the buffer was full. */
   dropped: number;
-  /** The last Redis error, if any. */
+  /** The last Redis error since both connections were last (re)established; null when none. */
   lastError: string | null;
 }
 

@@ -162,6 +162,28 @@ async function closedPort(): Promise<number> {
     expect(await down.history.query({})).toBeUndefined();
   });
 
+  it('clears lastError once Redis is back and the bus connected (issue 21 item 9)', async () => {
+    const port = await closedPort();
+    const a = open('a', { url: `redis://127.0.0.1:${port}` });
+    await until(() => a.state().lastError === 'ECONNREFUSED', 15_000);
+    // Redis "comes back" on that port: a proxy to the real server.
+    const { connect } = await import('node:net');
+    const proxy = createServer((client) => {
+      const upstream = connect(6379, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy()).on('close', () => upstream.destroy());
+      upstream.on('error', () => client.destroy()).on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    try {
+      await until(() => a.state().connected, 15_000);
+      expect(a.state()).toMatchObject({ connected: true, lastError: null });
+    } finally {
+      await a.close();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
   it('adds events buffered during an outage once Redis is back, and other instances get them', async () => {
     // A proxy port that refuses until it forwards to the real server: the "outage" ends on demand.
     const { port, open: heal, close } = await gate();

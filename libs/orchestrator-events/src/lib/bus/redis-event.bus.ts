@@ -2,7 +2,7 @@
    read-back of its own events) whose delivery-order invariants span every method; the stream
    reading (redis-stream.replay.ts), history, codec and delivery ring are already apart. */
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { EventFilter, EventQuery, EventsPage } from '@orchestrator/events-contract';
+import { EventFilter } from '@orchestrator/events-contract';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { BuiltEvent } from '../event-line';
@@ -12,7 +12,7 @@ import { EventBus, EventSubscription, RedisEventBusState, ReplayResult } from '.
 import { MemoryEventBus } from './memory-event.bus';
 import { createRedisConnection, redactUrl } from './redis-connection';
 import { ReplayRing } from './replay.ring';
-import { scanStreamHistory } from './redis-history';
+import { oldestStreamEventId, scanStreamHistory } from './redis-history';
 import { replayFromStream } from './redis-stream.replay';
 import {
   decodeRange,
@@ -165,12 +165,19 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
    * The stream as a history source: every instance's events within its retention, merged by
    * `EventHistory` with this instance's files. It answers `undefined` while Redis is down.
    */
-  readonly history: HistorySource = { name: 'redis', query: (query) => this.queryStream(query) };
+  readonly history: HistorySource = {
+    name: 'redis',
+    query: (query) => this.fromStream((redis, key) => scanStreamHistory(redis, key, query)),
+    oldestEventId: () => this.fromStream(oldestStreamEventId),
+  };
 
-  private async queryStream(query: EventQuery): Promise<EventsPage | undefined> {
+  /** A read of the stream; undefined while Redis is down or when the read fails. */
+  private async fromStream<T>(
+    read: (redis: Redis, key: string) => Promise<T>,
+  ): Promise<T | undefined> {
     if (this.writer.status !== 'ready') return undefined;
     try {
-      return await scanStreamHistory(this.writer, this.options.stream, query);
+      return await read(this.writer, this.options.stream);
     } catch (err) {
       this.noteError(err as Error);
       return undefined;
@@ -417,6 +424,8 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     }
     if (this.down) {
       this.down = false;
+      // Health shows the errors of the current connection only: an outage's ECONNREFUSED is over.
+      this.lastError = null;
       this.logger.log(
         `${this.everConnected ? 'Redis is back' : 'Connected'}: Redis Stream "${this.options.stream}" ` +
           `at ${redactUrl(this.options.url)}, ${this.queue.length} buffered events to add`,

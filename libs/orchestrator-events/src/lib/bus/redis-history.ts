@@ -49,3 +49,16 @@ export async function scanStreamHistory(
   const events = newest ? found.slice(-limit) : found.slice(0, limit);
   return { events, has_more };
 }
+
+/**
+ * The smallest event_id in the stream, or undefined when it is empty. The stream order is not the
+ * id order, so the whole stream is read, as by a history query; only a resume from an id that
+ * neither the replay ring nor the stream holds asks for it.
+ */
+export async function oldestStreamEventId(redis: Redis, key: string): Promise<string | undefined> {
+  let oldest: string | undefined;
+  await readRange(redis, key, '-', '+', ({ built }) => {
+    if (oldest === undefined || built.id < oldest) oldest = built.id;
+  });
+  return oldest;
+}

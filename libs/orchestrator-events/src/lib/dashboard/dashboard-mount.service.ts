@@ -83,6 +83,8 @@ export class DashboardMount implements OnModuleInit {
     adapter.get(base, handler);
     adapter.get(`${base}/`, handler);
     adapter.get(`${base}/index.html`, handler);
+    // Express matches this one already (it ignores a trailing slash); Fastify needs it named.
+    adapter.get(`${base}/index.html/`, handler);
     adapter.get(`${base}/assets/:file`, handler);
     this.mountedAt = `${base}/`;
     this.log.log(`dashboard at ${this.mountedAt}`);
@@ -120,15 +122,25 @@ export class DashboardMount implements OnModuleInit {
       const url = String(adapter.getRequestUrl(req) ?? '');
       const q = url.indexOf('?');
       const path = q === -1 ? url : url.slice(0, q);
-      if (path.endsWith('/') || path.endsWith('/index.html')) {
+      const query = q === -1 ? '' : url.slice(q);
+      // What follows the mount path (Express matched it ignoring case, so only its length counts).
+      const rest = path.slice(this.options.path.length + 1);
+      if (rest === '/' || rest === '/index.html') {
         adapter.setHeader(res, 'Content-Security-Policy', PAGE_CSP);
         adapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
         this.send(adapter, req, res, this.page as DashboardFile, REVALIDATE);
         return;
       }
-      // `/orchestrator` -> `orchestrator/`: relative, so a proxy's own path prefix survives.
-      const last = path.slice(path.lastIndexOf('/') + 1);
-      adapter.redirect(res, 301, `${last}/${q === -1 ? '' : url.slice(q)}`);
+      if (rest === '') {
+        // `/orchestrator` -> `orchestrator/`: relative, so a proxy's own path prefix survives.
+        const last = path.slice(path.lastIndexOf('/') + 1);
+        adapter.redirect(res, 301, `${last}/${query}`);
+        return;
+      }
+      // Another spelling of the page (Express ignores case and a trailing slash: `index.html/`,
+      // `index.HTML`): served there, its relative asset URLs would miss. Back to the directory.
+      const depth = rest.split('/').length - 2;
+      adapter.redirect(res, 301, `${depth > 0 ? '../'.repeat(depth) : './'}${query}`);
     } catch (error) {
       this.log.error(`dashboard request failed: ${(error as Error)?.stack ?? error}`);
       if (!adapter.isHeadersSent(res)) {

@@ -154,6 +154,19 @@ describe('dashboard (real HTTP)', () => {
     expect(followed.status).toBe(200);
   });
 
+  it('redirects other spellings of the page (index.html/, index.HTML) to the directory', async () => {
+    // Express matches routes ignoring case and a trailing slash: served there, the page's relative
+    // asset URLs resolved under /dash/index.html/ and it came up blank.
+    const url = await serve({ dashboard: { path: 'dash' } });
+    for (const spelling of ['/dash/index.html/', '/dash/index.HTML', '/dash/INDEX.html/']) {
+      const res = await rawGet(url, `${spelling}?level=ERROR`);
+      expect([spelling, res.status]).toEqual([spelling, 301]);
+      const target = new URL(String(res.headers['location']), `${url}${spelling}`);
+      expect(target.href).toBe(`${url}/dash/?level=ERROR`);
+    }
+    expect((await fetch(`${url}/dash/index.html`)).status).toBe(200);
+  });
+
   it('serves hashed assets as immutable, with their content type, and nothing else', async () => {
     const url = await serve({ dashboard: { path: 'dash' } });
     const js = await fetch(`${url}/dash/assets/app-ABC123.js`);
@@ -246,6 +259,8 @@ describe('dashboard (real HTTP)', () => {
     ]);
     expect((await rawGet(url, '/dash/assets/..%2F..%2Fsecret.txt', team)).status).toBe(404);
     expect((await rawGet(url, '/dash?x=1', team)).headers['location']).toBe('dash/?x=1');
+    const slashed = await rawGet(url, '/dash/index.html/', team);
+    expect([slashed.status, slashed.headers['location']]).toEqual([301, '../']);
   });
 });
 

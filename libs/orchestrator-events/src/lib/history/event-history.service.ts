@@ -62,7 +62,9 @@ export class EventHistory {
    * Every event matching `filter` after the event `afterId`, in batches (one page each) that the
    * caller may pace, for example by waiting for a slow client between them. From the bus's recent
    * events when it still has that id, else from the sources; when `afterId` is older than anything
-   * kept, the first batch says so with `reset` and starts from the oldest event.
+   * kept (by any source: `oldestEventId()`), the first batch says so with `reset`, naming that
+   * oldest event, and starts from it: the first event sent is the one named or, with a filter, a
+   * later one, never an older one.
    */
   async *after(afterId: string, filter: EventFilter = {}): AsyncGenerator<HistoryBatch> {
     const recent = await this.bus.replay(afterId, filter);
@@ -88,10 +90,23 @@ export class EventHistory {
     }
   }
 
-  /** The id of the oldest event still kept, if any: older resume points have been rotated away. */
+  /**
+   * The id of the oldest event still kept by any source (this instance's files; with the Redis
+   * bus, the shared stream too), if any: older resume points are gone. With several instances the
+   * stream may hold another instance's events older than these files: `after()` sends those first,
+   * so its `reset` must name them, not the files' first line.
+   */
   async oldestEventId(): Promise<string | undefined> {
-    // Only the files can tell: a stream's retention has no stable lower bound per orchestrator.
-    return this.sources[0].oldestEventId?.();
+    const ids = await Promise.all(
+      this.sources.map((source, i) =>
+        // As in query(): the files must answer; another source that fails is left out.
+        i === 0 ? source.oldestEventId?.() : source.oldestEventId?.().catch(() => undefined),
+      ),
+    );
+    let oldest: string | undefined;
+    for (const id of ids)
+      if (id !== undefined && (oldest === undefined || id < oldest)) oldest = id;
+    return oldest;
   }
 }
 

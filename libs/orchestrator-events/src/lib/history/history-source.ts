@@ -13,7 +13,10 @@ export interface HistorySource {
    * sources answer alone.
    */
   query(query: EventQuery): Promise<(EventsPage & { skipped_lines?: number }) | undefined>;
-  /** The oldest event id the source still holds, when it can tell (files: yes; a stream: no). */
+  /**
+   * The oldest (smallest) event id the source still holds, when it can tell; `undefined` when it
+   * holds none or cannot answer now (Redis down).
+   */
   oldestEventId?(): Promise<string | undefined>;
 }
 

@@ -82,6 +82,11 @@ export class SseHub implements BeforeApplicationShutdown {
     ip = 'unknown',
   ): Promise<void> {
     res.socket?.setNoDelay(true);
+    // A stream is quiet between heartbeats for as long as it likes: no inactivity timer set on its
+    // socket by the app (the demo's per-socket timer, `server.timeout`, Fastify's
+    // connectionTimeout) may cut it. Nest's own SSE does the same; the fast path, which skips the
+    // app's `request` listeners where such timers are usually disarmed, needs it most.
+    res.socket?.setTimeout(0);
     // Without chunked encoding, each frame is one buffer on the socket: with it, Node frames every
     // write as four (size, CRLF, frame, CRLF), per client and per event. An event stream has no
     // end but the connection's, which HTTP/1.1 allows as the end of a response body.
