@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { EventBus } from './bus/event-bus';
 import {
@@ -58,6 +59,14 @@ export class EventLogger implements OnApplicationShutdown {
     ERROR: 0,
   };
   private readonly startedAt = performance.now();
+  /**
+   * Logs what the library reports about itself (events_dropped, a torn line found, the stop) in
+   * the async context the logger was made in, and outside every `withContext()`: it runs from
+   * whichever caller's write or read happened to set it off, whose ids and trace it must not carry.
+   */
+  private readonly logOwn = AsyncResource.bind((input: EventInput): string | undefined =>
+    this.context.outside(() => this.log(input)),
+  );
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
@@ -79,7 +88,9 @@ export class EventLogger implements OnApplicationShutdown {
     );
     // Reported once writing works again, as an event in the log itself.
     writer.onDropped((dropped) =>
-      this.error('events_dropped', {
+      this.logOwn({
+        event: 'events_dropped',
+        level: 'ERROR',
         message: `${dropped} events were dropped while the log file could not be written (over ORCH_LOG_MAX_PENDING)`,
         dropped,
       }),
@@ -251,7 +262,9 @@ export class EventLogger implements OnApplicationShutdown {
    */
   onApplicationShutdown(signal?: string): void {
     const stats = this.stats();
-    this.info('orchestrator_stopped', {
+    this.logOwn({
+      event: 'orchestrator_stopped',
+      level: 'INFO',
       message: signal === undefined ? 'stopped' : `stopped on ${signal}`,
       signal,
       uptime_ms: Math.round(performance.now() - this.startedAt),
