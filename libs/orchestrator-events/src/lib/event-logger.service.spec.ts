@@ -176,7 +176,7 @@ describe('EventLogger', () => {
     fs.rmSync(dir);
     // A job's history read writes out what is pending first: the recovery happens inside its context.
     await logger.withContext({ task_id: 'job-b', run_id: 'run-b' }, async () => {
-      await module!.get(EventHistory).query({});
+      await (module as TestingModule).get(EventHistory).query({});
       logger.info('job_b_step');
       await new Promise((r) => setImmediate(r));
       await logger.flush();
