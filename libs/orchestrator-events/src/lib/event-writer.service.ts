@@ -37,6 +37,7 @@ export class EventWriter {
     this.file = new RotatingFileWriter(options.logFile, options.maxSize, options.maxFiles, {
       maxPendingBytes: options.maxPendingBytes,
       scheduler,
+      lock,
       // Told on the next turn: never from inside the writer's own write.
       onDropped: (dropped) =>
         setImmediate(() => {

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../testing/logger-module';
@@ -85,6 +85,97 @@ describe('LogFileLock', () => {
     await expect(LogFileLock.acquire(path.join(alias, 'orch.log'))).rejects.toThrow(
       `pid ${other.pid}`,
     );
+  });
+
+  describe('the same file under another path is the same lock', () => {
+    /** `mount --bind from to`, or why it cannot be done here (it must be done under CI). */
+    function bindMount(from: string, to: string): string | undefined {
+      try {
+        execFileSync('mount', ['--bind', from, to], { stdio: 'pipe' });
+        return undefined;
+      } catch (error) {
+        const reason = String((error as { stderr?: Buffer }).stderr ?? error).trim();
+        if (process.env['CI'] === 'true')
+          throw new Error(`mount --bind refused under CI: ${reason}`);
+        return reason;
+      }
+    }
+
+    async function refusedThrough(alias: string, other: ChildProcess): Promise<void> {
+      const refused = (await LogFileLock.acquire(alias).catch((e: unknown) => e)) as Error;
+      expect(refused).toBeInstanceOf(LogFileLockedError);
+      expect((refused as LogFileLockedError).holderPid).toBe(other.pid);
+    }
+
+    it('through a symlink to the file itself', async () => {
+      const other = await holder(file);
+      children.push(other);
+      const link = path.join(dir, 'link.log');
+      fs.symlinkSync(file, link);
+      await refusedThrough(link, other);
+      // The module refuses to start on it too, before writing anything.
+      await expect(createLogger({ logFile: link })).rejects.toThrow(LogFileLockedError);
+    });
+
+    it('through a symlink made before the file exists', async () => {
+      const link = path.join(dir, 'link.log');
+      fs.symlinkSync(file, link);
+      const other = await holder(link);
+      children.push(other);
+      await refusedThrough(file, other);
+    });
+
+    it('through a hard link', async () => {
+      fs.writeFileSync(file, '');
+      const other = await holder(file);
+      children.push(other);
+      const hard = path.join(dir, 'hard.log');
+      fs.linkSync(file, hard);
+      await refusedThrough(hard, other);
+    });
+
+    it('through a bind mount of its directory, and of the file itself', async () => {
+      const other = await holder(file);
+      children.push(other);
+      const mounted = tempDir('orch-events-bind-');
+      const alias = path.join(mounted.dir, 'alias.log');
+      fs.writeFileSync(alias, '');
+      const refusal = bindMount(dir, mounted.dir);
+      if (refusal !== undefined) {
+        console.log(`bind mount test skipped: mount --bind is refused here (${refusal})`);
+        mounted.cleanup();
+        return;
+      }
+      try {
+        await refusedThrough(path.join(mounted.dir, 'orch.log'), other);
+      } finally {
+        execFileSync('umount', [mounted.dir]);
+      }
+      expect(bindMount(file, alias)).toBeUndefined();
+      try {
+        await refusedThrough(alias, other);
+      } finally {
+        execFileSync('umount', [alias]);
+        mounted.cleanup();
+      }
+    });
+
+    it('after the holder rotated: the lock follows the current file', async () => {
+      const { module, logger } = await createLogger({ logFile: file, maxSize: '1k' });
+      try {
+        for (let n = 0; n < 50; n++) logger.info('fill', { n, pad: 'x'.repeat(100) });
+        await logger.flush();
+        expect(logger.stats().rotations).toBeGreaterThan(2);
+        const hard = path.join(dir, 'hard.log');
+        fs.linkSync(file, hard);
+        const refused = await LogFileLock.acquire(hard).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(LogFileLockedError);
+      } finally {
+        await module.close();
+      }
+      // Closed: the lock is free, whatever the path.
+      (await LogFileLock.acquire(path.join(dir, 'hard.log'))).release();
+    });
   });
 
   it('is free at once when its holder is SIGKILLed: no stale lock blocks a restart', async () => {

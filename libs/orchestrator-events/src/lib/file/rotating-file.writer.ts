@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WriteOutScheduler } from '../write-out.scheduler';
+import type { LogFileLock } from './log-file.lock';
 import { backupPath, staleBackups } from './log-files';
 
 /** Counters a health check can show. */
@@ -36,6 +37,11 @@ export interface RotatingFileWriterOptions {
   onDropped?: (dropped: number) => void;
   /** When queued lines are written out (end of turn, process exit). Default: a scheduler of its own. */
   scheduler?: WriteOutScheduler;
+  /**
+   * The cross-process lock of the file, which follows it: each new current file (rotation, a
+   * reopen) is locked before it takes the path, and the old one freed after. Default: none.
+   */
+  lock?: Pick<LogFileLock, 'take' | 'keepOnly'>;
 }
 
 const RETRY_MIN_MS = 50;
@@ -338,6 +344,8 @@ export class RotatingFileWriter {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {
+      // Locked before it is the file at the path: a process starting meanwhile finds it held.
+      this.options.lock?.take(fd);
       // A rotation that failed after its link left `file.1` as the current file: shifting again
       // would turn every backup into a link of this one file and push the real ones out.
       if (this.maxFiles > 0 && !this.isFirstBackup()) {
@@ -355,10 +363,12 @@ export class RotatingFileWriter {
       }
       fs.renameSync(tmp, this.file);
     } catch (err) {
+      this.options.lock?.keepOnly(this.fd);
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw err;
     }
+    this.options.lock?.keepOnly(fd);
     fs.closeSync(this.fd);
     this.fd = fd;
     this.ino = fs.fstatSync(fd).ino;
@@ -369,7 +379,16 @@ export class RotatingFileWriter {
   private open(): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.finishInterruptedRotation();
-    this.fd = fs.openSync(this.file, 'a+');
+    const fd = fs.openSync(this.file, 'a+');
+    try {
+      // Usually the file the lock was taken on; after a reopen (it was deleted or replaced), a new one.
+      this.options.lock?.take(fd);
+      this.options.lock?.keepOnly(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    this.fd = fd;
     const stat = fs.fstatSync(this.fd);
     this.ino = stat.ino;
     this.size = stat.size;
