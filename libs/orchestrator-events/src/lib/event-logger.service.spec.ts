@@ -190,6 +190,34 @@ describe('EventLogger', () => {
     expect(reports[0]).not.toHaveProperty('run_id');
   });
 
+  it('says in a torn_lines_found WARNING event that it ended a torn last line, at start and on a reopen, outside any caller context', async () => {
+    fs.writeFileSync(file, '{"event":"a"}\n{"event":"cut sho');
+    const logger = await start();
+    await new Promise((r) => setImmediate(r));
+    await logger.flush();
+    // The file is replaced under the logger by one that ends torn, while a job logs.
+    await logger.withContext({ task_id: 'job-c', run_id: 'run-c' }, async () => {
+      fs.rmSync(file);
+      fs.writeFileSync(file, '{"event":"b"}\n{"event":"cut aga');
+      logger.info('job_c_step');
+      await logger.flush();
+      await new Promise((r) => setImmediate(r));
+      await logger.flush();
+    });
+    const found = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('torn_lines_found'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(found).toEqual([
+      expect.objectContaining({ level: 'WARNING', torn_lines: 1, file: path.resolve(file) }),
+    ]);
+    expect(found[0]).not.toHaveProperty('task_id');
+    expect(found[0]).not.toHaveProperty('run_id');
+    // The first one, at start, is in the file that was replaced: the logger counted both.
+    expect(logger.stats().tornLines).toBe(2);
+  });
+
   it('never throws into the caller, whatever it logs', async () => {
     const logger = await start();
     const circular: Record<string, unknown> = {};

@@ -96,6 +96,16 @@ export class EventLogger implements OnApplicationShutdown {
       }),
     );
     this.minRank = levelRank(options.level);
+    // A torn last line (a crash or a full disk cut a write short) was found and ended.
+    writer.onTornLines((torn) =>
+      this.logOwn({
+        event: 'torn_lines_found',
+        level: 'WARNING',
+        message: `${options.logFile} ended with a torn line (a write cut short by a crash or a full disk); it was ended with a newline, and readers skip it`,
+        torn_lines: torn,
+        file: options.logFile,
+      }),
+    );
   }
 
   /**
@@ -259,8 +269,10 @@ export class EventLogger implements OnApplicationShutdown {
    * that import this one (with the default `isGlobal`, the app's own), so what they log, such as
    * jobs ending on shutdown, comes before it. Events logged later still, from other providers'
    * hooks, are written synchronously as they come: all are on disk before the process exits.
+   * While the file cannot be written (disk full), it retries for up to `shutdownRetryMs` first;
+   * what is still unwritten at exit is counted on stderr and makes the exit code 1.
    */
-  onApplicationShutdown(signal?: string): void {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     const stats = this.stats();
     this.logOwn({
       event: 'orchestrator_stopped',
@@ -272,7 +284,7 @@ export class EventLogger implements OnApplicationShutdown {
       written: stats.written,
       dropped: stats.dropped,
     });
-    this.writer.close();
+    await this.writer.close();
   }
 }
 

@@ -1,7 +1,8 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../testing/logger-module';
+import { mount, unmount } from '../../testing/mount';
 import { tempDir } from '../../testing/temp-dir';
 import { LogFileLock, LogFileLockedError } from './log-file.lock';
 
@@ -88,18 +89,7 @@ describe('LogFileLock', () => {
   });
 
   describe('the same file under another path is the same lock', () => {
-    /** `mount --bind from to`, or why it cannot be done here (it must be done under CI). */
-    function bindMount(from: string, to: string): string | undefined {
-      try {
-        execFileSync('mount', ['--bind', from, to], { stdio: 'pipe' });
-        return undefined;
-      } catch (error) {
-        const reason = String((error as { stderr?: Buffer }).stderr ?? error).trim();
-        if (process.env['CI'] === 'true')
-          throw new Error(`mount --bind refused under CI: ${reason}`);
-        return reason;
-      }
-    }
+    const bindMount = (from: string, to: string) => mount(['--bind', from, to]);
 
     async function refusedThrough(alias: string, other: ChildProcess): Promise<void> {
       const refused = (await LogFileLock.acquire(alias).catch((e: unknown) => e)) as Error;
@@ -149,13 +139,13 @@ describe('LogFileLock', () => {
       try {
         await refusedThrough(path.join(mounted.dir, 'orch.log'), other);
       } finally {
-        execFileSync('umount', [mounted.dir]);
+        unmount(mounted.dir);
       }
       expect(bindMount(file, alias)).toBeUndefined();
       try {
         await refusedThrough(alias, other);
       } finally {
-        execFileSync('umount', [alias]);
+        unmount(alias);
         mounted.cleanup();
       }
     });
@@ -196,8 +186,14 @@ describe('LogFileLock', () => {
     const { module, logger } = await createLogger({ logFile: file });
     logger.info('after_restart');
     await module.close();
-    const [torn, line] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const [torn, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(torn).toBe('{"event":"torn');
-    expect(JSON.parse(line)).toMatchObject({ event: 'after_restart' });
+    const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'after_restart' }),
+        expect.objectContaining({ event: 'torn_lines_found', torn_lines: 1 }),
+      ]),
+    );
   });
 });
