@@ -44,7 +44,7 @@ export class EventWriter {
       scheduler,
       lock,
       onLost: (lost, error) => this.reportLost(lost, error),
-      // Called from the writer's constructor too: told once a listener is there, on a later turn.
+      // Also called from the writer's constructor: `onTornLines()` tells those when it registers.
       onTornLine: () => {
         this.tornUnreported++;
         setImmediate(() => this.reportTorn());
