@@ -29,6 +29,8 @@ export class EventWriter {
   private tornUnreported = 0;
   /** Set once `close()` retried a failing file: the loss report says for how long. */
   private retriedMs: number | undefined;
+  /** Lines already reported lost (by `close()`), so the exit does not count them twice. */
+  private reportedLost = 0;
   private readonly diagnostics = new Logger('EventLogger');
   private internalErrors = 0;
 
@@ -111,16 +113,22 @@ export class EventWriter {
   }
 
   /**
-   * At process exit, lines the file still refuses are lost: one line on stderr says how many and
-   * where, and the exit code says it too (a `process.exit(0)` after the shutdown hooks included).
+   * Lines the file still refuses when it is closed, or at process exit, are lost: one line on
+   * stderr says how many and where (at close: a process ended by a re-raised signal has no exit
+   * handler), and the exit code says it too, a `process.exit(0)` after the shutdown hooks included.
+   * At exit, only lines not reported at close are counted (events logged later still).
    */
   private reportLost(lost: number, error: Error): void {
-    try {
-      process.stderr.write(
-        `${MESSAGES.eventsLost(lost, this.file.file, error.message, this.retriedMs)}\n`,
-      );
-    } catch {
-      // stderr closed: the exit code still tells.
+    const unreported = lost - this.reportedLost;
+    this.reportedLost = Math.max(this.reportedLost, lost);
+    if (unreported > 0) {
+      try {
+        process.stderr.write(
+          `${MESSAGES.eventsLost(unreported, this.file.file, error.message, this.retriedMs)}\n`,
+        );
+      } catch {
+        // stderr closed: the exit code still tells.
+      }
     }
     if (!process.exitCode || process.exitCode === '0') process.exitCode = 1;
   }
@@ -153,5 +161,9 @@ export class EventWriter {
     }
     this.file.close();
     this.lock.release();
+    const unwritten = this.file.notOnDisk();
+    if (unwritten.lines > 0 && unwritten.error !== undefined) {
+      this.reportLost(unwritten.lines, unwritten.error);
+    }
   }
 }

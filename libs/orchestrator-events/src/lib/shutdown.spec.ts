@@ -119,37 +119,45 @@ describe('SIGTERM while the disk is full', () => {
   }
 
   /** Runs the child until the disk is full, sends SIGTERM, then calls `afterSignal`. */
-  function runFull(file: string, retryMs: number, afterSignal: () => void = () => undefined) {
-    return new Promise<{ code: number | null; stderr: string; logged: number }>(
-      (resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', FULL_CHILD, file],
-          {
-            env: { ...process.env, ...TS_NODE_ENV, ORCH_SHUTDOWN_RETRY_MS: String(retryMs) },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let stderr = '';
-        let logged = -1;
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`child did not finish: ${stderr}`));
-        }, 60_000);
-        child.stderr.on('data', (d) => (stderr += d));
-        child.stdout.on('data', (d: Buffer) => {
-          const full = /full (\d+)/.exec(d.toString());
-          if (full === null) return;
-          logged = Number(full[1]);
-          child.kill('SIGTERM');
-          afterSignal();
-        });
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stderr, logged });
-        });
-      },
-    );
+  function runFull(
+    file: string,
+    retryMs: number,
+    afterSignal: () => void = () => undefined,
+    mode: 'exit' | 'reraise' = 'exit',
+  ) {
+    return new Promise<{
+      code: number | null;
+      signal: string | null;
+      stderr: string;
+      logged: number;
+    }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', FULL_CHILD, file, mode],
+        {
+          env: { ...process.env, ...TS_NODE_ENV, ORCH_SHUTDOWN_RETRY_MS: String(retryMs) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      let logged = -1;
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`child did not finish: ${stderr}`));
+      }, 60_000);
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.on('data', (d: Buffer) => {
+        const full = /full (\d+)/.exec(d.toString());
+        if (full === null) return;
+        logged = Number(full[1]);
+        child.kill('SIGTERM');
+        afterSignal();
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stderr, logged });
+      });
+    });
   }
 
   /** Every line of the file, parsed; a torn line (no newline at the end, or not JSON) fails here. */
@@ -203,6 +211,27 @@ describe('SIGTERM while the disk is full', () => {
         expect.objectContaining({ event: 'job_failed', signal: 'SIGTERM' }),
         expect.objectContaining({ event: 'orchestrator_stopped', signal: 'SIGTERM' }),
       ]);
+    } finally {
+      disk.cleanup();
+    }
+  });
+
+  it('says how many were lost also when Nest ends the process by re-raising the signal', async () => {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      const file = path.join(disk.dir, 'orch.log');
+      const result = await runFull(file, 500, undefined, 'reraise');
+      const lines = wholeLines(file);
+      const lost = result.logged + 2 - lines.length;
+      expect(result.stderr).toBe(
+        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+          `(ENOSPC: no space left on device, write), retried for 500 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
+      );
+      expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
     } finally {
       disk.cleanup();
     }

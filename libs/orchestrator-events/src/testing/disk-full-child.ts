@@ -3,6 +3,7 @@
  * a small file system. It logs batches of events until writing fails and at least 300 wait in
  * memory, says "full <count logged>", and waits for SIGTERM. Another provider logs one more event
  * from its own onApplicationShutdown, as jobs ending on shutdown do. The environment configures it.
+ * With `reraise` as second argument, Nest ends the process by re-raising the signal instead.
  */
 import 'reflect-metadata';
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
@@ -26,7 +27,8 @@ class ChildModule {}
 
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(ChildModule, { logger: false });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // `reraise` as second argument: Nest re-raises the signal after the hooks (no exit handler runs).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: process.argv[3] !== 'reraise' });
   const events = app.get(EventLogger);
   let n = 0;
   const fill = () => {

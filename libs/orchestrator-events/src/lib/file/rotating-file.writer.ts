@@ -233,6 +233,15 @@ export class RotatingFileWriter {
     this.offExit = undefined;
   }
 
+  /**
+   * Lines accepted and not on disk (queued, or dropped and not reported yet), with the last write
+   * error: what is lost if the process ends now.
+   */
+  notOnDisk(): { lines: number; error: Error | undefined } {
+    const pending = this.accepted - this.written - this.dropped;
+    return { lines: pending + this.droppedUnreported, error: this.lastFailure };
+  }
+
   /** The last try, at process exit; what it cannot write is lost, and said so. */
   private readonly exitFlush = () => {
     const failure = this.lastFailure;
