@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -244,6 +245,61 @@ describe('a disk that refuses writes (ENOSPC from /dev/full)', () => {
       expect(await app.stop()).toBe(0);
     },
   );
+});
+
+describe('SIGTERM while the disk is full (a 2 MiB tmpfs), with jobs running', () => {
+  it('retries for ORCH_SHUTDOWN_RETRY_MS, then names on stderr how many events were lost and where, exits 1, and leaves no torn line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-tmpfs-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'pipe' });
+    } catch (error) {
+      const reason = String((error as { stderr?: Buffer }).stderr ?? error).trim();
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (process.env['CI'] === 'true') throw new Error(`cannot mount a tmpfs under CI: ${reason}`);
+      console.log(`full-disk shutdown e2e skipped: cannot mount a tmpfs here (${reason})`);
+      return;
+    }
+    try {
+      fs.writeFileSync(path.join(dir, 'filler'), Buffer.alloc(1900 * 1024));
+      const app = await startApp({ dir, env: { ORCH_SHUTDOWN_RETRY_MS: '1000' } });
+      // Jobs log until the disk is full and events wait in memory; 8 are running at the signal.
+      let full: Health | undefined;
+      while (full === undefined) {
+        await Promise.all(
+          Array.from({ length: 8 }, () => postJob(app, { steps: 100, step_ms: 20 })),
+        );
+        full = await waitFor(async () => {
+          const h = await health(app);
+          return h.events.write_errors > 0 && h.events.pending >= 50 ? h : undefined;
+        }, 3000).catch(() => undefined);
+      }
+      expect(full.events.last_write_error).toContain('ENOSPC');
+      const code = await app.stop('SIGTERM');
+      const reports = app
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('orchestrator-events:'));
+      expect(reports).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^orchestrator-events: \\d+ events were lost: they could not be written to ${app.logFile} ` +
+              '\\(ENOSPC: no space left on device, write\\), retried for 1000 ms at shutdown ' +
+              '\\(ORCH_SHUTDOWN_RETRY_MS\\)$',
+          ),
+        ),
+      ]);
+      expect(Number(/(\d+) events/.exec(reports[0])?.[1])).toBeGreaterThanOrEqual(
+        full.events.pending,
+      );
+      expect(code).toBe(1);
+      const text = fs.readFileSync(app.logFile, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      expect(text.split('\n').filter(Boolean).every(parses)).toBe(true);
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('10,000 SSE connect/disconnect cycles, some cut during the catch-up', () => {

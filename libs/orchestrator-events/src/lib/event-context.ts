@@ -22,4 +22,9 @@ export class EventContextStore {
     if (context.run_id !== undefined) merged.run_id = context.run_id;
     return this.storage.run(merged, fn);
   }
+
+  /** Runs `fn` outside any context: what it logs carries no caller's ids. */
+  outside<T>(fn: () => T): T {
+    return this.storage.exit(fn);
+  }
 }

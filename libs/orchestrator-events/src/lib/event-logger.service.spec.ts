@@ -7,6 +7,7 @@ import { readEvents, tempDir } from '../testing/temp-dir';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { EventLogger } from './event-logger.service';
 import { backupPath } from './file/log-files';
+import { EventHistory } from './history/event-history.service';
 
 describe('EventLogger', () => {
   let dir: string;
@@ -159,6 +160,62 @@ describe('EventLogger', () => {
       expect.objectContaining({ level: 'ERROR', dropped: failing.dropped }),
     ]);
     expect(lines[lines.length - 1]['event']).toBe('events_dropped');
+  });
+
+  it('logs events_dropped outside the context of the caller whose read or write recovered the file', async () => {
+    const logger = await start({ maxPendingBytes: '64k' });
+    logger.info('before');
+    await logger.flush();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(dir, 'not a directory');
+    for (let n = 0; n < 2000; n++) {
+      logger.info('during', { n, pad: 'x'.repeat(60) });
+      if (n % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    expect(logger.stats().dropped).toBeGreaterThan(0);
+    fs.rmSync(dir);
+    // A job's history read writes out what is pending first: the recovery happens inside its context.
+    await logger.withContext({ task_id: 'job-b', run_id: 'run-b' }, async () => {
+      await (module as TestingModule).get(EventHistory).query({});
+      logger.info('job_b_step');
+      await new Promise((r) => setImmediate(r));
+      await logger.flush();
+    });
+    await logger.flush();
+    const lines = readEvents(file);
+    expect(lines.find((e) => e['event'] === 'job_b_step')).toMatchObject({ task_id: 'job-b' });
+    const reports = lines.filter((e) => e['event'] === 'events_dropped');
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).not.toHaveProperty('task_id');
+    expect(reports[0]).not.toHaveProperty('run_id');
+  });
+
+  it('says in a torn_lines_found WARNING event that it ended a torn last line, at start and on a reopen, outside any caller context', async () => {
+    fs.writeFileSync(file, '{"event":"a"}\n{"event":"cut sho');
+    const logger = await start();
+    await new Promise((r) => setImmediate(r));
+    await logger.flush();
+    // The file is replaced under the logger by one that ends torn, while a job logs.
+    await logger.withContext({ task_id: 'job-c', run_id: 'run-c' }, async () => {
+      fs.rmSync(file);
+      fs.writeFileSync(file, '{"event":"b"}\n{"event":"cut aga');
+      logger.info('job_c_step');
+      await logger.flush();
+      await new Promise((r) => setImmediate(r));
+      await logger.flush();
+    });
+    const found = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('torn_lines_found'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(found).toEqual([
+      expect.objectContaining({ level: 'WARNING', torn_lines: 1, file: path.resolve(file) }),
+    ]);
+    expect(found[0]).not.toHaveProperty('task_id');
+    expect(found[0]).not.toHaveProperty('run_id');
+    // The first one, at start, is in the file that was replaced: the logger counted both.
+    expect(logger.stats().tornLines).toBe(2);
   });
 
   it('never throws into the caller, whatever it logs', async () => {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { EventBus } from './bus/event-bus';
 import {
@@ -58,6 +59,14 @@ export class EventLogger implements OnApplicationShutdown {
     ERROR: 0,
   };
   private readonly startedAt = performance.now();
+  /**
+   * Logs what the library reports about itself (events_dropped, a torn line found, the stop) in
+   * the async context the logger was made in, and outside every `withContext()`: it runs from
+   * whichever caller's write or read happened to set it off, whose ids and trace it must not carry.
+   */
+  private readonly logOwn = AsyncResource.bind((input: EventInput): string | undefined =>
+    this.context.outside(() => this.log(input)),
+  );
 
   constructor(
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
@@ -79,12 +88,24 @@ export class EventLogger implements OnApplicationShutdown {
     );
     // Reported once writing works again, as an event in the log itself.
     writer.onDropped((dropped) =>
-      this.error('events_dropped', {
+      this.logOwn({
+        event: 'events_dropped',
+        level: 'ERROR',
         message: `${dropped} events were dropped while the log file could not be written (over ORCH_LOG_MAX_PENDING)`,
         dropped,
       }),
     );
     this.minRank = levelRank(options.level);
+    // A torn last line (a crash or a full disk cut a write short) was found and ended.
+    writer.onTornLines((torn) =>
+      this.logOwn({
+        event: 'torn_lines_found',
+        level: 'WARNING',
+        message: `${options.logFile} ended with a torn line (a write cut short by a crash or a full disk); it was ended with a newline, and readers skip it`,
+        torn_lines: torn,
+        file: options.logFile,
+      }),
+    );
   }
 
   /**
@@ -248,10 +269,14 @@ export class EventLogger implements OnApplicationShutdown {
    * that import this one (with the default `isGlobal`, the app's own), so what they log, such as
    * jobs ending on shutdown, comes before it. Events logged later still, from other providers'
    * hooks, are written synchronously as they come: all are on disk before the process exits.
+   * While the file cannot be written (disk full), it retries for up to `shutdownRetryMs` first;
+   * what is still unwritten at exit is counted on stderr and makes the exit code 1.
    */
-  onApplicationShutdown(signal?: string): void {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     const stats = this.stats();
-    this.info('orchestrator_stopped', {
+    this.logOwn({
+      event: 'orchestrator_stopped',
+      level: 'INFO',
       message: signal === undefined ? 'stopped' : `stopped on ${signal}`,
       signal,
       uptime_ms: Math.round(performance.now() - this.startedAt),
@@ -259,7 +284,7 @@ export class EventLogger implements OnApplicationShutdown {
       written: stats.written,
       dropped: stats.dropped,
     });
-    this.writer.close();
+    await this.writer.close();
   }
 }
 

@@ -22,6 +22,12 @@ export const MESSAGES = {
       `process its own ORCH_LOG_FILE, or stop the other one.`
     );
   },
+  eventsLost: (lost: number, file: string, reason: string, retryMs: number | undefined) =>
+    `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+    `(${reason})` +
+    (retryMs === undefined
+      ? ''
+      : `, retried for ${retryMs} ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)`),
   missingPeer: (packageName: string, feature: string) =>
     `${feature} needs the optional package "${packageName}", which is not installed: ` +
     `run \`npm install ${packageName}\` in your app.`,

@@ -28,6 +28,7 @@ describe('resolveOptions', () => {
         maxSize: 10 * 1024 * 1024,
         maxFiles: 5,
         maxPendingBytes: 64 * 1024 * 1024,
+        shutdownRetryMs: 10000,
         maxLineBytes: 65536,
         replayBufferSize: 1000,
         sseHeartbeatMs: 15000,
@@ -59,6 +60,7 @@ describe('resolveOptions', () => {
       ORCH_LOG_MAX_SIZE: '64k',
       ORCH_LOG_MAX_FILES: '2',
       ORCH_LOG_MAX_PENDING: '1m',
+      ORCH_SHUTDOWN_RETRY_MS: '2500',
     };
     expect(resolveOptions({ env })).toMatchObject({
       orchId: 'o-1',
@@ -68,6 +70,7 @@ describe('resolveOptions', () => {
       maxSize: 65536,
       maxFiles: 2,
       maxPendingBytes: 1024 * 1024,
+      shutdownRetryMs: 2500,
     });
     expect(resolveOptions({ env, orchId: 'o-2', level: 'debug', maxFiles: 0 })).toMatchObject({
       orchId: 'o-2',
@@ -112,6 +115,7 @@ describe('resolveOptions', () => {
     [{ ORCH_LOG_MAX_PENDING: 'lots' }, /ORCH_LOG_MAX_PENDING="lots".*k, m or g/],
     [{ ORCH_LOG_MAX_FILES: 'five' }, /ORCH_LOG_MAX_FILES="five"/],
     [{ ORCH_SSE_HEARTBEAT_MS: '10' }, /ORCH_SSE_HEARTBEAT_MS="10".*from 100/],
+    [{ ORCH_SHUTDOWN_RETRY_MS: '10s' }, /ORCH_SHUTDOWN_RETRY_MS="10s".*from 0 to 600000/],
     [{ ORCH_SSE_MAX_BACKLOG: '0' }, /ORCH_SSE_MAX_BACKLOG="0".*from 1/],
     [{ ORCH_SSE_MAX_BACKLOG_BYTES: '1k' }, /ORCH_SSE_MAX_BACKLOG_BYTES="1k".*from 16k to 1g/],
     [{ ORCH_SSE_FAST_PATH: 'fast' }, /ORCH_SSE_FAST_PATH="fast".*true or false/],

@@ -26,6 +26,13 @@ export interface OrchestratorEventsModuleOptions {
    * Env `ORCH_LOG_MAX_PENDING`, default `64m`.
    */
   maxPendingBytes?: number | string;
+  /**
+   * At shutdown, while events still cannot be written (disk full, directory gone), writing is
+   * retried for up to this many ms (0-600000) before the module lets the process exit. What is
+   * still unwritten then is lost: one line on stderr says how many and to which file, and the exit
+   * code becomes 1. Env `ORCH_SHUTDOWN_RETRY_MS`, default 10000 (under Kubernetes' 30 s grace period).
+   */
+  shutdownRetryMs?: number | string;
   /** Longest line written, in bytes (1024-64m); longer events have their largest values cut and carry `"_truncated": true`. No env, default 65536. */
   maxLineBytes?: number;
   /**
@@ -102,6 +109,7 @@ export interface ResolvedOrchestratorEventsOptions {
   maxSize: number;
   maxFiles: number;
   maxPendingBytes: number;
+  shutdownRetryMs: number;
   maxLineBytes: number;
   replayBufferSize: number;
   sseHeartbeatMs: number;

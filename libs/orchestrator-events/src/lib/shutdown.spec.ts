@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEvents, tempDir } from '../testing/temp-dir';
 import { logFilesNewestFirst } from './file/log-files';
+import { mount, unmount } from '../testing/mount';
 
 const CHILD = path.join(__dirname, '..', 'testing', 'shutdown-child.ts');
 const TS_NODE_ENV = {
@@ -92,4 +93,147 @@ it('writes every event still queued when the app calls process.exit() at once', 
   } finally {
     cleanup();
   }
+});
+
+describe('SIGTERM while the disk is full', () => {
+  const FULL_CHILD = path.join(__dirname, '..', 'testing', 'disk-full-child.ts');
+
+  /** A 2 MiB tmpfs with 1.5 MiB taken by `filler`, or why it cannot be mounted here. */
+  function smallDisk(): { dir: string; filler: string; cleanup: () => void } | string {
+    const { dir, cleanup } = tempDir();
+    const refusal = mount(['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]);
+    if (refusal !== undefined) {
+      cleanup();
+      return refusal;
+    }
+    const filler = path.join(dir, 'filler');
+    fs.writeFileSync(filler, Buffer.alloc(1536 * 1024, 'f'));
+    return {
+      dir,
+      filler,
+      cleanup: () => {
+        unmount(dir);
+        cleanup();
+      },
+    };
+  }
+
+  /** Runs the child until the disk is full, sends SIGTERM, then calls `afterSignal`. */
+  function runFull(
+    file: string,
+    retryMs: number,
+    afterSignal: () => void = () => undefined,
+    mode: 'exit' | 'reraise' = 'exit',
+  ) {
+    return new Promise<{
+      code: number | null;
+      signal: string | null;
+      stderr: string;
+      logged: number;
+    }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', FULL_CHILD, file, mode],
+        {
+          env: { ...process.env, ...TS_NODE_ENV, ORCH_SHUTDOWN_RETRY_MS: String(retryMs) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      let logged = -1;
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`child did not finish: ${stderr}`));
+      }, 60_000);
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.on('data', (d: Buffer) => {
+        const full = /full (\d+)/.exec(d.toString());
+        if (full === null) return;
+        logged = Number(full[1]);
+        child.kill('SIGTERM');
+        afterSignal();
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stderr, logged });
+      });
+    });
+  }
+
+  /** Every line of the file, parsed; a torn line (no newline at the end, or not JSON) fails here. */
+  function wholeLines(file: string): Record<string, unknown>[] {
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    return readEvents(file);
+  }
+
+  it('retries for ORCH_SHUTDOWN_RETRY_MS, then says on stderr how many events were lost and where, and exits 1', async () => {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      const file = path.join(disk.dir, 'orch.log');
+      const result = await runFull(file, 1000);
+      const lines = wholeLines(file);
+      const fills = lines.filter((e) => e['event'] === 'fill').map((e) => e['n']);
+      expect(fills).toEqual(fills.map((_, n) => n));
+      // Accepted: the fills, the job's shutdown failure and orchestrator_stopped.
+      const lost = result.logged + 2 - lines.length;
+      expect(lost).toBeGreaterThanOrEqual(300);
+      expect(result.stderr).toBe(
+        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+          `(ENOSPC: no space left on device, write), retried for 1000 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
+      );
+      expect(result.code).toBe(1);
+    } finally {
+      disk.cleanup();
+    }
+  });
+
+  it('writes everything, in order, and exits 0 when space comes back within ORCH_SHUTDOWN_RETRY_MS', async () => {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      const file = path.join(disk.dir, 'orch.log');
+      const result = await runFull(file, 60_000, () =>
+        setTimeout(() => fs.rmSync(disk.filler), 500),
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const lines = wholeLines(file);
+      const fills = lines.filter((e) => e['event'] === 'fill').map((e) => e['n']);
+      expect(fills).toEqual(Array.from({ length: result.logged }, (_, n) => n));
+      expect(lines.slice(-2)).toEqual([
+        expect.objectContaining({ event: 'job_failed', signal: 'SIGTERM' }),
+        expect.objectContaining({ event: 'orchestrator_stopped', signal: 'SIGTERM' }),
+      ]);
+    } finally {
+      disk.cleanup();
+    }
+  });
+
+  it('says how many were lost also when Nest ends the process by re-raising the signal', async () => {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      const file = path.join(disk.dir, 'orch.log');
+      const result = await runFull(file, 500, undefined, 'reraise');
+      const lines = wholeLines(file);
+      const lost = result.logged + 2 - lines.length;
+      expect(result.stderr).toBe(
+        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+          `(ENOSPC: no space left on device, write), retried for 500 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
+      );
+      expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
+    } finally {
+      disk.cleanup();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '../../testing/logger-module';
+import { mount, unmount } from '../../testing/mount';
 import { tempDir } from '../../testing/temp-dir';
 import { LogFileLock, LogFileLockedError } from './log-file.lock';
 
@@ -87,6 +88,86 @@ describe('LogFileLock', () => {
     );
   });
 
+  describe('the same file under another path is the same lock', () => {
+    const bindMount = (from: string, to: string) => mount(['--bind', from, to]);
+
+    async function refusedThrough(alias: string, other: ChildProcess): Promise<void> {
+      const refused = (await LogFileLock.acquire(alias).catch((e: unknown) => e)) as Error;
+      expect(refused).toBeInstanceOf(LogFileLockedError);
+      expect((refused as LogFileLockedError).holderPid).toBe(other.pid);
+    }
+
+    it('through a symlink to the file itself', async () => {
+      const other = await holder(file);
+      children.push(other);
+      const link = path.join(dir, 'link.log');
+      fs.symlinkSync(file, link);
+      await refusedThrough(link, other);
+      // The module refuses to start on it too, before writing anything.
+      await expect(createLogger({ logFile: link })).rejects.toThrow(LogFileLockedError);
+    });
+
+    it('through a symlink made before the file exists', async () => {
+      const link = path.join(dir, 'link.log');
+      fs.symlinkSync(file, link);
+      const other = await holder(link);
+      children.push(other);
+      await refusedThrough(file, other);
+    });
+
+    it('through a hard link', async () => {
+      fs.writeFileSync(file, '');
+      const other = await holder(file);
+      children.push(other);
+      const hard = path.join(dir, 'hard.log');
+      fs.linkSync(file, hard);
+      await refusedThrough(hard, other);
+    });
+
+    it('through a bind mount of its directory, and of the file itself', async () => {
+      const other = await holder(file);
+      children.push(other);
+      const mounted = tempDir('orch-events-bind-');
+      const alias = path.join(mounted.dir, 'alias.log');
+      fs.writeFileSync(alias, '');
+      const refusal = bindMount(dir, mounted.dir);
+      if (refusal !== undefined) {
+        console.log(`bind mount test skipped: mount --bind is refused here (${refusal})`);
+        mounted.cleanup();
+        return;
+      }
+      try {
+        await refusedThrough(path.join(mounted.dir, 'orch.log'), other);
+      } finally {
+        unmount(mounted.dir);
+      }
+      expect(bindMount(file, alias)).toBeUndefined();
+      try {
+        await refusedThrough(alias, other);
+      } finally {
+        unmount(alias);
+        mounted.cleanup();
+      }
+    });
+
+    it('after the holder rotated: the lock follows the current file', async () => {
+      const { module, logger } = await createLogger({ logFile: file, maxSize: '1k' });
+      try {
+        for (let n = 0; n < 50; n++) logger.info('fill', { n, pad: 'x'.repeat(100) });
+        await logger.flush();
+        expect(logger.stats().rotations).toBeGreaterThan(2);
+        const hard = path.join(dir, 'hard.log');
+        fs.linkSync(file, hard);
+        const refused = await LogFileLock.acquire(hard).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(LogFileLockedError);
+      } finally {
+        await module.close();
+      }
+      // Closed: the lock is free, whatever the path.
+      (await LogFileLock.acquire(path.join(dir, 'hard.log'))).release();
+    });
+  });
+
   it('is free at once when its holder is SIGKILLed: no stale lock blocks a restart', async () => {
     const other = await holder(file);
     await killed(other);
@@ -105,8 +186,14 @@ describe('LogFileLock', () => {
     const { module, logger } = await createLogger({ logFile: file });
     logger.info('after_restart');
     await module.close();
-    const [torn, line] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    const [torn, ...lines] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(torn).toBe('{"event":"torn');
-    expect(JSON.parse(line)).toMatchObject({ event: 'after_restart' });
+    const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'after_restart' }),
+        expect.objectContaining({ event: 'torn_lines_found', torn_lines: 1 }),
+      ]),
+    );
   });
 });

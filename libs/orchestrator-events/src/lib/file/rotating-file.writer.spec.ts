@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mount, unmount } from '../../testing/mount';
 import { tempDir } from '../../testing/temp-dir';
 import { backupPath } from './log-files';
 import { RotatingFileWriter } from './rotating-file.writer';
@@ -143,6 +144,41 @@ describe('RotatingFileWriter', () => {
     writer.close();
     expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2,"tor\n{"n":3}\n');
     expect(writer.stats().tornLines).toBe(1);
+  });
+
+  it('leaves no torn line when the disk fills mid-batch, and writes the rest once space is back', () => {
+    const disk = tempDir('orch-events-tmpfs-');
+    const refusal = mount(['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk.dir]);
+    if (refusal !== undefined) {
+      console.log(`full-disk writer test skipped: cannot mount a tmpfs here (${refusal})`);
+      disk.cleanup();
+      return;
+    }
+    const filler = path.join(disk.dir, 'filler');
+    const onDisk = path.join(disk.dir, 'orch.log');
+    try {
+      fs.writeFileSync(filler, Buffer.alloc(200 * 1024));
+      const writer = new RotatingFileWriter(onDisk, 1024 * 1024, 2);
+      // About 90 KiB in one batch: more than the disk has left, cut short inside a line.
+      writer.write(Array.from({ length: 1000 }, (_, n) => line(n)));
+      const failed = writer.stats();
+      expect(failed.lastError).toMatch(/ENOSPC/);
+      const text = fs.readFileSync(onDisk, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      // What the writer counts as written is exactly what is on disk, whole.
+      expect(numbersIn(onDisk)).toEqual(Array.from({ length: failed.written }, (_, n) => n));
+      expect(failed.written).toBeGreaterThan(0);
+      expect(failed.pending).toBe(1000 - failed.written);
+
+      fs.rmSync(filler);
+      writer.flushSync();
+      expect(writer.stats()).toMatchObject({ written: 1000, pending: 0, lastError: undefined });
+      expect(numbersIn(onDisk)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+      writer.close();
+    } finally {
+      unmount(disk.dir);
+      disk.cleanup();
+    }
   });
 
   it('keeps the file reachable at its path during rotations (tail -F)', async () => {

@@ -3,7 +3,9 @@
    place; its helpers (log-files.ts, the transport, the scheduler) are already apart. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { WriteOutScheduler } from '../write-out.scheduler';
+import type { LogFileLock } from './log-file.lock';
 import { backupPath, staleBackups } from './log-files';
 
 /** Counters a health check can show. */
@@ -36,6 +38,18 @@ export interface RotatingFileWriterOptions {
   onDropped?: (dropped: number) => void;
   /** When queued lines are written out (end of turn, process exit). Default: a scheduler of its own. */
   scheduler?: WriteOutScheduler;
+  /**
+   * The cross-process lock of the file, which follows it: each new current file (rotation, a
+   * reopen) is locked before it takes the path, and the old one freed after. Default: none.
+   */
+  lock?: Pick<LogFileLock, 'take' | 'keepOnly'>;
+  /**
+   * Called at process exit when lines could not be written and are lost (the disk still fails),
+   * with how many and the last write error. Default: none.
+   */
+  onLost?: (lost: number, error: Error) => void;
+  /** Called (from the constructor too) when a torn last line was found and ended. Default: none. */
+  onTornLine?: () => void;
 }
 
 const RETRY_MIN_MS = 50;
@@ -69,11 +83,14 @@ export class RotatingFileWriter {
   /** Bytes of a batch a failed write left half written: they go first on the retry. */
   private unwritten: Buffer | undefined;
   private unwrittenLines = 0;
+  /** Lines of its buffer a failed `writeBuffer()` left on disk, whole. */
+  private keptLines = 0;
   private accepted = 0;
   private written = 0;
   private rotations = 0;
   private writeErrors = 0;
   private lastError: string | undefined;
+  private lastFailure: Error | undefined;
   private tornLines = 0;
   private scheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -86,7 +103,8 @@ export class RotatingFileWriter {
   private droppedUnreported = 0;
   private readonly maxPendingBytes: number;
   private readonly scheduler: WriteOutScheduler;
-  private readonly offExit: () => void;
+  /** Unregisters the exit flush; set while registered. */
+  private offExit: (() => void) | undefined;
 
   constructor(
     readonly file: string,
@@ -103,7 +121,7 @@ export class RotatingFileWriter {
     for (const stale of staleBackups(file, maxFiles)) fs.rmSync(stale, { force: true });
     this.scheduler = options.scheduler ?? new WriteOutScheduler();
     // A process.exit() right after logging must not lose the queue.
-    this.offExit = this.scheduler.onExit(() => this.flushSync());
+    this.armExit();
   }
 
   /** Queues one line (without its newline) and returns its sequence number. */
@@ -158,12 +176,32 @@ export class RotatingFileWriter {
     });
   }
 
-  /** Writes what is queued; later appends are written at once, synchronously. */
+  /**
+   * Tries, for up to `timeoutMs`, to write what a failing file still holds (at shutdown, the disk
+   * may come back); resolves once everything is written or the time is up.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    let delay = RETRY_MIN_MS;
+    this.flushSync();
+    while (this.hasUnwritten() && performance.now() < deadline) {
+      // A timer that holds the process: it must not exit in the middle of the wait.
+      const wait = Math.max(0, Math.min(delay, deadline - performance.now()));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      delay = Math.min(delay * 2, RETRY_MAX_MS);
+      this.flushSync();
+    }
+  }
+
+  /**
+   * Writes what is queued; later appends are written at once, synchronously. Lines that still
+   * cannot be written get one more try at process exit, where `onLost` reports them.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.flushSync();
-    this.offExit();
+    if (!this.hasUnwritten()) this.disarmExit();
     openFiles.delete(this.file);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -181,6 +219,40 @@ export class RotatingFileWriter {
       dropped: this.dropped,
     };
   }
+
+  private hasUnwritten(): boolean {
+    return this.queue.length > 0 || this.unwritten !== undefined;
+  }
+
+  private armExit(): void {
+    this.offExit ??= this.scheduler.onExit(this.exitFlush);
+  }
+
+  private disarmExit(): void {
+    this.offExit?.();
+    this.offExit = undefined;
+  }
+
+  /**
+   * Lines accepted and not on disk (queued, or dropped and not reported yet), with the last write
+   * error: what is lost if the process ends now.
+   */
+  notOnDisk(): { lines: number; error: Error | undefined } {
+    const pending = this.accepted - this.written - this.dropped;
+    return { lines: pending + this.droppedUnreported, error: this.lastFailure };
+  }
+
+  /** The last try, at process exit; what it cannot write is lost, and said so. */
+  private readonly exitFlush = () => {
+    const failure = this.lastFailure;
+    // Dropped lines are lost too; a flush that works now only schedules their report, too late.
+    const dropped = this.droppedUnreported;
+    this.flushSync();
+    const pending = this.accepted - this.written - this.dropped;
+    const lost = pending + Math.max(dropped, this.droppedUnreported);
+    const error = this.lastFailure ?? failure;
+    if (lost > 0 && error !== undefined) this.options.onLost?.(lost, error);
+  };
 
   /** A write failed and its retry is pending: appends wait for the retry. */
   private get failing(): boolean {
@@ -210,7 +282,13 @@ export class RotatingFileWriter {
     try {
       this.checkFile();
       if (this.unwritten) {
-        this.writeBuffer(this.unwritten);
+        try {
+          this.writeBuffer(this.unwritten);
+        } catch (err) {
+          this.written += this.keptLines;
+          this.unwrittenLines -= this.keptLines;
+          throw err;
+        }
         this.unwritten = undefined;
         this.written += this.unwrittenLines;
         this.unwrittenLines = 0;
@@ -222,6 +300,7 @@ export class RotatingFileWriter {
       }
       this.retryDelay = RETRY_MIN_MS;
       this.lastError = undefined;
+      this.lastFailure = undefined;
       this.pendingBytes = 0;
       if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
@@ -234,6 +313,9 @@ export class RotatingFileWriter {
       this.writeErrors++;
       this.lastError =
         `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.trim();
+      this.lastFailure = err instanceof Error ? err : new Error(String(err));
+      // Closed, nothing retries any more: the exit is the last chance, and the place to report.
+      if (this.closed) this.armExit();
       // Counted once per failure: from here on `hold()` keeps the count.
       this.pendingBytes = (this.unwritten?.length ?? 0) + queuedBytes(this.queue);
       this.scheduleRetry();
@@ -309,22 +391,47 @@ export class RotatingFileWriter {
     try {
       this.writeBuffer(buf);
     } catch (err) {
-      this.unwrittenLines = count;
+      this.written += this.keptLines;
+      this.unwrittenLines = count - this.keptLines;
       throw err;
     }
     this.written += count;
   }
 
+  /**
+   * Writes whole lines only: a write cut short (disk full) is cut back to the end of its last whole
+   * line, so no torn line is left behind if the process ends before the retry writes the rest.
+   * On failure, `keptLines` says how many of the buffer's lines are on disk.
+   */
   private writeBuffer(buf: Buffer): void {
     let offset = 0;
     try {
       while (offset < buf.length) {
         offset += fs.writeSync(this.fd, buf, offset, buf.length - offset);
       }
+    } catch (err) {
+      // The buffer starts at a line's start (`size`): its last newline written ends a whole line.
+      const whole = offset > 0 ? buf.lastIndexOf(10, offset - 1) + 1 : 0;
+      if (offset > whole && this.truncate(this.size + whole)) offset = whole;
+      this.keptLines = countNewlines(buf, offset);
+      throw err;
     } finally {
       this.size += offset;
       // The reused buffer is overwritten by the next batch: what the retry needs is copied out.
-      if (offset < buf.length) this.unwritten = Buffer.from(buf.subarray(offset));
+      if (offset < buf.length) {
+        this.unwritten =
+          buf === this.unwritten && offset === 0 ? buf : Buffer.from(buf.subarray(offset));
+      }
+    }
+  }
+
+  /** False when even that fails: then the retry completes the torn line (or a restart ends it). */
+  private truncate(size: number): boolean {
+    try {
+      fs.ftruncateSync(this.fd, size);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -338,6 +445,8 @@ export class RotatingFileWriter {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {
+      // Locked before it is the file at the path: a process starting meanwhile finds it held.
+      this.options.lock?.take(fd);
       // A rotation that failed after its link left `file.1` as the current file: shifting again
       // would turn every backup into a link of this one file and push the real ones out.
       if (this.maxFiles > 0 && !this.isFirstBackup()) {
@@ -355,10 +464,12 @@ export class RotatingFileWriter {
       }
       fs.renameSync(tmp, this.file);
     } catch (err) {
+      this.options.lock?.keepOnly(this.fd);
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw err;
     }
+    this.options.lock?.keepOnly(fd);
     fs.closeSync(this.fd);
     this.fd = fd;
     this.ino = fs.fstatSync(fd).ino;
@@ -369,7 +480,16 @@ export class RotatingFileWriter {
   private open(): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.finishInterruptedRotation();
-    this.fd = fs.openSync(this.file, 'a+');
+    const fd = fs.openSync(this.file, 'a+');
+    try {
+      // Usually the file the lock was taken on; after a reopen (it was deleted or replaced), a new one.
+      this.options.lock?.take(fd);
+      this.options.lock?.keepOnly(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    this.fd = fd;
     const stat = fs.fstatSync(this.fd);
     this.ino = stat.ino;
     this.size = stat.size;
@@ -377,6 +497,7 @@ export class RotatingFileWriter {
       // A crash tore the last line: end it so the next line starts clean (readers skip the fragment).
       this.writeBuffer(Buffer.from('\n'));
       this.tornLines++;
+      this.options.onTornLine?.();
     }
   }
 
@@ -425,6 +546,12 @@ export class RotatingFileWriter {
     }
     this.waiters = still;
   }
+}
+
+function countNewlines(buf: Buffer, end: number): number {
+  let count = 0;
+  for (let i = buf.indexOf(10); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) count++;
+  return count;
 }
 
 function queuedBytes(lines: string[]): number {

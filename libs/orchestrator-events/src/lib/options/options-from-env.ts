@@ -18,6 +18,7 @@ export const ENV_VARIABLES = {
   maxSize: 'ORCH_LOG_MAX_SIZE',
   maxFiles: 'ORCH_LOG_MAX_FILES',
   maxPendingBytes: 'ORCH_LOG_MAX_PENDING',
+  shutdownRetryMs: 'ORCH_SHUTDOWN_RETRY_MS',
   replayBufferSize: 'ORCH_REPLAY_BUFFER',
   sseHeartbeatMs: 'ORCH_SSE_HEARTBEAT_MS',
   sseMaxBacklog: 'ORCH_SSE_MAX_BACKLOG',

@@ -52,6 +52,7 @@ const RULES: {
     fallback: 64 * MIB,
     read: (v) => readSize(v, 64 * KIB, 1024 * GIB, '64k to 1024g', '64m'),
   },
+  shutdownRetryMs: { fallback: 10000, read: (v) => readInteger(v, 0, 600_000) },
   maxLineBytes: { fallback: 65536, read: (v) => readInteger(v, KIB, 64 * MIB) },
   replayBufferSize: { fallback: 1000, read: (v) => readInteger(v, 0, 10_000_000) },
   sseHeartbeatMs: { fallback: 15000, read: (v) => readInteger(v, 100, 3_600_000) },
