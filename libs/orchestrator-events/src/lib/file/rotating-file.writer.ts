@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WriteOutScheduler } from '../write-out.scheduler';
 import type { LogFileLock } from './log-file.lock';
+import { makeDirectory } from './log-directory';
 import { backupPath, staleBackups } from './log-files';
 
 /** Counters a health check can show. */
@@ -478,7 +479,8 @@ export class RotatingFileWriter {
   }
 
   private open(): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    // The real cause (EROFS, EACCES) when the directory cannot be made, not Node's ENOENT.
+    makeDirectory(path.dirname(this.file));
     this.finishInterruptedRotation();
     const fd = fs.openSync(this.file, 'a+');
     try {
