@@ -10,6 +10,17 @@ export {
   parseLevel,
   levelRank,
 } from './lib/event';
+export {
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_WORDS,
+  MAX_EXTRAS_KEY_LENGTH,
+  MAX_EXTRAS_VALUE_LENGTH,
+  searchWords,
+  searchMatches,
+  extrasMatch,
+  extraText,
+} from './lib/event-search';
+export { NAMED_FIELDS } from './lib/core-fields';
 export { EVENT_ID_PATTERN, MAX_EVENT_ID_MS, parseEventId } from './lib/event-id';
 export type { EventQuery, EventsPage } from './lib/event-query';
 export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
