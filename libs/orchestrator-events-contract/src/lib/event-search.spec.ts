@@ -39,7 +39,9 @@ describe('q: search in message and extra string values', () => {
   });
 
   it('searches past prototype-ish keys without reading anything inherited', () => {
-    const e = event({ nested: JSON.parse('{"__proto__": {"x": "hidden-proto"}, "constructor": "ctor"}') });
+    const e = event({
+      nested: JSON.parse('{"__proto__": {"x": "hidden-proto"}, "constructor": "ctor"}'),
+    });
     expect(matches({ q: 'hidden-proto' }, e)).toBe(true);
     expect(matches({ q: 'ctor' }, e)).toBe(true);
     expect(matches({ q: 'function' }, event({ nested: {} }))).toBe(false);

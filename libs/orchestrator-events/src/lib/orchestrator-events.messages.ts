@@ -1,4 +1,10 @@
-import { MAX_EVENT_ID_MS } from '@orchestrator/events-contract';
+import {
+  MAX_EVENT_ID_MS,
+  MAX_EXTRAS_KEY_LENGTH,
+  MAX_EXTRAS_VALUE_LENGTH,
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_WORDS,
+} from '@orchestrator/events-contract';
 
 /**
  * Every message the library puts in an exception, in one place (as @nestjs/terminus keeps its
@@ -34,6 +40,14 @@ export const MESSAGES = {
   cursorsCombined: () => 'after and before cannot be combined: give one cursor',
   badLastEventIdHeader: () => 'Last-Event-ID must be an event_id',
   queryTooLong: (maxBytes: number) => `query string must be at most ${maxBytes} bytes`,
+  badSearch: () =>
+    `q must be 1-${MAX_SEARCH_LENGTH} characters with 1-${MAX_SEARCH_WORDS} words, given once`,
+  badExtrasKey: (param: string) =>
+    `${param}: the key must be 1-${MAX_EXTRAS_KEY_LENGTH} characters without control ` +
+    'characters, and not a core field (timestamp, level, logger, event, event_id, orch_id)',
+  badExtrasValue: (param: string) =>
+    `${param} must be given once, at most ${MAX_EXTRAS_VALUE_LENGTH} characters`,
+  tooManyExtras: (max: number) => `at most ${max} extras.<key> parameters`,
   tokenRequired: () =>
     'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
 } as const;

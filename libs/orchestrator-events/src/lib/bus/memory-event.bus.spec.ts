@@ -71,7 +71,9 @@ describe('MemoryEventBus', () => {
     const bus = new MemoryEventBus(10);
     const got: string[] = [];
     bus.subscribe({ task_id: 't', q: 'quota' }, (b) => got.push(`q ${b.event.message}`));
-    bus.subscribe({ run_id: 'r1', extras: { region: 'eu' } }, (b) => got.push(`x ${b.event.message}`));
+    bus.subscribe({ run_id: 'r1', extras: { region: 'eu' } }, (b) =>
+      got.push(`x ${b.event.message}`),
+    );
     bus.subscribe({ q: 'QUOTA eu' }, (b) => got.push(`all ${b.event.message}`));
     const say = (message: string, region: string) =>
       builder.build({ event: 'e', task_id: 't', run_id: 'r1', message, region }, 'INFO', undefined);

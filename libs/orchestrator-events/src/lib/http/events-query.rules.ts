@@ -9,6 +9,14 @@ import {
 } from '@orchestrator/events-contract';
 import isISO8601 from 'validator/lib/isISO8601';
 import { parseTimestamp } from '../event-time';
+import {
+  EXTRAS_PARAM_DOC,
+  isExtrasParam,
+  readExtras,
+  readSearch,
+  SEARCH_DOC,
+} from './search-query.rules';
+import { MESSAGES } from '../orchestrator-events.messages';
 
 /**
  * The query parameters of both endpoints, once: what each accepts, the words of its 400, and its
@@ -186,6 +194,13 @@ const RULES: readonly ParamRule[] = [
     },
   },
   {
+    name: 'q',
+    endpoints: BOTH,
+    message: MESSAGES.badSearch(),
+    read: readSearch,
+    doc: SEARCH_DOC,
+  },
+  {
     name: 'last_event_id',
     endpoints: ['stream'],
     message: 'last_event_id must be an event_id',
@@ -216,7 +231,7 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
   const known = new Set<string>();
   for (const rule of RULES) if (rule.endpoints.includes(endpoint)) known.add(rule.name);
   for (const key of given.keys()) {
-    if (!known.has(key)) errors.push(`property ${key} should not exist`);
+    if (!known.has(key) && !isExtrasParam(key)) errors.push(`property ${key} should not exist`);
   }
   const query: EventsQuery = { filter: {} };
   for (const rule of RULES) {
@@ -224,6 +239,7 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
     if (values === undefined || !known.has(rule.name)) continue;
     if (!rule.read(values, query)) errors.push(rule.message);
   }
+  errors.push(...readExtras(given, query.filter));
   return errors.length === 0 ? { ok: true, query } : { ok: false, errors };
 }
 
@@ -235,8 +251,11 @@ export function searchOf(url: string | undefined): string {
 
 /** The parameters of `endpoint` with their OpenAPI descriptions, for `@ApiQuery`. */
 export function paramDocs(endpoint: EventsEndpoint): (ParamDoc & { name: string })[] {
-  return RULES.filter((rule) => rule.endpoints.includes(endpoint)).map((rule) => ({
-    name: rule.name,
-    ...rule.doc,
-  }));
+  return [
+    ...RULES.filter((rule) => rule.endpoints.includes(endpoint)).map((rule) => ({
+      name: rule.name,
+      ...rule.doc,
+    })),
+    EXTRAS_PARAM_DOC,
+  ];
 }
