@@ -27,4 +27,5 @@ export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './lib/event-query';
 export { parseEventLine, isEventRecord, formatEventLine } from './lib/event-line.codec';
 export type { RunStatus, RunRecord, RunsQuery, RunsPage } from './lib/run';
 export { RUN_STATUSES } from './lib/run';
+export { runStatusOf, failureReason, foldRun } from './lib/run.rules';
 export type { CountsQuery, CountsBucket, CountsPage } from './lib/event-counts';
