@@ -29,3 +29,8 @@ export type { RunStatus, RunRecord, RunsQuery, RunsPage } from './lib/run';
 export { RUN_STATUSES } from './lib/run';
 export { runStatusOf, failureReason, foldRun } from './lib/run.rules';
 export type { CountsQuery, CountsBucket, CountsPage } from './lib/event-counts';
+export {
+  DEFAULT_COUNTS_BUCKET_S,
+  MAX_COUNTS_BUCKET_S,
+  MAX_COUNTS_BUCKETS,
+} from './lib/event-counts';

@@ -48,6 +48,17 @@ export const MESSAGES = {
   badExtrasValue: (param: string) =>
     `${param} must be given once, at most ${MAX_EXTRAS_VALUE_LENGTH} characters`,
   tooManyExtras: (max: number) => `at most ${max} extras.<key> parameters`,
+  unknownRunCursor: (runId: string) =>
+    `before must be the run_id of a run still held: ${JSON.stringify(runId)} is not (rotated away?)`,
+  unknownParam: (name: string) => `property ${name} should not exist`,
+  repeatedParam: (name: string) => `${name} must be given once`,
+  badRunsId: (name: string) => `${name} must be 1-128 characters of [A-Za-z0-9._:-], given once`,
+  badRunStatus: (statuses: readonly string[]) => `status must be one of ${statuses.join(', ')}`,
+  badTime: (name: string) =>
+    `${name} must be an ISO 8601 date-time such as 2026-11-24T10:30:00Z (years 0000-9999)`,
+  badLimit: (max: number) => `limit must be an integer from 1 to ${max}`,
+  badBucket: (max: number) => `bucket must be an integer number of seconds from 1 to ${max}`,
+  noHistorySource: () => 'no history source can answer: the files source is missing',
   tokenRequired: () =>
     'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
 } as const;

@@ -1,7 +1,19 @@
-import { EventQuery } from '@orchestrator/events-contract';
+import {
+  CountsPage,
+  CountsQuery,
+  EventQuery,
+  foldRun,
+  RunRecord,
+  RunsPage,
+  RunsQuery,
+} from '@orchestrator/events-contract';
 import { EventWriter } from '../event-writer.service';
+import { EventFileScan } from '../file/event-scan';
 import { EventPage, EventStore } from '../file/event-store';
+import { CountsFold, countsWindow } from './counts-query';
+import { acceptor } from './history-query';
 import { HistorySource } from './history-source';
+import { runsPage } from './runs-query';
 
 /**
  * The log files (current and rotated backups) as a history source. Each read first writes out the
@@ -11,9 +23,16 @@ import { HistorySource } from './history-source';
 export class FileHistorySource implements HistorySource {
   readonly name = 'files';
   private readonly store: EventStore;
+  private readonly scan: EventFileScan;
 
   constructor(file: string, maxFiles: number, writer: EventWriter) {
     this.store = new EventStore(
+      file,
+      maxFiles,
+      () => writer.flushSync(),
+      () => writer.rotations(),
+    );
+    this.scan = new EventFileScan(
       file,
       maxFiles,
       () => writer.flushSync(),
@@ -35,5 +54,34 @@ export class FileHistorySource implements HistorySource {
    */
   warm(): Promise<void> {
     return this.store.warm();
+  }
+
+  /**
+   * Run records folded from every event the files hold (one pass over the retention: its cost
+   * grows with the retention, not with the page), then filtered, ordered and cut. A run whose
+   * first events were rotated away starts, here, at its oldest event still kept.
+   */
+  async runs(query: RunsQuery): Promise<RunsPage> {
+    const byId = new Map<string, RunRecord>();
+    await this.scan.forEach((event) => {
+      const runId = event.run_id;
+      if (typeof runId !== 'string' || runId === '') return;
+      const run = foldRun(byId.get(runId), event);
+      if (run !== undefined && !byId.has(runId)) byId.set(runId, run);
+    });
+    return runsPage(query, byId);
+  }
+
+  /** Events per level per bucket, from one pass over the files (stopping at `until`). */
+  async counts(query: CountsQuery): Promise<CountsPage> {
+    const { since, until } = countsWindow(query);
+    const accept = acceptor(query);
+    const fold = new CountsFold(query.bucket, since, until);
+    await this.scan.forEach((event) => {
+      // Timestamps grow with ids in one orchestrator's files: past `until`, nothing more counts.
+      if (until !== undefined && event.timestamp >= until) return false;
+      if (accept(event)) fold.add(event);
+    });
+    return fold.page();
   }
 }
