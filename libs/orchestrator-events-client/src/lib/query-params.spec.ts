@@ -1,4 +1,11 @@
-import { joinUrl, toSearchParams, withQuery } from './query-params';
+import {
+  countsSearchParams,
+  joinUrl,
+  runsSearchParams,
+  siblingUrl,
+  toSearchParams,
+  withQuery,
+} from './query-params';
 
 describe('toSearchParams', () => {
   it('writes each given criterion under the server name, lists comma-joined', () => {
@@ -21,6 +28,46 @@ describe('toSearchParams', () => {
 
   it('leaves out undefined, empty strings and empty event lists', () => {
     expect(toSearchParams({ task_id: undefined, run_id: '', event: [] }).toString()).toBe('');
+  });
+});
+
+describe('search, runs and counts parameters', () => {
+  it('writes q and each extras.<key>, an empty value included', () => {
+    const extras = Object.assign(Object.create(null) as Record<string, string>, {
+      region: 'eu west',
+      empty: '',
+      ['__proto__']: 'p',
+    });
+    expect(toSearchParams({ q: 'quota  Exceeded', extras }).toString()).toBe(
+      'q=quota++Exceeded&extras.region=eu+west&extras.empty=&extras.__proto__=p',
+    );
+    expect(toSearchParams({ q: '' }).toString()).toBe('');
+  });
+
+  it('writes a runs query and a counts query under the server names', () => {
+    expect(
+      runsSearchParams({
+        task_id: 'etl',
+        status: 'failed',
+        since: new Date(Date.UTC(2026, 10, 17)),
+        until: '2026-11-24T00:00:00Z',
+        before: 'run-9',
+        limit: 20,
+      }).toString(),
+    ).toBe(
+      'task_id=etl&status=failed&since=2026-11-17T00%3A00%3A00.000Z' +
+        '&until=2026-11-24T00%3A00%3A00Z&before=run-9&limit=20',
+    );
+    expect(countsSearchParams({ level: 'ERROR', q: 'quota', bucket: 300 }).toString()).toBe(
+      'level=ERROR&q=quota&bucket=300',
+    );
+  });
+
+  it('finds the runs endpoint beside the events endpoint', () => {
+    expect(siblingUrl('http://h:1/api/v1/orchestrator/events', 'runs')).toBe(
+      'http://h:1/api/v1/orchestrator/runs',
+    );
+    expect(siblingUrl('http://h:1/ops/events/', 'runs')).toBe('http://h:1/ops/runs');
   });
 });
 
