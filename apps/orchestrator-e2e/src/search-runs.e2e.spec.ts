@@ -5,8 +5,26 @@ import {
   OrchestratorEventsClient,
   RunsPage,
 } from '@orchestrator/events-client';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { health, http, postJob, RunningApp, startApp, waitFor } from './support/app-process';
 import { RawSse } from './support/sse-raw';
+
+const BIN = path.resolve(__dirname, '../../..', 'tools', 'orch-events.js');
+
+/** `orch-events <args>` (the built client), its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 /**
  * Search (`q`, `extras.<key>`), run records and counts against the built demo app: real HTTP, a
@@ -156,5 +174,86 @@ describe('search, runs and counts (demo app)', () => {
     expect(errors.buckets.map((b) => b.counts)).toEqual([{ ERROR: 1 }]);
     const bad = await http<{ message: string[] }>(`${app.api}/orchestrator/events/counts?bucket=0`);
     expect(bad.status).toBe(400);
+  });
+
+  it('documents runs, counts and the search parameters in the OpenAPI document', async () => {
+    type Docs = { paths: Record<string, { get: { parameters?: { name: string }[] } }> };
+    const docs = await http<Docs>(`${app.origin}/api/docs-json`);
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/orchestrator/runs', '/api/v1/orchestrator/events/counts']),
+    );
+    const names = (p: string) => docs.body.paths[p].get.parameters?.map((x) => x.name) ?? [];
+    expect(names('/api/v1/orchestrator/events')).toEqual(
+      expect.arrayContaining(['q', 'extras.{key}']),
+    );
+    expect(names('/api/v1/orchestrator/events/stream')).toEqual(
+      expect.arrayContaining(['q', 'extras.{key}']),
+    );
+  });
+
+  it('orch-events: query --q/--extra and runs, with the server 400 for a bad value', async () => {
+    const task = 'cli-search';
+    const failed = await job({ task_id: task, steps: 2, fail_at_step: 2 });
+    const ok = await job({ task_id: task, steps: 2 });
+    const found = await cli([
+      'query',
+      '--json',
+      '--task-id',
+      task,
+      '--q',
+      'STEP 2',
+      '--url',
+      app.origin,
+    ]);
+    expect(found.code).toBe(0);
+    const hits = found.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OrchestratorEvent);
+    // "step 2 of 2 failed" (error.message) only: the step numbers are numbers, not text.
+    expect(hits.map((e) => [e.event, e.run_id])).toEqual([['job_failed', failed.run_id]]);
+    const extra = await cli([
+      'query',
+      '--json',
+      '--task-id',
+      task,
+      '--extra',
+      'step=2',
+      '--url',
+      app.origin,
+    ]);
+    const stepTwo = extra.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OrchestratorEvent);
+    expect(stepTwo.map((e) => [e.event, e.run_id])).toEqual([['job_step', ok.run_id]]);
+
+    const runs = await cli(['runs', '--task-id', task, '--url', app.origin]);
+    expect(runs.code).toBe(0);
+    const lines = runs.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(`success +${task} +${ok.run_id} +\\d+ ms +steps 2/2 +events 4$`),
+    );
+    expect(lines[1]).toContain(`failed   ${task}  ${failed.run_id}`);
+    expect(lines[1]).toContain('failure="step 2 of 2 failed"');
+    const json = await cli([
+      'runs',
+      '--json',
+      '--status',
+      'failed',
+      '-n',
+      '1',
+      '--task-id',
+      task,
+      '--url',
+      app.origin,
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ run_id: failed.run_id, status: 'failed' });
+    const bad = await cli(['runs', '--since', 'yesterday', '--url', app.origin]);
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('since must be an ISO 8601'),
+    });
   });
 });

@@ -54,7 +54,7 @@ export function formatRun(run: RunRecord, palette: Palette): string {
     colour(run.status.padEnd(7)),
     run.task_id === undefined ? '-' : formatValue(run.task_id),
     palette.bold(formatValue(run.run_id)),
-    run.duration_ms === undefined ? 'running' : `${run.duration_ms} ms`,
+    run.duration_ms === undefined ? 'running' : `${Math.round(run.duration_ms)} ms`,
     `steps ${steps}`,
     `events ${run.events}`,
   ];
