@@ -2,18 +2,17 @@ import {
   CountsPage,
   CountsQuery,
   EventQuery,
-  foldRun,
-  RunRecord,
   RunsPage,
   RunsQuery,
 } from '@orchestrator/events-contract';
 import { EventWriter } from '../event-writer.service';
 import { EventFileScan } from '../file/event-scan';
 import { EventPage, EventStore } from '../file/event-store';
+import { LogFileSet } from '../file/log-file-set';
 import { CountsFold, countsWindow } from './counts-query';
 import { acceptor } from './history-query';
 import { HistorySource } from './history-source';
-import { runsPage } from './runs-query';
+import { FileRunsFold } from './file-runs.fold';
 
 /**
  * The log files (current and rotated backups) as a history source. Each read first writes out the
@@ -24,6 +23,7 @@ export class FileHistorySource implements HistorySource {
   readonly name = 'files';
   private readonly store: EventStore;
   private readonly scan: EventFileScan;
+  private readonly runsFold: FileRunsFold;
 
   constructor(file: string, maxFiles: number, writer: EventWriter) {
     this.store = new EventStore(
@@ -35,6 +35,11 @@ export class FileHistorySource implements HistorySource {
     this.scan = new EventFileScan(
       file,
       maxFiles,
+      () => writer.flushSync(),
+      () => writer.rotations(),
+    );
+    this.runsFold = new FileRunsFold(
+      new LogFileSet(file, maxFiles, () => writer.rotations()),
       () => writer.flushSync(),
       () => writer.rotations(),
     );
@@ -57,19 +62,13 @@ export class FileHistorySource implements HistorySource {
   }
 
   /**
-   * Run records folded from every event the files hold (one pass over the retention: its cost
-   * grows with the retention, not with the page), then filtered, ordered and cut. A run whose
-   * first events were rotated away starts, here, at its oldest event still kept.
+   * Run records folded from every event the files hold, then filtered, ordered and cut. The fold
+   * is kept: a later query reads only what was appended since, and a rotation folds it all again
+   * (one pass over the retention). A run whose first events were rotated away starts, here, at its
+   * oldest event still kept.
    */
-  async runs(query: RunsQuery): Promise<RunsPage> {
-    const byId = new Map<string, RunRecord>();
-    await this.scan.forEach((event) => {
-      const runId = event.run_id;
-      if (typeof runId !== 'string' || runId === '') return;
-      const run = foldRun(byId.get(runId), event);
-      if (run !== undefined && !byId.has(runId)) byId.set(runId, run);
-    });
-    return runsPage(query, byId);
+  runs(query: RunsQuery): Promise<RunsPage> {
+    return this.runsFold.runs(query);
   }
 
   /** Events per level per bucket, from one pass over the files (stopping at `until`). */
