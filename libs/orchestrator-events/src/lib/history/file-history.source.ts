@@ -71,7 +71,10 @@ export class FileHistorySource implements HistorySource {
     return this.runsFold.runs(query);
   }
 
-  /** Events per level per bucket, from one pass over the files (stopping at `until`). */
+  /**
+   * Events per level per bucket, from one pass over the files on each call: from the file that
+   * holds `since` (when given) to `until` (when given).
+   */
   async counts(query: CountsQuery): Promise<CountsPage> {
     const { since, until } = countsWindow(query);
     const accept = acceptor(query);
@@ -80,7 +83,7 @@ export class FileHistorySource implements HistorySource {
       // Timestamps grow with ids in one orchestrator's files: past `until`, nothing more counts.
       if (until !== undefined && event.timestamp >= until) return false;
       if (accept(event)) fold.add(event);
-    });
+    }, since);
     return fold.page();
   }
 }
