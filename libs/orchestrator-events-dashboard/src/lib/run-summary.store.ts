@@ -39,7 +39,7 @@ export interface RunSummary {
   /** Selected by a level/event filter: one of its events matched it. */
   matched: boolean;
   /** The run as the server's run records say it, folded by the contract's run rules. */
-  record: RunRecord | undefined;
+  record?: RunRecord;
 }
 
 /** Step marks kept per run: enough to show progress, bounded for runs of thousands of steps. */
