@@ -31,7 +31,7 @@ export interface RunSummary {
   marks: number[];
   /** Why it failed: the failing event's `error.message`, `error`, `reason` or `message`. */
   reason: string | undefined;
-  /** `duration_ms` of the final event, when it carried one. */
+  /** The run record's `duration_ms`: the final event's own, else its end minus its start. */
   durationMs: number | undefined;
   /** Events of the run seen so far. */
   events: number;
