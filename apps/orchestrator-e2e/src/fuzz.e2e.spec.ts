@@ -15,6 +15,13 @@ const NAMES = [
   'limit',
   'last_event_id',
   'access_token',
+  'q',
+  'extras.region',
+  'extras.',
+  'extras.__proto__',
+  'extras.event_id',
+  'bucket',
+  'status',
 ];
 const JUNK = [
   '',
@@ -99,6 +106,20 @@ describe('fuzzing the endpoints (fast-check, real HTTP)', () => {
       const health = await http<{ status: string }>(`${app.api}/health`);
       expect(health.status).toBe(200);
       expect(health.body.status).toBe('ok');
+    },
+  );
+
+  it.each(['/orchestrator/runs', '/orchestrator/events/counts'])(
+    '%s: 1,000 random and malformed query strings get 200, 400, 401 or 414',
+    async (endpoint) => {
+      await fc.assert(
+        fc.asyncProperty(query, headers, async (q, h) => {
+          const status = await statusOf(`${app.api}${endpoint}?${q}`, { headers: h });
+          if (!ALLOWED.has(status)) throw new Error(`${status} for ?${q} ${JSON.stringify(h)}`);
+        }),
+        { numRuns: 1000 },
+      );
+      expect((await http(`${app.api}/health`)).status).toBe(200);
     },
   );
 

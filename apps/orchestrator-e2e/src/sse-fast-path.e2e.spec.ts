@@ -42,6 +42,9 @@ const CASES: { name: string; query: string; headers?: Record<string, string> }[]
   { name: 'no filter', query: '' },
   { name: 'every filter', query: '?task_id=t-1&run_id=r.1&event=a,b&event=c&level=warn' },
   { name: 'event names with spaces around commas', query: '?event=a%2C%20b' },
+  { name: 'search and extras', query: '?task_id=t-1&q=quota%20exceeded&extras.region=eu' },
+  { name: 'bad extras key', query: '?extras.event_id=x' },
+  { name: 'empty q', query: '?q=' },
   { name: 'resume id in the query', query: '?last_event_id=0000000000001-000000-x' },
   {
     name: 'resume id in the header',

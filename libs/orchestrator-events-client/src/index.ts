@@ -32,4 +32,11 @@ export type {
   EventLevel,
   EventQuery,
   EventsPage,
+  RunRecord,
+  RunStatus,
+  RunsQuery,
+  RunsPage,
+  CountsQuery,
+  CountsBucket,
+  CountsPage,
 } from '@orchestrator/events-contract';

@@ -41,6 +41,55 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('parses --q and repeated --extra key=value (a value may hold =)', () => {
+    const cmd = parseCliArgs([
+      'tail',
+      '--q',
+      'quota exceeded',
+      '--extra',
+      'region=eu=west',
+      '--extra=attempts=3',
+      '--extra',
+      '__proto__=x',
+    ]);
+    expect(cmd).toMatchObject({ command: 'tail', filter: { q: 'quota exceeded' } });
+    const extras = (cmd as { filter: { extras: Record<string, string> } }).filter.extras;
+    expect({ ...extras }).toEqual({ region: 'eu=west', attempts: '3', ['__proto__']: 'x' });
+    expect(Object.keys(extras)).toEqual(['region', 'attempts', '__proto__']);
+    expect(parseCliArgs(['query', '--extra', 'empty='])).toMatchObject({
+      filter: { extras: { empty: '' } },
+    });
+  });
+
+  it('parses runs with its own flags', () => {
+    expect(
+      parseCliArgs([
+        'runs',
+        '--task-id',
+        'etl',
+        '--status',
+        'failed',
+        '--since',
+        '2026-11-17T00:00:00Z',
+        '--before',
+        'run-9',
+        '-n',
+        '20',
+        '--json',
+      ]),
+    ).toMatchObject({
+      command: 'runs',
+      filter: { task_id: 'etl' },
+      status: 'failed',
+      since: '2026-11-17T00:00:00Z',
+      before: 'run-9',
+      limit: 20,
+      json: true,
+      url: DEFAULT_URL,
+    });
+    expect(parseCliArgs(['runs', '-h'])).toEqual({ command: 'help', topic: 'runs' });
+  });
+
   it('takes url and token from flags first, then the environment', () => {
     const env = { ORCH_EVENTS_URL: 'http://env:1', ORCH_EVENTS_TOKEN: 'envtoken' };
     expect(parseCliArgs(['query'], env)).toMatchObject({ url: 'http://env:1', token: 'envtoken' });
@@ -81,7 +130,7 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
-    [['watch'], /unknown command "watch"/],
+    [['watch'], /unknown command "watch": expected tail, query or runs/],
     [['tail', '--tsk-id', 'x'], /Unknown option '--tsk-id'/],
     [['tail', '--since', 'x'], /Unknown option '--since'/],
     [['query', '--follow'], /Unknown option '--follow'/],
@@ -100,6 +149,12 @@ describe('parseCliArgs', () => {
     [['tail', '--follow'], /--follow applies to --file/],
     [['tail', '--url', 'localhost:3000'], /invalid --url/],
     [['tail', 'extra'], /Unexpected argument 'extra'/],
+    [['tail', '--extra', 'novalue'], /invalid --extra "novalue": expected key=value/],
+    [['tail', '--extra', '=v'], /invalid --extra "=v"/],
+    [['query', ...Array.from({ length: 6 }, (_, i) => `--extra=k${i}=v`)], /at most 5 --extra/],
+    [['runs', '--status', 'done'], /invalid --status "done": expected running, success, failed/],
+    [['runs', '--level', 'error'], /Unknown option '--level'/],
+    [['runs', '--q', 'x'], /Unknown option '--q'/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);

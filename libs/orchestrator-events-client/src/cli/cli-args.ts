@@ -5,6 +5,9 @@ import {
   parseLevel,
   parseQueryTime,
   QUERY_TIME_RULE,
+  MAX_EXTRAS_FILTERS,
+  RUN_STATUSES,
+  RunStatus,
 } from '@orchestrator/events-contract';
 
 /** The demo app's default address. */
@@ -15,10 +18,11 @@ export class UsageError extends Error {}
 
 /** One parsed command line. */
 export type CliCommand =
-  | { command: 'help'; topic?: 'tail' | 'query' }
+  | { command: 'help'; topic?: 'tail' | 'query' | 'runs' }
   | { command: 'version' }
   | ({ command: 'tail' } & ServerOptions & FileOptions & { lastEventId?: string })
-  | ({ command: 'query' } & ServerOptions & QueryOptions);
+  | ({ command: 'query' } & ServerOptions & QueryOptions)
+  | ({ command: 'runs' } & ServerOptions & RunsOptions);
 
 /** What every command shares. */
 interface CommonOptions {
@@ -50,16 +54,43 @@ interface QueryOptions {
   limit?: number;
 }
 
-const COMMON = {
-  'task-id': { type: 'string' },
-  'run-id': { type: 'string' },
-  event: { type: 'string', multiple: true },
-  level: { type: 'string' },
+interface RunsOptions {
+  status?: RunStatus;
+  since?: string;
+  until?: string;
+  /** A run_id: runs that started before it. */
+  before?: string;
+  /** Newest N runs; default 100. */
+  limit?: number;
+}
+
+/** What every command that talks to a server takes. */
+const SERVER = {
   url: { type: 'string' },
   token: { type: 'string' },
   json: { type: 'boolean' },
   color: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+} as const;
+
+const COMMON = {
+  ...SERVER,
+  'task-id': { type: 'string' },
+  'run-id': { type: 'string' },
+  event: { type: 'string', multiple: true },
+  level: { type: 'string' },
+  q: { type: 'string' },
+  extra: { type: 'string', multiple: true },
+} as const;
+
+const RUNS = {
+  ...SERVER,
+  'task-id': { type: 'string' },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  before: { type: 'string' },
+  limit: { type: 'string', short: 'n' },
 } as const;
 
 const TAIL = {
@@ -91,14 +122,14 @@ export function parseCliArgs(
   if (command === '--version' || command === '-V' || command === 'version') {
     return { command: 'version' };
   }
-  if (command !== 'tail' && command !== 'query') {
-    throw new UsageError(`unknown command "${command}": expected tail or query`);
+  if (command !== 'tail' && command !== 'query' && command !== 'runs') {
+    throw new UsageError(`unknown command "${command}": expected tail, query or runs`);
   }
-  const values = parse(rest, command === 'tail' ? TAIL : QUERY);
+  const values = parse(rest, command === 'tail' ? TAIL : command === 'query' ? QUERY : RUNS);
   if (values['help'] === true) return { command: 'help', topic: command };
 
   const common: ServerOptions = {
-    filter: parseFilter(values),
+    filter: command === 'runs' ? {} : parseFilter(values),
     json: values['json'] === true,
     forceColor: values['color'] === true,
     url: str(values['url']) ?? nonEmpty(env['ORCH_EVENTS_URL']) ?? DEFAULT_URL,
@@ -108,6 +139,7 @@ export function parseCliArgs(
     throw new UsageError(`invalid --url "${common.url}": expected http://host:port`);
   }
 
+  if (command === 'runs') return { command, ...common, ...parseRuns(values) };
   if (command === 'tail') {
     const file = str(values['file']);
     const follow = values['follow'] === true;
@@ -127,7 +159,7 @@ export function parseCliArgs(
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-function parse(args: string[], options: typeof TAIL | typeof QUERY): Values {
+function parse(args: string[], options: typeof TAIL | typeof QUERY | typeof RUNS): Values {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
@@ -147,6 +179,10 @@ function parseFilter(values: Values): EventFilter {
     .map((v) => v.trim())
     .filter((v) => v !== '');
   if (events.length > 0) filter.event = events;
+  const q = str(values['q']);
+  if (q !== undefined) filter.q = q;
+  const extras = parseExtras((values['extra'] as string[] | undefined) ?? []);
+  if (extras !== undefined) filter.extras = extras;
   const level = str(values['level']);
   if (level !== undefined) {
     const parsed = parseLevel(level);
@@ -162,6 +198,40 @@ function parseFilter(values: Values): EventFilter {
 }
 
 /** `--limit`: the contract's decimal rule (no sign, exponent or leading zero), any size from 1. */
+/**
+ * `--extra key=value` (repeatable, at most 5): split at the first `=`, so a value may hold `=`.
+ * Kept in an object without a prototype: `__proto__` is a key like any other.
+ */
+function parseExtras(given: string[]): Record<string, string> | undefined {
+  if (given.length === 0) return undefined;
+  if (given.length > MAX_EXTRAS_FILTERS) {
+    throw new UsageError(`at most ${MAX_EXTRAS_FILTERS} --extra options`);
+  }
+  const extras = Object.create(null) as Record<string, string>;
+  for (const pair of given) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`invalid --extra "${pair}": expected key=value`);
+    extras[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return extras;
+}
+
+function parseRuns(values: Values): RunsOptions & { filter: EventFilter } {
+  const status = str(values['status']);
+  if (status !== undefined && !(RUN_STATUSES as readonly string[]).includes(status)) {
+    throw new UsageError(`invalid --status "${status}": expected ${RUN_STATUSES.join(', ')}`);
+  }
+  const taskId = str(values['task-id']);
+  return {
+    filter: taskId === undefined ? {} : { task_id: taskId },
+    status: status as RunStatus | undefined,
+    since: parseTime('since', str(values['since'])),
+    until: parseTime('until', str(values['until'])),
+    before: str(values['before']),
+    limit: parseLimit(str(values['limit'])),
+  };
+}
+
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = parseDecimalInteger(value, 1);

@@ -49,6 +49,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     // Loaded here, not at the top: `--help` and `--version` start without the HTTP client.
     if (cmd.command === 'query') await (await import('./query.command')).queryCommand(cmd, ctx);
+    else if (cmd.command === 'runs') await (await import('./runs.command')).runsCommand(cmd, ctx);
     else if (cmd.file !== undefined) {
       await (await import('./tail-file.command')).tailFile({ ...cmd, file: cmd.file }, ctx);
     } else await (await import('./tail-server.command')).tailServer(cmd, ctx);

@@ -1,9 +1,13 @@
 import {
+  CountsPage,
+  CountsQuery,
   EventFilter,
   EventQuery,
   EventsPage,
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
+  RunsPage,
+  RunsQuery,
 } from '@orchestrator/events-contract';
 import {
   OrchestratorEventsClientOptions,
@@ -14,7 +18,14 @@ import {
 import { OrchestratorEventsNetworkError, OrchestratorEventsProtocolError } from './errors';
 import { streamEvents } from './event-stream';
 import { readHttpError } from './http-error.reader';
-import { joinUrl, toSearchParams, withQuery } from './query-params';
+import {
+  countsSearchParams,
+  joinUrl,
+  runsSearchParams,
+  siblingUrl,
+  toSearchParams,
+  withQuery,
+} from './query-params';
 
 /** Where the module serves its controller by default, under the demo app's `api/v1` prefix. */
 export const DEFAULT_EVENTS_PATH = '/api/v1/orchestrator/events';
@@ -56,6 +67,45 @@ export class OrchestratorEventsClient {
    */
   async query(query: EventQuery = {}, options: RequestOptions = {}): Promise<EventsPage> {
     const url = withQuery(this.eventsUrl, toSearchParams(query));
+    const { events, has_more } = await this.getJson<EventsPage>(url, options);
+    if (!Array.isArray(events) || typeof has_more !== 'boolean') {
+      throw new OrchestratorEventsProtocolError(`${url} answered JSON without events/has_more`);
+    }
+    return { events, has_more };
+  }
+
+  /**
+   * One page of runs as records, newest first by `started_at` (`GET .../orchestrator/runs`, beside
+   * the events endpoint): filtered by `task_id`, `status`, `since`/`until` (on `started_at`);
+   * `before` a run_id for the next page; `limit` 1-1000, default 100. `partial: true` when the
+   * server's history store could not answer and its files did.
+   * @throws as `query()`.
+   */
+  async runs(query: RunsQuery = {}, options: RequestOptions = {}): Promise<RunsPage> {
+    const url = withQuery(siblingUrl(this.eventsUrl, 'runs'), runsSearchParams(query));
+    const page = await this.getJson<RunsPage>(url, options);
+    if (!Array.isArray(page.runs) || typeof page.has_more !== 'boolean') {
+      throw new OrchestratorEventsProtocolError(`${url} answered JSON without runs/has_more`);
+    }
+    return page as RunsPage;
+  }
+
+  /**
+   * Events per level per time bucket (`GET <eventsPath>/counts`), with the filters and window of
+   * `query()` and `bucket` in seconds (default 60; the server widens it to at most 1440 buckets).
+   * @throws as `query()`.
+   */
+  async counts(query: CountsQuery = {}, options: RequestOptions = {}): Promise<CountsPage> {
+    const url = withQuery(joinUrl(this.eventsUrl, 'counts'), countsSearchParams(query));
+    const page = await this.getJson<CountsPage>(url, options);
+    if (!Array.isArray(page.buckets) || typeof page.bucket !== 'number') {
+      throw new OrchestratorEventsProtocolError(`${url} answered JSON without bucket/buckets`);
+    }
+    return page as CountsPage;
+  }
+
+  /** GETs `url` as JSON: HTTP errors, network errors and non-JSON bodies as the client's errors. */
+  private async getJson<T>(url: string, options: RequestOptions): Promise<Partial<T>> {
     let response: Response;
     try {
       response = await this.fetch(url, {
@@ -67,18 +117,12 @@ export class OrchestratorEventsClient {
       throw new OrchestratorEventsNetworkError(url, error);
     }
     if (!response.ok) throw await readHttpError(response, url);
-    let page: unknown;
     try {
-      page = await response.json();
+      return ((await response.json()) ?? {}) as Partial<T>;
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw new OrchestratorEventsProtocolError(`${url} answered a body that is not JSON`);
     }
-    const { events, has_more } = (page ?? {}) as Partial<EventsPage>;
-    if (!Array.isArray(events) || typeof has_more !== 'boolean') {
-      throw new OrchestratorEventsProtocolError(`${url} answered JSON without events/has_more`);
-    }
-    return { events, has_more };
   }
 
   /**

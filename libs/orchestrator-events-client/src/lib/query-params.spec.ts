@@ -1,5 +1,12 @@
 import { OrchestratorEventsQueryError } from './errors';
-import { joinUrl, toSearchParams, withQuery } from './query-params';
+import {
+  countsSearchParams,
+  joinUrl,
+  runsSearchParams,
+  siblingUrl,
+  toSearchParams,
+  withQuery,
+} from './query-params';
 
 describe('toSearchParams', () => {
   it('writes each given criterion under the server name, lists comma-joined', () => {
@@ -49,11 +56,63 @@ describe('toSearchParams', () => {
   });
 });
 
+describe('search, runs and counts parameters', () => {
+  it('writes q and each extras.<key>, an empty value included', () => {
+    const extras = Object.assign(Object.create(null) as Record<string, string>, {
+      region: 'eu west',
+      empty: '',
+      ['__proto__']: 'p',
+    });
+    expect(toSearchParams({ q: 'quota  Exceeded', extras }).toString()).toBe(
+      'q=quota++Exceeded&extras.region=eu+west&extras.empty=&extras.__proto__=p',
+    );
+    expect(toSearchParams({ q: '' }).toString()).toBe('');
+  });
+
+  it('writes a runs query and a counts query under the server names', () => {
+    expect(
+      runsSearchParams({
+        task_id: 'etl',
+        status: 'failed',
+        since: new Date(Date.UTC(2026, 10, 17)),
+        until: '2026-11-24T00:00:00Z',
+        before: 'run-9',
+        limit: 20,
+      }).toString(),
+    ).toBe(
+      'task_id=etl&status=failed&since=2026-11-17T00%3A00%3A00.000Z' +
+        '&until=2026-11-24T00%3A00%3A00Z&before=run-9&limit=20',
+    );
+    expect(countsSearchParams({ level: 'ERROR', q: 'quota', bucket: 300 }).toString()).toBe(
+      'level=ERROR&q=quota&bucket=300',
+    );
+  });
+
+  it('finds the runs endpoint beside the events endpoint', () => {
+    expect(siblingUrl('http://h:1/api/v1/orchestrator/events', 'runs')).toBe(
+      'http://h:1/api/v1/orchestrator/runs',
+    );
+    expect(siblingUrl('http://h:1/ops/events/', 'runs')).toBe('http://h:1/ops/runs');
+  });
+});
+
 describe('urls', () => {
   it('joins without doubling or dropping slashes', () => {
     expect(joinUrl('http://h:1/', '/api/v1/x')).toBe('http://h:1/api/v1/x');
     expect(joinUrl('http://h:1/base', 'stream')).toBe('http://h:1/base/stream');
     expect(withQuery('http://h/x', new URLSearchParams())).toBe('http://h/x');
     expect(withQuery('http://h/x', new URLSearchParams({ a: 'b c' }))).toBe('http://h/x?a=b+c');
+  });
+});
+
+describe('runsSearchParams', () => {
+  it('checks limit, since and until by the rules of the events query', () => {
+    expect(() => runsSearchParams({ limit: 0 })).toThrow(OrchestratorEventsQueryError);
+    expect(() => runsSearchParams({ since: '2026-12-05T23:00:00' })).toThrow(
+      OrchestratorEventsQueryError,
+    );
+    expect(runsSearchParams({ status: 'failed', limit: 5 }).toString()).toBe(
+      'status=failed&limit=5',
+    );
   });
 });

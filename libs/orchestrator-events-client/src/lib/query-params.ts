@@ -1,9 +1,11 @@
 import {
+  CountsQuery,
   EventQuery,
   parseQueryLimit,
   parseQueryTime,
   QUERY_LIMIT_RULE,
   QUERY_TIME_RULE,
+  RunsQuery,
 } from '@orchestrator/events-contract';
 import { OrchestratorEventsQueryError } from './errors';
 
@@ -30,10 +32,11 @@ export function toSearchParams(query: EventQuery): URLSearchParams {
   set('after', query.after);
   set('before', query.before);
   set('limit', query.limit);
+  setSearch(params, query);
   return params;
 }
 
-function checkQuery({ limit, since, until }: EventQuery): void {
+function checkQuery({ limit, since, until }: Pick<EventQuery, 'limit' | 'since' | 'until'>): void {
   if (limit !== undefined && parseQueryLimit(String(limit)) === undefined) {
     throw new OrchestratorEventsQueryError('limit', QUERY_LIMIT_RULE);
   }
@@ -48,6 +51,45 @@ function checkQuery({ limit, since, until }: EventQuery): void {
       throw new OrchestratorEventsQueryError(name, QUERY_TIME_RULE);
     }
   }
+}
+
+/**
+ * `q` and each `extras.<key>` (an empty value too: it asks for a field equal to "").
+ */
+function setSearch(params: URLSearchParams, query: EventQuery): void {
+  if (query.q !== undefined && query.q !== '') params.set('q', query.q);
+  for (const [key, value] of Object.entries(query.extras ?? {})) {
+    params.set(`extras.${key}`, value);
+  }
+}
+
+/** The query string of a runs query (`GET .../orchestrator/runs`). */
+export function runsSearchParams(query: RunsQuery): URLSearchParams {
+  checkQuery(query);
+  const params = new URLSearchParams();
+  const set = (name: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  };
+  set('task_id', query.task_id);
+  set('status', query.status);
+  set('since', toIso(query.since));
+  set('until', toIso(query.until));
+  set('before', query.before);
+  set('limit', query.limit);
+  return params;
+}
+
+/** The query string of a counts query (`GET .../orchestrator/events/counts`). */
+export function countsSearchParams(query: CountsQuery): URLSearchParams {
+  const params = toSearchParams(query);
+  if (query.bucket !== undefined) params.set('bucket', String(query.bucket));
+  return params;
+}
+
+/** The runs endpoint beside the events endpoint: `.../orchestrator/events` → `.../orchestrator/runs`. */
+export function siblingUrl(eventsUrl: string, name: string): string {
+  const url = eventsUrl.replace(/\/+$/, '');
+  return `${url.slice(0, url.lastIndexOf('/') + 1)}${name}`;
 }
 
 function toIso(value: string | Date | undefined): string | undefined {

@@ -3,9 +3,20 @@ import { EventQuery } from './event-query';
 
 /** A counts query: the filter and window of a history query, and a bucket width. */
 export interface CountsQuery extends Omit<EventQuery, 'after' | 'before' | 'limit'> {
-  /** Bucket width in seconds (the server may widen it to bound the number of buckets). */
+  /**
+   * Bucket width in seconds, 1-`MAX_COUNTS_BUCKET_S`; default `DEFAULT_COUNTS_BUCKET_S`. Buckets
+   * start at multiples of the width since the epoch (UTC). The server widens it (to a multiple of
+   * it) so that the window holds at most `MAX_COUNTS_BUCKETS` buckets.
+   */
   bucket?: number;
 }
+
+/** Bucket width when a counts query gives none: one minute. */
+export const DEFAULT_COUNTS_BUCKET_S = 60;
+/** Widest bucket: one week. */
+export const MAX_COUNTS_BUCKET_S = 604_800;
+/** Most buckets from the first to the last of one answer (a day of minutes). */
+export const MAX_COUNTS_BUCKETS = 1440;
 
 /** Events per level in one time bucket. */
 export interface CountsBucket {

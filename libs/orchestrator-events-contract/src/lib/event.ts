@@ -1,3 +1,4 @@
+import { extrasMatch, searchMatches, searchWords } from './event-search';
 /** Severity of an event, with the seed's Python names. */
 export type EventLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
@@ -30,15 +31,7 @@ export const EVENT_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Task and run ids in filters: 1-128 chars of `[A-Za-z0-9._:-]`. */
 export const ENTITY_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Fields the logger owns: a caller's extra field never overwrites them. */
-export const CORE_FIELDS: ReadonlySet<string> = new Set([
-  'timestamp',
-  'level',
-  'logger',
-  'event',
-  'event_id',
-  'orch_id',
-]);
+export { CORE_FIELDS } from './core-fields';
 
 /**
  * One event as written to the file: one JSON object per line.
@@ -100,7 +93,10 @@ export interface EventFilter {
 /** Most `extras.<key>` criteria in one filter. */
 export const MAX_EXTRAS_FILTERS = 5;
 
-/** True when the event passes every criterion of the filter. */
+/**
+ * True when the event passes every criterion of the filter. An empty `q` (no word) and an empty
+ * `extras` add no criterion.
+ */
 export function matches(filter: EventFilter, event: OrchestratorEvent): boolean {
   if (filter.task_id !== undefined && event.task_id !== filter.task_id) return false;
   if (filter.run_id !== undefined && event.run_id !== filter.run_id) return false;
@@ -112,5 +108,7 @@ export function matches(filter: EventFilter, event: OrchestratorEvent): boolean 
     return false;
   }
   if (filter.level !== undefined && levelRank(event.level) < levelRank(filter.level)) return false;
+  if (filter.extras !== undefined && !extrasMatch(filter.extras, event)) return false;
+  if (filter.q !== undefined && !searchMatches(searchWords(filter.q), event)) return false;
   return true;
 }

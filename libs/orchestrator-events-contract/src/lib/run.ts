@@ -40,7 +40,10 @@ export interface RunsQuery extends Pick<EventFilter, 'task_id'> {
   since?: string | Date;
   /** Exclusive upper bound on `started_at` (ISO 8601 or Date). */
   until?: string | Date;
-  /** Cursor: only runs that started before this run (by `started_at`, then `run_id`). */
+  /**
+   * Cursor, a `run_id`: only runs that started before this run (by `started_at`, then `run_id`).
+   * A run the source does not hold (rotated away) is refused (400), not an empty page.
+   */
   before?: string;
   /** Page size, 1-1000. Default 100. */
   limit?: number;

@@ -1,4 +1,8 @@
-import { CORE_FIELDS, OrchestratorEvent } from '@orchestrator/events-contract';
+import {
+  CORE_FIELDS,
+  failureReason as contractFailureReason,
+  OrchestratorEvent,
+} from '@orchestrator/events-contract';
 
 /** Fields every row shows in its own column: everything else is an "extra". */
 const SHOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -85,22 +89,8 @@ function isErrorLike(value: unknown): value is { name?: string; message: string 
   );
 }
 
-/**
- * Why a run failed, from its failing event: `error.message` (what `track()` records), an `error`
- * string, a `reason`, else the event's `message`.
- */
-export function failureReason(event: OrchestratorEvent): string | undefined {
-  const { error, reason, message } = event as {
-    error?: unknown;
-    reason?: unknown;
-    message?: unknown;
-  };
-  if (isErrorLike(error)) return error.message;
-  if (typeof error === 'string' && error) return error;
-  if (typeof reason === 'string' && reason) return reason;
-  if (typeof message === 'string' && message) return message;
-  return undefined;
-}
+/** Why a run failed, from its failing event: the contract's run rule. */
+export const failureReason = contractFailureReason;
 
 /** The trace link of an event carrying `trace_id`, from a template with `{trace_id}` (and `{span_id}`). */
 export function traceLink(

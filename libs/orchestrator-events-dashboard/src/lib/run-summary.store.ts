@@ -1,8 +1,14 @@
-import { OrchestratorEvent } from '@orchestrator/events-contract';
-import { eventTimeMs, failureReason } from './event.format';
+import {
+  foldRun,
+  OrchestratorEvent,
+  RunRecord,
+  RunStatus as RecordStatus,
+  runStatusOf,
+} from '@orchestrator/events-contract';
+import { eventTimeMs } from './event.format';
 
-/** Where a run stands: what the bar's colour says. */
-export type RunStatus = 'running' | 'success' | 'failed' | 'unknown';
+/** Where a run stands: what the bar's colour says (`unknown` until an event says). */
+export type RunStatus = RecordStatus | 'unknown';
 
 /** What the timeline, the failures panel and the run view header know of one run. */
 export interface RunSummary {
@@ -25,13 +31,15 @@ export interface RunSummary {
   marks: number[];
   /** Why it failed: the failing event's `error.message`, `error`, `reason` or `message`. */
   reason: string | undefined;
-  /** `duration_ms` of the final event, when it carried one. */
+  /** The run record's `duration_ms`: the final event's own, else its end minus its start. */
   durationMs: number | undefined;
   /** Events of the run seen so far. */
   events: number;
   lastEventId: string;
   /** Selected by a level/event filter: one of its events matched it. */
   matched: boolean;
+  /** The run as the server's run records say it, folded by the contract's run rules. */
+  record?: RunRecord;
 }
 
 /** Step marks kept per run: enough to show progress, bounded for runs of thousands of steps. */
@@ -39,38 +47,11 @@ export const MAX_MARKS = 64;
 /** Runs kept by default; beyond, the oldest finished ones are dropped first. */
 export const DEFAULT_MAX_RUNS = 1000;
 
-const SUCCESS = new Set(['success', 'succeeded', 'completed', 'complete', 'done', 'ok', 'passed']);
-const FAILED = new Set([
-  'failed',
-  'failure',
-  'error',
-  'errored',
-  'cancelled',
-  'canceled',
-  'aborted',
-  'timeout',
-  'timed_out',
-  'crashed',
-]);
-const RUNNING = new Set(['running', 'started', 'in_progress', 'retrying', 'pending', 'queued']);
-
 /**
- * The status an event gives its run: its `status` field when it has one the dashboard knows,
- * else its name as `track()` makes them (`<name>_started`, `_completed`, `_failed`).
+ * The status an event gives its run: the contract's run rule, which the server's run records
+ * follow too.
  */
-export function statusOf(event: OrchestratorEvent): RunStatus | undefined {
-  if (typeof event.status === 'string') {
-    const status = event.status.toLowerCase();
-    if (SUCCESS.has(status)) return 'success';
-    if (FAILED.has(status)) return 'failed';
-    if (RUNNING.has(status)) return 'running';
-  }
-  const name = event.event;
-  if (/_(completed|succeeded|success|done)$/.test(name)) return 'success';
-  if (/_(failed|error|cancelled|canceled|aborted)$/.test(name)) return 'failed';
-  if (/_(started|running)$/.test(name)) return 'running';
-  return undefined;
-}
+export const statusOf = runStatusOf;
 
 /**
  * Run summaries folded from events (any order within a run's lifetime), bounded to `maxRuns`.
@@ -99,49 +80,44 @@ export class RunSummaryStore {
     this.version++;
   }
 
-  /** Folds one event in; events without `run_id` belong to no run. */
+  /**
+   * Folds one event in; events without `run_id` belong to no run. Status, end, reason, steps and
+   * duration come from the contract's `foldRun` (the server's rules); the times in ms, the marks
+   * and the start placed by a duration are this page's.
+   */
   add(event: OrchestratorEvent): void {
     const runId = event.run_id;
     if (typeof runId !== 'string' || runId === '') return;
     const t = eventTimeMs(event);
     let run = this.runs.get(runId);
     if (run === undefined) run = this.create(runId, t);
+    const record = foldRun(run.record, event) as RunRecord;
+    run.record = record;
     this.version++;
-    run.events++;
+    run.events = record.events;
     if (t < run.startMs) run.startMs = t;
     if (t >= run.lastMs) {
       run.lastMs = t;
       run.lastEventId = event.event_id;
     }
-    if (run.taskId === undefined && typeof event.task_id === 'string') run.taskId = event.task_id;
-    if (typeof event['steps'] === 'number') run.steps = event['steps'];
-    const step = event['step'];
-    if (typeof step === 'number') {
-      if (step > run.step) run.step = step;
+    run.taskId = record.task_id;
+    run.steps = record.steps_total;
+    run.step = record.steps_done;
+    if (typeof event['step'] === 'number') {
       if (run.marks.length >= MAX_MARKS) run.marks = run.marks.filter((_, i) => i % 2 === 0);
       run.marks.push(t);
     }
-    const status = statusOf(event);
-    if (status === undefined) return;
+    if (runStatusOf(event) === undefined) return;
     if (typeof event.status === 'string') run.statusText = event.status;
-    if (status === 'running') {
-      // A run that starts again after it ended (a retry under the same run_id) is running again;
-      // a late "running" from before its end changes nothing.
-      if (run.endMs === undefined || t > run.endMs) {
-        run.status = 'running';
-        run.endMs = undefined;
-        run.reason = undefined;
-      }
-      return;
-    }
-    run.status = status;
-    run.endMs = t;
-    run.reason = status === 'failed' ? failureReason(event) : undefined;
-    const duration = event['duration_ms'];
-    if (typeof duration === 'number' && Number.isFinite(duration) && duration >= 0) {
-      run.durationMs = duration;
-      // The start may lie before the history the page loaded: the duration says where it was.
-      if (t - duration < run.startMs) run.startMs = t - duration;
+    run.status = record.status;
+    // The end is this event's time when this event set it; otherwise it stands (or was cleared).
+    if (record.ended_at === undefined) run.endMs = undefined;
+    else if (record.ended_at === event.timestamp) run.endMs = t;
+    run.reason = record.failure;
+    run.durationMs = record.duration_ms;
+    // The start may lie before the history the page loaded: the duration says where it was.
+    if (run.endMs !== undefined && run.durationMs !== undefined) {
+      run.startMs = Math.min(run.startMs, run.endMs - run.durationMs);
     }
   }
 
@@ -192,6 +168,7 @@ export class RunSummaryStore {
       events: 0,
       lastEventId: '',
       matched: this.pendingMatches.delete(runId),
+      record: undefined,
     };
     this.runs.set(runId, run);
     return run;

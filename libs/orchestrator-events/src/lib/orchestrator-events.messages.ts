@@ -1,4 +1,12 @@
-import { MAX_EVENT_ID_MS, QUERY_LIMIT_RULE, QUERY_TIME_RULE } from '@orchestrator/events-contract';
+import {
+  MAX_EVENT_ID_MS,
+  QUERY_LIMIT_RULE,
+  QUERY_TIME_RULE,
+  MAX_EXTRAS_KEY_LENGTH,
+  MAX_EXTRAS_VALUE_LENGTH,
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_WORDS,
+} from '@orchestrator/events-contract';
 
 /**
  * Every message the library puts in an exception, in one place (as @nestjs/terminus keeps its
@@ -44,6 +52,20 @@ export const MESSAGES = {
   queryTime: (name: string) => `${name} must be ${QUERY_TIME_RULE}`,
   queryLimit: () => `limit must be ${QUERY_LIMIT_RULE}`,
   queryTooLong: (maxBytes: number) => `query string must be at most ${maxBytes} bytes`,
+  badSearch: () => `q must be 1-${MAX_SEARCH_LENGTH} characters with 1-${MAX_SEARCH_WORDS} words`,
+  badExtrasKey: (param: string) =>
+    `${param}: the key must be 1-${MAX_EXTRAS_KEY_LENGTH} characters without control ` +
+    'characters, and not a core field (timestamp, level, logger, event, event_id, orch_id)',
+  badExtrasValue: (param: string) =>
+    `${param} must be at most ${MAX_EXTRAS_VALUE_LENGTH} characters`,
+  tooManyExtras: (max: number) => `at most ${max} extras.<key> parameters`,
+  unknownRunCursor: (runId: string) =>
+    `before must be the run_id of a run still held: ${JSON.stringify(runId)} is not (rotated away?)`,
+  unknownParam: (name: string) => `property ${name} should not exist`,
+  badRunsId: (name: string) => `${name} must be 1-128 characters of [A-Za-z0-9._:-], given once`,
+  badRunStatus: (statuses: readonly string[]) => `status must be one of ${statuses.join(', ')}`,
+  badBucket: (max: number) => `bucket must be an integer number of seconds from 1 to ${max}`,
+  noHistorySource: () => 'no history source can answer: the files source is missing',
   tokenRequired: () =>
     'a valid token is required: Authorization: Bearer <token>, or access_token=<token>',
 } as const;

@@ -5,6 +5,11 @@ import {
 } from './dashboard/dashboard.providers';
 import { createEventsController } from './http/events.controller';
 import {
+  createCountsController,
+  createRunsController,
+  runsPathOf,
+} from './http/history.controllers';
+import {
   integrationProviders,
   OrchestratorEventsIntegrations,
 } from './integrations/integration.providers';
@@ -73,6 +78,14 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
             : [
                 createEventsController(
                   extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.guards ?? [],
+                ),
+                createCountsController(
+                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.guards ?? [],
+                ),
+                createRunsController(
+                  runsPathOf(extras.controller?.path ?? DEFAULT_EVENTS_PATH),
                   extras.guards ?? [],
                 ),
               ],

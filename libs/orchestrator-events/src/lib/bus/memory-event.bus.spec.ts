@@ -66,4 +66,20 @@ describe('MemoryEventBus', () => {
     bus.publish(build('t', 'r2'));
     expect(got).toEqual(['level ERROR', 'event other', 'all ERROR', 'run r2']);
   });
+
+  it('applies q and extras to streams on one task or run, and to unfiltered ones (no shortcut)', () => {
+    const bus = new MemoryEventBus(10);
+    const got: string[] = [];
+    bus.subscribe({ task_id: 't', q: 'quota' }, (b) => got.push(`q ${b.event.message}`));
+    bus.subscribe({ run_id: 'r1', extras: { region: 'eu' } }, (b) =>
+      got.push(`x ${b.event.message}`),
+    );
+    bus.subscribe({ q: 'QUOTA eu' }, (b) => got.push(`all ${b.event.message}`));
+    const say = (message: string, region: string) =>
+      builder.build({ event: 'e', task_id: 't', run_id: 'r1', message, region }, 'INFO', undefined);
+    bus.publish(say('quota hit', 'eu'));
+    bus.publish(say('plain', 'us'));
+    bus.publish(say('plain', 'eu'));
+    expect(got).toEqual(['q quota hit', 'x quota hit', 'all quota hit', 'x plain']);
+  });
 });

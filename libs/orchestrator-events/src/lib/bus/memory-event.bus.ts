@@ -1,4 +1,4 @@
-import { EventFilter, matches } from '@orchestrator/events-contract';
+import { EventFilter, matches, searchWords } from '@orchestrator/events-contract';
 import { BuiltEvent, LineEvent } from '../event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 import { ReplayRing } from './replay.ring';
@@ -90,13 +90,18 @@ export class MemoryEventBus implements EventBus {
   }
 }
 
-/** True when the filter holds at most one id, the one its subscriber is indexed by. */
+/**
+ * True when the filter holds at most one id, the one its subscriber is indexed by, and nothing
+ * else: any other criterion (event, level, q, extras) needs the event parsed and `matches()`.
+ */
 function routedOnly(filter: EventFilter): boolean {
   const criteria =
     Number(filter.task_id !== undefined) +
     Number(filter.run_id !== undefined) +
     Number(filter.event !== undefined && filter.event.length > 0) +
-    Number(filter.level !== undefined);
+    Number(filter.level !== undefined) +
+    Number(filter.q !== undefined && searchWords(filter.q).length > 0) +
+    Number(filter.extras !== undefined && Object.keys(filter.extras).length > 0);
   return criteria === 0 || (criteria === 1 && (filter.task_id ?? filter.run_id) !== undefined);
 }
 

@@ -1,16 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CountsPage,
+  CountsQuery,
   EventFilter,
   EventQuery,
   formatEventLine,
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
+  RunsPage,
+  RunsQuery,
 } from '@orchestrator/events-contract';
 import { EventBus } from '../bus/event-bus';
 import { BuiltEvent } from '../event-line';
 import { EventPage } from '../file/event-store';
 import { mergePages } from './history-query';
 import { HISTORY_SOURCES, HistorySource } from './history-source';
+import { MESSAGES } from '../orchestrator-events.messages';
 
 /** One step of `EventHistory.after()`: events to send, after a reset when the resume id is gone. */
 export interface HistoryBatch {
@@ -88,6 +93,50 @@ export class EventHistory {
       if (!more) return;
       if (events.length > 0) after = events[events.length - 1].id;
     }
+  }
+
+  /**
+   * Runs as records, newest `started_at` first (`limit` default 100, at most 1000): from a store
+   * source that keeps them (every instance's runs), else folded from this instance's files
+   * (bounded by what they hold). When a store should answer and cannot, the files answer with
+   * `partial: true`. Rejects with a `RangeError` for a bad `since`/`until` or a `before` run that
+   * is not held.
+   */
+  runs(query: RunsQuery = {}): Promise<RunsPage> {
+    return this.fromStoreOrFiles((source) => source.runs?.bind(source), query);
+  }
+
+  /**
+   * Events per level per time bucket for the filter and window of `query`, from a store source
+   * that counts them, else the files; `partial: true` as for `runs`.
+   */
+  counts(query: CountsQuery = {}): Promise<CountsPage> {
+    return this.fromStoreOrFiles((source) => source.counts?.bind(source), query);
+  }
+
+  /**
+   * The answer of the first source after the files that has `pick`'s method (a store), else of
+   * the files; the files' answer says `partial` when the store could not answer.
+   */
+  private async fromStoreOrFiles<Q, P extends { partial?: boolean }>(
+    pick: (source: HistorySource) => ((query: Q) => Promise<P | undefined>) | undefined,
+    query: Q,
+  ): Promise<P> {
+    const [files, ...others] = this.sources;
+    const store = others.map(pick).find((ask) => ask !== undefined);
+    if (store !== undefined) {
+      try {
+        const page = await store(query);
+        if (page !== undefined) return page;
+      } catch (err) {
+        // A refused query is refused whoever answers; an outage falls back to the files.
+        if (err instanceof RangeError) throw err;
+      }
+    }
+    const ask = pick(files);
+    const page = ask === undefined ? undefined : await ask(query);
+    if (page === undefined) throw new Error(MESSAGES.noHistorySource());
+    return store === undefined ? page : { ...page, partial: true };
   }
 
   /**

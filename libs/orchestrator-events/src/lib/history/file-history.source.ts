@@ -1,7 +1,18 @@
-import { EventQuery } from '@orchestrator/events-contract';
+import {
+  CountsPage,
+  CountsQuery,
+  EventQuery,
+  RunsPage,
+  RunsQuery,
+} from '@orchestrator/events-contract';
 import { EventWriter } from '../event-writer.service';
+import { EventFileScan } from '../file/event-scan';
 import { EventPage, EventStore } from '../file/event-store';
+import { LogFileSet } from '../file/log-file-set';
+import { CountsFold, countsWindow } from './counts-query';
+import { acceptor } from './history-query';
 import { HistorySource } from './history-source';
+import { FileRunsFold } from './file-runs.fold';
 
 /**
  * The log files (current and rotated backups) as a history source. Each read first writes out the
@@ -11,11 +22,24 @@ import { HistorySource } from './history-source';
 export class FileHistorySource implements HistorySource {
   readonly name = 'files';
   private readonly store: EventStore;
+  private readonly scan: EventFileScan;
+  private readonly runsFold: FileRunsFold;
 
   constructor(file: string, maxFiles: number, writer: EventWriter) {
     this.store = new EventStore(
       file,
       maxFiles,
+      () => writer.flushSync(),
+      () => writer.rotations(),
+    );
+    this.scan = new EventFileScan(
+      file,
+      maxFiles,
+      () => writer.flushSync(),
+      () => writer.rotations(),
+    );
+    this.runsFold = new FileRunsFold(
+      new LogFileSet(file, maxFiles, () => writer.rotations()),
       () => writer.flushSync(),
       () => writer.rotations(),
     );
@@ -35,5 +59,31 @@ export class FileHistorySource implements HistorySource {
    */
   warm(): Promise<void> {
     return this.store.warm();
+  }
+
+  /**
+   * Run records folded from every event the files hold, then filtered, ordered and cut. The fold
+   * is kept: a later query reads only what was appended since, and a rotation folds it all again
+   * (one pass over the retention). A run whose first events were rotated away starts, here, at its
+   * oldest event still kept.
+   */
+  runs(query: RunsQuery): Promise<RunsPage> {
+    return this.runsFold.runs(query);
+  }
+
+  /**
+   * Events per level per bucket, from one pass over the files on each call: from the file that
+   * holds `since` (when given) to `until` (when given).
+   */
+  async counts(query: CountsQuery): Promise<CountsPage> {
+    const { since, until } = countsWindow(query);
+    const accept = acceptor(query);
+    const fold = new CountsFold(query.bucket, since, until);
+    await this.scan.forEach((event) => {
+      // Timestamps grow with ids in one orchestrator's files: past `until`, nothing more counts.
+      if (until !== undefined && event.timestamp >= until) return false;
+      if (accept(event)) fold.add(event);
+    }, since);
+    return fold.page();
   }
 }

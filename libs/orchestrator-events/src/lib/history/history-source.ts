@@ -1,4 +1,11 @@
-import type { EventQuery, EventsPage } from '@orchestrator/events-contract';
+import type {
+  CountsPage,
+  CountsQuery,
+  EventQuery,
+  EventsPage,
+  RunsPage,
+  RunsQuery,
+} from '@orchestrator/events-contract';
 
 /**
  * Somewhere past events are kept: the log files (always), a Redis Stream (with the Redis bus).
@@ -18,6 +25,15 @@ export interface HistorySource {
    * holds none or cannot answer now (Redis down).
    */
   oldestEventId?(): Promise<string | undefined>;
+  /**
+   * Run records for `query` (newest `started_at` first), when the source keeps or can fold them:
+   * a store answers for every instance; `undefined` (or a rejection) when it cannot now, and
+   * the files answer instead. Rejects with a `RangeError` for a query it refuses (a `before`
+   * run it does not hold).
+   */
+  runs?(query: RunsQuery): Promise<RunsPage | undefined>;
+  /** Events per level per time bucket for `query`, as `runs` for when it may not answer. */
+  counts?(query: CountsQuery): Promise<CountsPage | undefined>;
 }
 
 /** Injection token of the list of `HistorySource`s. */

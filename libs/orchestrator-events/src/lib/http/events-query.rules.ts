@@ -9,6 +9,13 @@ import {
   parseQueryLimit,
 } from '@orchestrator/events-contract';
 import { parseTimestamp } from '../event-time';
+import {
+  EXTRAS_PARAM_DOC,
+  isExtrasParam,
+  readExtras,
+  readSearch,
+  SEARCH_DOC,
+} from './search-query.rules';
 import { MESSAGES } from '../orchestrator-events.messages';
 
 /**
@@ -196,6 +203,13 @@ const RULES: readonly ParamRule[] = [
     },
   },
   {
+    name: 'q',
+    endpoints: BOTH,
+    message: MESSAGES.badSearch(),
+    read: readSearch,
+    doc: SEARCH_DOC,
+  },
+  {
     name: 'last_event_id',
     endpoints: ['stream'],
     message: 'last_event_id must be an event_id',
@@ -226,7 +240,7 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
   const known = new Set<string>();
   for (const rule of RULES) if (rule.endpoints.includes(endpoint)) known.add(rule.name);
   for (const key of given.keys()) {
-    if (!known.has(key)) errors.push(`property ${key} should not exist`);
+    if (!known.has(key) && !isExtrasParam(key)) errors.push(`property ${key} should not exist`);
   }
   const query: EventsQuery = { filter: {} };
   for (const rule of RULES) {
@@ -236,6 +250,7 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
       errors.push(MESSAGES.queryParamRepeated(rule.name, values.length));
     } else if (!rule.read(values, query)) errors.push(rule.message);
   }
+  errors.push(...readExtras(given, query.filter));
   return errors.length === 0 ? { ok: true, query } : { ok: false, errors };
 }
 
@@ -247,8 +262,11 @@ export function searchOf(url: string | undefined): string {
 
 /** The parameters of `endpoint` with their OpenAPI descriptions, for `@ApiQuery`. */
 export function paramDocs(endpoint: EventsEndpoint): (ParamDoc & { name: string })[] {
-  return RULES.filter((rule) => rule.endpoints.includes(endpoint)).map((rule) => ({
-    name: rule.name,
-    ...rule.doc,
-  }));
+  return [
+    ...RULES.filter((rule) => rule.endpoints.includes(endpoint)).map((rule) => ({
+      name: rule.name,
+      ...rule.doc,
+    })),
+    EXTRAS_PARAM_DOC,
+  ];
 }
