@@ -210,6 +210,26 @@ describe('documentation', () => {
     expect(documentedOptionRows(docs).get('orchId')).toHaveLength(1);
   });
 
+  it('every page of docs/ is linked from the README', () => {
+    const linked = [...docs['README.md'].matchAll(/\]\((docs\/[^)#]+\.md)(?:#[^)]*)?\)/g)].map(
+      (match) => match[1],
+    );
+    const unlinked = docFiles().filter((file) => file !== 'README.md' && !linked.includes(file));
+    expect(unlinked).toEqual([]);
+  });
+
+  it("the pages' links to files of the repository lead somewhere", () => {
+    const broken: string[] = [];
+    for (const [file, text] of Object.entries(docs)) {
+      if (file === 'README.md') continue; // it also links pages that other branches bring
+      for (const match of text.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)) {
+        const target = path.join(ROOT, path.dirname(file), match[1]);
+        if (!fs.existsSync(target)) broken.push(`${file}: ${match[1]}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('reports a variable missing, documented twice, or unknown', () => {
     const table = (rows: string) => `| variable | option |\n| --- | --- |\n${rows}`;
     const documented = documentedVariables({
