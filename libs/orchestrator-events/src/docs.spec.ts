@@ -133,8 +133,11 @@ function documentedOptionRows(files: Record<string, string>): Map<string, string
   return rows;
 }
 
-/** The variables the demo app reads: `env['NAME']`, `process.env['NAME']`, `(env, 'NAME'`. */
-function demoVariables(root: string = ROOT): string[] {
+/**
+ * The variables the demo app and the CLI read (`env['NAME']`, `process.env['NAME']`,
+ * `(env, 'NAME'`); the library's are `ENV_VARIABLES`.
+ */
+function appVariables(root: string = ROOT): string[] {
   const names = new Set<string>();
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -149,6 +152,7 @@ function demoVariables(root: string = ROOT): string[] {
     }
   };
   walk(path.join(root, 'apps', 'orchestrator', 'src'));
+  walk(path.join(root, 'libs', 'orchestrator-events-client', 'src', 'cli'));
   return [...names].sort();
 }
 
@@ -174,7 +178,7 @@ function readDocs(): Record<string, string> {
 
 describe('documentation', () => {
   const docs = readDocs();
-  const known = [...new Set([...Object.values(ENV_VARIABLES), ...demoVariables()])].sort();
+  const known = [...new Set([...Object.values(ENV_VARIABLES), ...appVariables()])].sort();
 
   it('every block marked as compiling type-checks against the workspace', () => {
     const blocks = Object.entries(docs).flatMap(([file, text]) => markedBlocks(file, text));
@@ -194,9 +198,15 @@ describe('documentation', () => {
     ]);
   }, 300_000);
 
-  it('finds the variables the demo app reads', () => {
-    expect(demoVariables()).toEqual(
-      expect.arrayContaining(['HOST', 'PORT', 'HTTP_MAX_CONNECTIONS', 'DEMO_QUEUE', 'REDIS_URL']),
+  it('finds the variables the demo app and the CLI read', () => {
+    expect(appVariables()).toEqual(
+      expect.arrayContaining([
+        'HOST',
+        'PORT',
+        'HTTP_MAX_CONNECTIONS',
+        'DEMO_QUEUE',
+        'ORCH_EVENTS_URL',
+      ]),
     );
   });
 
