@@ -8,8 +8,8 @@ import { resolveOptions } from './resolve-options';
 
 /**
  * Configuration has one source, the JSDoc of `OrchestratorEventsModuleOptions`: this checks that
- * the code (`ENV_VARIABLES`, the defaults `resolveOptions` applies) and the README's configuration
- * table say what it says, so none of the three can drift from the others again.
+ * the code (`ENV_VARIABLES`, the defaults `resolveOptions` applies) and the configuration table
+ * (docs/configuration.md) say what it says, so none of the three can drift from the others again.
  */
 const ROOT = path.join(__dirname, '..', '..', '..', '..', '..');
 const OPTIONS_SOURCE = fs.readFileSync(
@@ -42,10 +42,9 @@ function documentedOptions(): Documented[] {
   return out;
 }
 
-/** The README's configuration table: variable → [option, default]. */
-function readmeTable(): Map<string, { option: string; fallback: string }> {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Configuration'));
+/** The configuration table of docs/configuration.md: variable → [option, default]. */
+function documentedTable(): Map<string, { option: string; fallback: string }> {
+  const section = fs.readFileSync(path.join(ROOT, 'docs', 'configuration.md'), 'utf8');
   const rows = new Map<string, { option: string; fallback: string }>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
@@ -99,8 +98,8 @@ describe('configuration docs', () => {
     }
   });
 
-  it("the README's configuration table has each option with its variable and default", () => {
-    const table = readmeTable();
+  it('the configuration page has each option with its variable and default', () => {
+    const table = documentedTable();
     for (const { option, env, fallback } of documented) {
       expect({ option, row: table.get(env ?? option) }).toEqual({
         option,
