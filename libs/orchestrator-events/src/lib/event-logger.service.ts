@@ -104,8 +104,11 @@ export class EventLogger implements OnApplicationShutdown {
         trace === undefined
           ? input
           : Object.assign({ trace_id: trace.trace_id, span_id: trace.span_id }, input);
-      const built = this.builder.build(fields, level, this.context.current());
+      const context = this.context.current();
+      const built = this.builder.build(fields, level, context);
       this.writer.add(built);
+      // The tracing module's log records: here, where the caller's trace context is active.
+      this.tracer?.record?.(input, level, built.id, context);
       this.logged++;
       this.loggedByLevel[level]++;
       return built.id;

@@ -1,3 +1,4 @@
+import type { EventInput, EventLevel } from '@orchestrator/events-contract';
 import { EventContext } from '../../event-context';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
@@ -22,6 +23,18 @@ export interface EventTracer {
    * `track()` should open no spans.
    */
   span?<T>(name: string, context: EventContext, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Called by `log()`, where the event was logged (its trace context active), once its line is
+   * built: `input` as the caller gave it, its level, its `event_id` and the `withContext()` ids.
+   * Absent when no integration wants each event (the log records of the tracing module). Must not
+   * throw.
+   */
+  record?(
+    input: EventInput,
+    level: EventLevel,
+    id: string,
+    context: EventContext | undefined,
+  ): void;
 }
 
 /** Injection token of the optional `EventTracer` (interface and token share one name). */
