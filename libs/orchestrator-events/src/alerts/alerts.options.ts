@@ -1,3 +1,4 @@
+import type { AlertClaims } from './alert-claims';
 import type { Duration } from './duration';
 
 /** What a rule watches. */
@@ -76,4 +77,9 @@ export interface OrchestratorEventsAlertsOptions {
    * configured, else in memory. Default `7d`.
    */
   claimTtl?: Duration;
+  /**
+   * Where claims are kept, instead of Redis (the core's Redis bus configured) or memory: any
+   * `AlertClaims`, e.g. a table with a unique key in your database. Default unset.
+   */
+  claims?: AlertClaims;
 }

@@ -238,6 +238,21 @@ describe('OrchestratorEventsAlertsModule (webhook on a real local receiver)', ()
     expect(verified(receiver.requests[2])).toBe(true);
   });
 
+  it('a claims store of your own decides what is sent', async () => {
+    const asked: string[] = [];
+    const events = await start({
+      claims: {
+        claim: async (key) => (asked.push(key), key !== 'run_failed:taken'),
+        close: async () => undefined,
+      },
+    });
+    await fail(events, 't', 'taken');
+    await fail(events, 't', 'free');
+    await until(() => receiver.requests.length === 1);
+    expect(asked).toEqual(['run_failed:taken', 'run_failed:free']);
+    expect(receiver.requests[0].json['run_id']).toBe('free');
+  });
+
   it('a restart re-sends nothing for runs that failed before it', async () => {
     let events = await start({});
     await fail(events, 't', 'before');

@@ -15,5 +15,4 @@ export type {
 export type { AlertPayload } from './alert-payload';
 export { signature as alertSignature } from './alert-payload';
 export type { AlertClaims } from './alert-claims';
-export { ALERT_CLAIMS } from './alerts.constants';
 export { alertsOptionsFromEnv } from './alerts-env';

@@ -38,11 +38,15 @@ import { resolveAlertsOptions } from './resolve-alerts-options';
     {
       provide: ALERT_CLAIMS,
       // The core's resolved options say whether its bus is Redis: no look at the bus's class.
-      useFactory: (core: ResolvedOrchestratorEventsOptions): AlertClaims =>
-        core.redisUrl === undefined
+      useFactory: (
+        core: ResolvedOrchestratorEventsOptions,
+        options: OrchestratorEventsAlertsOptions,
+      ): AlertClaims =>
+        options.claims ??
+        (core.redisUrl === undefined
           ? new MemoryAlertClaims()
-          : new RedisAlertClaims(core.redisUrl, `${core.redisStream}:alerts:`),
-      inject: [ORCH_EVENTS_OPTIONS],
+          : new RedisAlertClaims(core.redisUrl, `${core.redisStream}:alerts:`)),
+      inject: [ORCH_EVENTS_OPTIONS, ALERTS_MODULE_OPTIONS],
     },
     AlertEngine,
   ],
