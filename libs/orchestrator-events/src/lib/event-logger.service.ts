@@ -104,11 +104,10 @@ export class EventLogger implements OnApplicationShutdown {
         trace === undefined
           ? input
           : Object.assign({ trace_id: trace.trace_id, span_id: trace.span_id }, input);
-      const context = this.context.current();
-      const built = this.builder.build(fields, level, context);
+      const built = this.builder.build(fields, level, this.context.current());
       this.writer.add(built);
-      // The tracing module's log records: here, where the caller's trace context is active.
-      this.tracer?.record?.(input, level, built.id, context);
+      // The tracing module's log records: told here, where the caller's trace context is active.
+      this.tracer?.record?.(built);
       this.logged++;
       this.loggedByLevel[level]++;
       return built.id;

@@ -4,7 +4,6 @@ import { ResolvedLogRecordsOptions } from './tracing-module.options';
 
 /** Deepest nesting flattened into dotted keys; deeper values are JSON text. */
 const MAX_DEPTH = 3;
-const REDACTED = '[REDACTED]';
 /** Fields the logger adds itself, never extras. */
 const NOT_EXTRAS = new Set([...NAMED_FIELDS, 'trace_id', 'span_id']);
 
@@ -13,33 +12,28 @@ type Attributes = Record<string, AnyValue>;
 /**
  * The extra fields of an event as flat log-record attributes: `<prefix><field>`, nested objects
  * as `<prefix><field>.<key>`, arrays and deeper values as JSON text, strings cut at
- * `maxValueLength`, at most `maxExtras` of them, redacted keys as `[REDACTED]` (as in the file).
+ * `maxValueLength`, at most `maxExtras` of them. They are read from the event as written (already
+ * redacted, cut and JSON-safe).
  */
 export class ExtrasFlattener {
-  constructor(
-    private readonly options: ResolvedLogRecordsOptions,
-    private readonly redact: ReadonlySet<string>,
-  ) {}
+  constructor(private readonly options: ResolvedLogRecordsOptions) {}
 
   addTo(attributes: Attributes, input: Record<string, unknown>): void {
     const budget = { left: this.options.maxExtras };
     for (const key in input) {
       if (NOT_EXTRAS.has(key) || budget.left <= 0) continue;
-      this.add(attributes, `${this.options.extrasPrefix}${key}`, key, input[key], 1, budget);
+      this.add(attributes, `${this.options.extrasPrefix}${key}`, input[key], 1, budget);
     }
   }
 
   private add(
     out: Attributes,
     name: string,
-    key: string,
     value: unknown,
     depth: number,
     budget: { left: number },
   ): void {
     if (budget.left <= 0 || value === undefined || typeof value === 'function') return;
-    if (this.redact.size > 0 && this.redact.has(key.toLowerCase())) value = REDACTED;
-    if (value instanceof Error) value = { name: value.name, message: value.message };
     if (value === null || typeof value !== 'object') {
       budget.left--;
       out[name] = this.scalar(value);
@@ -47,34 +41,24 @@ export class ExtrasFlattener {
     }
     if (Array.isArray(value) || depth >= MAX_DEPTH) {
       budget.left--;
-      out[name] = this.cut(safeJson(value, this.redact));
+      out[name] = this.cut(JSON.stringify(value));
       return;
     }
     for (const inner in value as Record<string, unknown>) {
       const child = (value as Record<string, unknown>)[inner];
-      this.add(out, `${name}.${inner}`, inner, child, depth + 1, budget);
+      this.add(out, `${name}.${inner}`, child, depth + 1, budget);
     }
   }
 
   private scalar(value: unknown): AnyValue {
     if (typeof value === 'string') return this.cut(value);
     if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
-    return this.cut(String(value)); // bigint, symbol
+    return this.cut(String(value));
   }
 
   private cut(text: string): string {
     return text.length > this.options.maxValueLength
       ? text.slice(0, this.options.maxValueLength)
       : text;
-  }
-}
-
-function safeJson(value: unknown, redact: ReadonlySet<string>): string {
-  try {
-    const replacer = (key: string, v: unknown) =>
-      redact.has(key.toLowerCase()) ? REDACTED : typeof v === 'bigint' ? String(v) : v;
-    return JSON.stringify(value, replacer) ?? '';
-  } catch {
-    return '[unserializable]';
   }
 }

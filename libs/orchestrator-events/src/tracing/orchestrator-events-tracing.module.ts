@@ -26,8 +26,8 @@ function createTracer(
   const logs = resolveLogRecords(options.logs);
   if (logs !== undefined) {
     const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-    const records = createLogRecords(api, logs, core.orchId, core.redactKeys);
-    tracer.record = (input, level, id, context) => records.emit(input, level, id, context);
+    const records = createLogRecords(api, logs);
+    tracer.record = (event) => records.record(event);
   }
   return tracer;
 }

@@ -1,5 +1,5 @@
-import type { EventInput, EventLevel } from '@orchestrator/events-contract';
 import { EventContext } from '../../event-context';
+import type { BuiltEvent } from '../../line-event';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
 export interface TraceFields {
@@ -24,17 +24,11 @@ export interface EventTracer {
    */
   span?<T>(name: string, context: EventContext, fn: () => Promise<T>): Promise<T>;
   /**
-   * Called by `log()`, where the event was logged (its trace context active), once its line is
-   * built: `input` as the caller gave it, its level, its `event_id` and the `withContext()` ids.
-   * Absent when no integration wants each event (the log records of the tracing module). Must not
-   * throw.
+   * Called by `log()` once the event's line is built, where it was logged (the caller's trace
+   * context active): the log records of the tracing module. Absent when nothing wants each event.
+   * Must not throw, and should return at once (the record is made later, off the caller).
    */
-  record?(
-    input: EventInput,
-    level: EventLevel,
-    id: string,
-    context: EventContext | undefined,
-  ): void;
+  record?(event: BuiltEvent): void;
 }
 
 /** Injection token of the optional `EventTracer` (interface and token share one name). */
