@@ -1,8 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventTracer } from '../lib/integrations/otel/event-tracer';
 import { createOtelTracer } from '../lib/integrations/otel/otel.tracer';
-import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.options';
 import { createLogRecords } from './otel-log-records';
 import {
   TRACING_ASYNC_OPTIONS_TYPE,
@@ -16,10 +14,7 @@ import {
 } from './tracing-module.options';
 
 /** The `EventTracer` of the options: trace ids always, spans and log records when asked. */
-function createTracer(
-  options: OrchestratorEventsTracingModuleOptions,
-  core: ResolvedOrchestratorEventsOptions,
-): EventTracer {
+function createTracer(options: OrchestratorEventsTracingModuleOptions): EventTracer {
   const otel = createOtelTracer(options);
   const tracer: EventTracer = { current: () => otel.current() };
   if (otel.span) tracer.span = otel.span;
@@ -50,7 +45,7 @@ function createTracer(
     {
       provide: EventTracer,
       useFactory: createTracer,
-      inject: [TRACING_MODULE_OPTIONS, ORCH_EVENTS_OPTIONS],
+      inject: [TRACING_MODULE_OPTIONS],
     },
   ],
   exports: [EventTracer],
