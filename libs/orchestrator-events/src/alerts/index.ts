@@ -13,6 +13,5 @@ export type {
   RunStuckRule,
 } from './alerts.options';
 export type { AlertPayload } from './alert-payload';
-export { signature as alertSignature } from './alert-payload';
 export type { AlertClaims } from './alert-claims';
 export { alertsOptionsFromEnv } from './alerts-env';
