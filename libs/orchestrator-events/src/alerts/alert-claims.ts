@@ -83,7 +83,7 @@ export class RedisAlertClaims implements AlertClaims {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.redis.off('ready', onReady);
-        reject(new Error('not ready'));
+        reject(new Error(ALERT_MESSAGES.redisNotReady));
       }, READY_WAIT_MS);
       const onReady = () => {
         clearTimeout(timer);

@@ -104,7 +104,7 @@ export class AlertEngine implements OnModuleInit, OnModuleDestroy {
       const tracked = this.runs.add(event);
       if (tracked?.becameFailed) this.runFailed(tracked.run, event);
     } catch (err) {
-      this.logger.error(`alert rules: ${(err as Error).message}`);
+      this.logger.error(ALERT_MESSAGES.ruleFailed((err as Error).message));
     }
   }
 
@@ -208,7 +208,9 @@ export class AlertEngine implements OnModuleInit, OnModuleDestroy {
   }
 
   private track(work: Promise<void>): void {
-    const settled = work.catch((err) => this.logger.error(`alert: ${(err as Error).message}`));
+    const settled = work.catch((err) =>
+      this.logger.error(ALERT_MESSAGES.sendFailed((err as Error).message)),
+    );
     this.pending.add(settled);
     void settled.finally(() => this.pending.delete(settled));
   }

@@ -20,6 +20,9 @@ export const ALERT_MESSAGES = {
     `${count} ERROR events within ${Math.round(windowMs / 1000)}s (rule ${rule}${task === undefined ? '' : `, last of task ${task}`})`,
   summaryText: (rule: string, count: number, max: number, windowMs: number) =>
     `${count} more ${rule} alerts were not sent (rate limit: ${max} per ${Math.round(windowMs / 1000)}s)`,
+  ruleFailed: (message: string) => `Alert rules failed on an event: ${message}`,
+  sendFailed: (message: string) => `Alert claim or delivery failed: ${message}`,
+  redisNotReady: 'Redis did not become ready in time for an alert claim',
   claimStoreDown: (where: string) =>
     `Alert claims: Redis at ${where} is unreachable; claiming in this instance's memory until it answers (another instance may then send the same alert)`,
 } as const;
