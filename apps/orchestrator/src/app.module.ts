@@ -1,10 +1,28 @@
 import { Module } from '@nestjs/common';
 import { OrchestratorEventsModule, optionsFromEnv } from '@orchestrator/events';
+import {
+  alertsOptionsFromEnv,
+  OrchestratorEventsAlertsModule,
+  OrchestratorEventsAlertsOptions,
+} from '@orchestrator/events/alerts';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DemoQueueModule } from './queue/demo-queue.module';
 
 const env = optionsFromEnv(process.env);
+
+/**
+ * Alerts (ORCH_ALERT_WEBHOOK_URL, ORCH_ALERT_SECRET, ORCH_ALERT_STUCK_AFTER): on whenever a webhook
+ * URL is set. The variables are read in factories, inside NestFactory.create(), so that a bad value
+ * is the one-line start-up error main.ts prints, also when no URL is set.
+ */
+const alerts = process.env['ORCH_ALERT_WEBHOOK_URL']
+  ? [
+      OrchestratorEventsAlertsModule.forRootAsync({
+        useFactory: () => alertsOptionsFromEnv(process.env) as OrchestratorEventsAlertsOptions,
+      }),
+    ]
+  : [];
 
 @Module({
   imports: [
@@ -20,9 +38,13 @@ const env = optionsFromEnv(process.env);
       // trace_id/span_id on events logged inside a span, when the app runs with an OpenTelemetry SDK.
       tracing: true,
     }),
+    ...alerts,
     JobsModule,
     HealthModule,
     DemoQueueModule,
+  ],
+  providers: [
+    { provide: 'ORCH_ALERT_ENV_CHECK', useFactory: () => alertsOptionsFromEnv() ?? null },
   ],
 })
 export class AppModule {}

@@ -127,6 +127,8 @@ export class EventLogger implements OnApplicationShutdown {
           : Object.assign({ trace_id: trace.trace_id, span_id: trace.span_id }, input);
       const built = this.builder.build(fields, level, this.context.current());
       this.writer.add(built);
+      // The tracing module's log records: told here, where the caller's trace context is active.
+      this.tracer?.record?.(built);
       this.logged++;
       this.loggedByLevel[level]++;
       return built.id;

@@ -1,4 +1,5 @@
 import { EventContext } from '../../event-context';
+import type { BuiltEvent } from '../../line-event';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
 export interface TraceFields {
@@ -22,6 +23,12 @@ export interface EventTracer {
    * `track()` should open no spans.
    */
   span?<T>(name: string, context: EventContext, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Called by `log()` once the event's line is built, where it was logged (the caller's trace
+   * context active): the log records of the tracing module. Absent when nothing wants each event.
+   * Must not throw, and should return at once (the record is made later, off the caller).
+   */
+  record?(event: BuiltEvent): void;
 }
 
 /** Injection token of the optional `EventTracer` (interface and token share one name). */
