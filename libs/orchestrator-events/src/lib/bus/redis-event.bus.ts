@@ -165,7 +165,12 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
    * The stream as a history source: every instance's events within its retention, merged by
    * `EventHistory` with this instance's files. It answers `undefined` while Redis is down.
    */
-  readonly history: HistorySource = { name: 'redis', query: (query) => this.queryStream(query) };
+  readonly history: HistorySource = {
+    name: 'redis',
+    // A window of recent events: a store of every instance's events makes it unneeded.
+    coverage: 'window',
+    query: (query) => this.queryStream(query),
+  };
 
   private async queryStream(query: EventQuery): Promise<EventsPage | undefined> {
     if (this.writer.status !== 'ready') return undefined;

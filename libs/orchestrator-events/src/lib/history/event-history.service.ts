@@ -10,7 +10,7 @@ import { EventBus } from '../bus/event-bus';
 import { BuiltEvent } from '../event-line';
 import { EventPage } from '../file/event-store';
 import { mergePages } from './history-query';
-import { HISTORY_SOURCES, HistorySource } from './history-source';
+import { HistorySources } from './history-sources.registry';
 
 /** One step of `EventHistory.after()`: events to send, after a reset when the resume id is gone. */
 export interface HistoryBatch {
@@ -24,8 +24,9 @@ export interface HistoryBatch {
 
 /**
  * Past events: one home for every reader (the REST endpoint, stream resumption, your own code).
- * Asks each history source (the files; the Redis Stream with the Redis bus) the same query and
- * merges the pages by event_id; a source that cannot answer now (Redis down) is left out.
+ * Asks each history source (the files; the Redis Stream with the Redis bus; a store added through
+ * `HistorySources`) the same query and merges the pages by event_id; a source that cannot answer
+ * now (Redis or the store down) is left out and the page says `partial: true`.
  *
  * ```ts
  * constructor(private readonly history: EventHistory) {}
@@ -35,7 +36,7 @@ export interface HistoryBatch {
 @Injectable()
 export class EventHistory {
   constructor(
-    @Inject(HISTORY_SOURCES) private readonly sources: HistorySource[],
+    private readonly sources: HistorySources,
     @Inject(EventBus) private readonly bus: EventBus,
   ) {}
 
@@ -44,18 +45,19 @@ export class EventHistory {
    * with `after`, the oldest `limit` matches above that id (`limit` default 100, at most 1000).
    * Everything logged before the call is visible. Rejects with a `RangeError` when `since` or
    * `until` is not an ISO 8601 date-time within the years 0000-9999 (the HTTP endpoint answers 400
-   * for those first).
+   * for those first). `partial: true` when a source other than the files could not answer.
    */
   async query(query: EventQuery = {}): Promise<EventPage> {
     const pages = await Promise.all(
-      this.sources.map((source, i) =>
+      this.sources.active().map((source, i) =>
         // The files (first) must answer; another source that fails is left out.
         i === 0 ? source.query(query) : source.query(query).catch(() => undefined),
       ),
     );
     const answered = pages.filter((page) => page !== undefined);
     const merged = mergePages(query, answered);
-    return { ...merged, skipped_lines: merged.skipped_lines ?? 0 };
+    const page = { ...merged, skipped_lines: merged.skipped_lines ?? 0 };
+    return answered.length < pages.length ? { ...page, partial: true } : page;
   }
 
   /**
@@ -90,8 +92,17 @@ export class EventHistory {
 
   /** The id of the oldest event still kept, if any: older resume points have been rotated away. */
   async oldestEventId(): Promise<string | undefined> {
-    // Only the files can tell: a stream's retention has no stable lower bound per orchestrator.
-    return this.sources[0].oldestEventId?.();
+    // The files and a store of every instance's events can tell; a stream's retention has no
+    // stable lower bound per orchestrator. A store that cannot answer now leaves the files alone.
+    const [files, ...others] = this.sources.active();
+    const ids = await Promise.all([
+      files.oldestEventId?.(),
+      ...others
+        .filter((source) => source.coverage === 'complete')
+        .map((source) => source.oldestEventId?.().catch(() => undefined)),
+    ]);
+    const known = ids.filter((id) => id !== undefined);
+    return known.length === 0 ? undefined : known.reduce((a, b) => (b < a ? b : a));
   }
 }
 

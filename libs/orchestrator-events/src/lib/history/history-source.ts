@@ -1,12 +1,20 @@
 import type { EventQuery, EventsPage } from '@orchestrator/events-contract';
 
 /**
- * Somewhere past events are kept: the log files (always), a Redis Stream (with the Redis bus).
+ * Somewhere past events are kept: the log files (always), a Redis Stream (with the Redis bus), a
+ * store added by an opt-in module or by your own code through `HistorySources.add()`.
  * `EventHistory` asks each source the same query and merges the pages.
  */
 export interface HistorySource {
-  /** For messages and health: `files`, `redis`. */
+  /** For messages and health: `files`, `redis`, `postgres`. */
   readonly name: string;
+  /**
+   * What the source holds beyond this instance's files. `window`: a bounded window of recent
+   * events (a live stream's retention), not asked while a `complete` source is added; `complete`:
+   * every instance's events over the whole retention (a history store). Default: neither, always
+   * asked.
+   */
+  readonly coverage?: 'window' | 'complete';
   /**
    * One page for `query` (newest `limit` matches, or the oldest `limit` after `query.after`), in
    * chronological order; `undefined` when the source cannot answer now (Redis down): the other
@@ -15,7 +23,19 @@ export interface HistorySource {
   query(query: EventQuery): Promise<(EventsPage & { skipped_lines?: number }) | undefined>;
   /** The oldest event id the source still holds, when it can tell (files: yes; a stream: no). */
   oldestEventId?(): Promise<string | undefined>;
+  /** Its state, for `OrchestratorEventsStatus` and the health indicator (a store's, say). */
+  state?(): HistorySourceState;
 }
 
-/** Injection token of the list of `HistorySource`s. */
+/** What a source reports of itself (`HistorySource.state()`). */
+export interface HistorySourceState {
+  /** The source's `name`. */
+  name: string;
+  /** `down`: it cannot answer now; queries are answered without it and say `partial: true`. */
+  status: 'up' | 'down';
+  /** Anything else worth watching (a store's ingest lag, its last error), by name. */
+  [detail: string]: unknown;
+}
+
+/** Injection token of the core's own `HistorySource`s (the files first); add yours with `HistorySources`. */
 export const HISTORY_SOURCES = Symbol('HISTORY_SOURCES');
