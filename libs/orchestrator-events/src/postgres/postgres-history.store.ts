@@ -76,6 +76,8 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
     });
     // An idle connection that dies (database restarted) must not crash the process.
     this.pool.on('error', (error) => this.fail(error));
+    // So must one in use: its query fails and says so; the 'error' event would be unhandled.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.tail = new LogTail(this.core.logFile, this.core.maxFiles);
     this.partitions = new Partitions(this.pool, o.schema);
     this.ingest = new PostgresIngest(
