@@ -26,7 +26,9 @@ export interface PostgresStoreState extends HistorySourceState {
   lag_ms: number;
   /** Rows this process inserted. */
   ingested: number;
-  /** Lines rotated away before they were ingested (each gap is also a `history_gap` event). */
+  /** Files let go before they were ingested: each is one `history_gap` event. */
+  gaps: number;
+  /** Lines in them, the sum of the events' `count`. */
   gap_lines: number;
   /** The last database error, with no password in it; null once it answers again. */
   last_error: string | null;
@@ -55,6 +57,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   private lastError: string | null = null;
   private waitingSince: number | undefined;
   private ingested = 0;
+  private gaps = 0;
   private gapLines = 0;
   private readonly readyWaiters: (() => void)[] = [];
 
@@ -122,6 +125,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
       lag_bytes: lagBytes,
       lag_ms: this.waitingSince === undefined ? 0 : Date.now() - this.waitingSince,
       ingested: this.ingested,
+      gaps: this.gaps,
       gap_lines: this.gapLines,
       last_error: this.lastError,
     };
@@ -215,6 +219,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   /** One `history_gap` WARNING event per file let go unread, with its count of lines. */
   private reportGaps(): void {
     for (const count of this.tail.takeGaps()) {
+      this.gaps++;
       this.gapLines += count;
       this.events.log({
         event: 'history_gap',
