@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrchestratorEventsModule, optionsFromEnv } from '@orchestrator/events';
+import { OrchestratorEventsPostgresModule } from '@orchestrator/events/postgres';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DemoQueueModule } from './queue/demo-queue.module';
@@ -20,6 +21,8 @@ const env = optionsFromEnv(process.env);
       // trace_id/span_id on events logged inside a span, when the app runs with an OpenTelemetry SDK.
       tracing: true,
     }),
+    // ORCH_HISTORY_URL: every instance's history in PostgreSQL, kept ORCH_HISTORY_RETENTION (30d).
+    ...(process.env['ORCH_HISTORY_URL'] ? [OrchestratorEventsPostgresModule.forRoot()] : []),
     JobsModule,
     HealthModule,
     DemoQueueModule,
