@@ -126,4 +126,34 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
     );
     expect(checkpoint[0].last_event_id).toBe(lines[lines.length - 1]['event_id']);
   });
+
+  it('runs with the least-privilege role of docs/postgres.md: no superuser, CREATE on its database', async () => {
+    const role = `orch_role_${db.name.slice(-8)}`;
+    await sql(
+      db.url,
+      `CREATE ROLE ${role} LOGIN PASSWORD 'role-pw' NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+    );
+    try {
+      await sql(db.url, `GRANT CONNECT, CREATE ON DATABASE ${db.name} TO ${role}`);
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = 'role-pw';
+      const app = await createStoreApp(
+        { orchId: 'o-role', logFile: path.join(dir.dir, 'role.log') },
+        { url: url.toString() },
+      );
+      apps.push(app);
+      app.logger.log({ event: 'as_role', message: 'least privilege' });
+      await app.logger.flush();
+      await untilStored(db.url, 'o-role', readEvents(path.join(dir.dir, 'role.log')).length);
+      expect((await app.history.query({ q: 'privilege' })).events.map((e) => e.event)).toContain(
+        'as_role',
+      );
+      await app.module.close();
+      apps.splice(apps.indexOf(app), 1);
+    } finally {
+      await sql(db.url, `DROP OWNED BY ${role} CASCADE`).catch(() => undefined);
+      await sql(db.url, `DROP ROLE IF EXISTS ${role}`);
+    }
+  });
 });
