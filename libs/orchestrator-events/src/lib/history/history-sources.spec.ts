@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { EventQuery, EventsPage, OrchestratorEvent } from '@orchestrator/events-contract';
-import { TestingModule } from '@nestjs/testing';
+import { Test, TestingModule } from '@nestjs/testing';
 import { createLogger } from '../../testing/logger-module';
 import { tempDir } from '../../testing/temp-dir';
 import { EventLogger } from '../event-logger.service';
 import { OrchestratorEventsHealthIndicator } from '../integrations/terminus/orchestrator-events.health';
+import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { OrchestratorEventsStatus } from '../orchestrator-events.status';
 import { EventHistory } from './event-history.service';
 import { acceptor, clampLimit } from './history-query';
@@ -117,5 +118,34 @@ describe('HistorySources: a history source of your own plugs in through the regi
       module.get(OrchestratorEventsHealthIndicator).isHealthy('ev', { requireHistory: false })['ev']
         .status,
     ).toBe('up');
+  });
+
+  it("a source's state reaches the metrics, by source", async () => {
+    const { Registry } = await import('prom-client');
+    const registry = new Registry();
+    const withMetrics = await Test.createTestingModule({
+      imports: [
+        OrchestratorEventsModule.forRoot({
+          env: {},
+          orchId: 'o-metrics',
+          logFile: path.join(dir.dir, 'm.log'),
+          controller: false,
+          metrics: { registry },
+        }),
+      ],
+    }).compile();
+    await withMetrics.init();
+    try {
+      withMetrics.get(HistorySources).add({
+        name: 'store',
+        query: async () => ({ events: [], has_more: false }),
+        state: () => ({ name: 'store', status: 'down', lag_bytes: 4096 }),
+      });
+      const text = await registry.metrics();
+      expect(text).toContain('orchestrator_events_history_up{source="store"} 0');
+      expect(text).toContain('orchestrator_events_history_lag_bytes{source="store"} 4096');
+    } finally {
+      await withMetrics.close();
+    }
   });
 });
