@@ -6,7 +6,7 @@ import type { EventQuery, EventsPage } from '@orchestrator/events-contract';
  * `EventHistory` asks each source the same query and merges the pages.
  */
 export interface HistorySource {
-  /** For messages and health: `files`, `redis`, `postgres`. */
+  /** For messages and health: `files`, `redis`, a store's own name. */
   readonly name: string;
   /**
    * What the source holds beyond this instance's files. `window`: a bounded window of recent

@@ -112,7 +112,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   {
     name: 'history_up',
     type: 'gauge',
-    help: 'Whether each history store (an opt-in module such as PostgreSQL) answers (1) or not (0), by source.',
+    help: 'Whether each history store added by an opt-in module answers (1) or not (0), by source.',
     label: 'source',
     read: (s) => Object.fromEntries(s.history.map((h) => [h.name, Number(h.status === 'up')])),
   },

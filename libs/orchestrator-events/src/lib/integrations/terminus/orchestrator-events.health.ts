@@ -24,7 +24,7 @@ export interface OrchestratorEventsHealthOptions {
    */
   requireBus?: boolean;
   /**
-   * Down while a history store added by an opt-in module (PostgreSQL) reports itself down: events
+   * Down while a history store added by an opt-in module reports itself down: events
    * still reach the files and the live streams, and queries answer from the files with
    * `partial: true`. Default `true`.
    */
