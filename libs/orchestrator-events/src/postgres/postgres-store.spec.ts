@@ -156,4 +156,33 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
       await sql(db.url, `DROP ROLE IF EXISTS ${role}`);
     }
   });
+
+  it('forRootAsync takes the options from a factory', async () => {
+    const { Test } = await import('@nestjs/testing');
+    const { OrchestratorEventsModule } = await import('../lib/orchestrator-events.module');
+    const { OrchestratorEventsPostgresModule } =
+      await import('./orchestrator-events-postgres.module');
+    const { PostgresHistoryStore } = await import('./postgres-history.store');
+    const module = await Test.createTestingModule({
+      imports: [
+        OrchestratorEventsModule.forRoot({
+          env: {},
+          controller: false,
+          orchId: 'o-async',
+          logFile: path.join(dir.dir, 'async.log'),
+        }),
+        OrchestratorEventsPostgresModule.forRootAsync({
+          useFactory: async () => ({ url: db.url, retention: '2d', env: {} }),
+        }),
+      ],
+    }).compile();
+    await module.init();
+    try {
+      const store = module.get(PostgresHistoryStore);
+      await store.whenReady();
+      expect(store.state()).toMatchObject({ name: 'postgres', status: 'up', url: db.url });
+    } finally {
+      await module.close();
+    }
+  });
 });
