@@ -6,7 +6,7 @@ const CHUNK = 1024 * 1024;
 const ID_FIELD = /"event_id":"([^"\\]*)"/;
 
 /** A log file this reader holds open until it has read all of it. */
-interface Held {
+export interface Held {
   fd: number;
   /** Device and inode: the same file under its rotated names. */
   key: string;
@@ -22,6 +22,9 @@ export interface TailBatch {
   lines: string[];
   /** Marks the lines as read: the next `read()` starts after them. */
   commit(): void;
+  /** Where each file's reading stopped, and the files read to their end: for a read after it. */
+  readonly offsets: ReadonlyMap<Held, number>;
+  readonly finished: readonly Held[];
 }
 
 /**
@@ -46,18 +49,23 @@ export class LogTail {
 
   /**
    * Up to `maxLines` complete lines after what was read, oldest first. `afterId` (the checkpoint)
-   * lets a fresh reader skip the files it has already ingested entirely.
+   * lets a fresh reader skip the files it has already ingested entirely. With `after`, a batch not
+   * committed yet, the lines that follow it (read ahead while it is being stored; committed after
+   * it, or dropped): none once the writer has rotated, so that the next read looks at the files.
    */
-  async read(afterId: string | undefined, maxLines: number): Promise<TailBatch> {
-    this.discover(afterId);
+  async read(afterId: string | undefined, maxLines: number, after?: TailBatch): Promise<TailBatch> {
     const lines: string[] = [];
     const offsets = new Map<Held, number>();
     const finished: Held[] = [];
+    if (after === undefined) this.discover(afterId);
+    else if (this.rotated()) return { lines, commit: () => undefined, offsets, finished };
     for (let i = 0; i < this.held.length && lines.length < maxLines; i++) {
       const file = this.held[i];
+      if (after?.finished.includes(file)) continue;
+      const from = after?.offsets.get(file) ?? file.offset;
       const size = fs.fstatSync(file.fd).size;
       const newest = i === this.held.length - 1;
-      const offset = await readLines(file.fd, file.offset, size, maxLines - lines.length, lines);
+      const offset = await readLines(file.fd, from, size, maxLines - lines.length, lines);
       offsets.set(file, offset);
       // A rotated file no longer grows: read to its end (a torn last line, if any, is left), done.
       if (!newest && lines.length < maxLines) finished.push(file);
@@ -68,7 +76,20 @@ export class LogTail {
         for (const [file, offset] of offsets) file.offset = offset;
         for (const file of finished) this.release(file);
       },
+      offsets,
+      finished,
     };
+  }
+
+  /** Whether the current file is another one than the newest held (a rotation since). */
+  private rotated(): boolean {
+    const newest = this.held[this.held.length - 1];
+    try {
+      const stat = fs.statSync(this.file);
+      return newest === undefined || newest.key !== `${stat.dev}:${stat.ino}`;
+    } catch {
+      return true;
+    }
   }
 
   /** Bytes on disk not read yet: the ingest lag. */
@@ -101,15 +122,7 @@ export class LogTail {
    * called between attempts while the database is down, so that no rotation goes unseen.
    */
   discover(afterId: string | undefined): void {
-    const newest = this.held[this.held.length - 1];
-    let currentKey: string | undefined;
-    try {
-      const stat = fs.statSync(this.file);
-      currentKey = `${stat.dev}:${stat.ino}`;
-    } catch {
-      currentKey = undefined;
-    }
-    if (newest !== undefined && newest.key === currentKey) return;
+    if (!this.rotated()) return;
     const found: Held[] = [];
     for (const path of logFilesNewestFirst(this.file, this.maxFiles)) {
       const opened = openHead(path);

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { addLine, emptyColumns } from './event-rows';
-import { LogTail } from './log-tail.reader';
+import { addLine, emptyColumns, EventColumns } from './event-rows';
+import { LogTail, TailBatch } from './log-tail.reader';
 import { dayOf, Partitions } from './postgres.partitions';
 
 /** What one `step()` did. */
@@ -9,6 +9,15 @@ export interface IngestStep {
   lines: number;
   /** Rows inserted (a re-sent row is not). */
   inserted: number;
+}
+
+/** A batch read and turned into rows, not stored yet. */
+interface PreparedBatch {
+  tail: TailBatch;
+  columns: EventColumns;
+  /** The newest event_id in it, or the checkpoint when it adds nothing. */
+  newest: string | undefined;
+  days: Set<string>;
 }
 
 /**
@@ -21,6 +30,8 @@ export class PostgresIngest {
   /** The checkpoint: the newest event_id ingested from this instance's files. */
   private lastId: string | undefined;
   private loaded = false;
+  /** The next batch, read while the previous one was being stored. */
+  private ahead: PreparedBatch | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -50,39 +61,56 @@ export class PostgresIngest {
 
   async step(): Promise<IngestStep> {
     await this.load();
-    const batch = await this.tail.read(this.lastId, this.batchSize);
+    const batch = this.ahead ?? (await this.prepare(this.lastId));
+    this.ahead = undefined;
+    const store =
+      batch.newest !== this.lastId && batch.newest !== undefined
+        ? this.partitions
+            .ensure(batch.days)
+            .then(() => this.commit(batch.columns, batch.newest as string, batch.tail.lines.length))
+        : Promise.resolve(0);
+    // A full batch: read and parse the next one while the database stores this one.
+    const next =
+      batch.tail.lines.length >= this.batchSize
+        ? this.prepare(batch.newest, batch.tail)
+        : undefined;
+    let inserted: number;
+    try {
+      inserted = await store;
+    } catch (error) {
+      await next?.catch(() => undefined);
+      throw error;
+    }
+    batch.tail.commit();
+    this.lastId = batch.newest;
+    this.ahead = await next;
+    return { lines: batch.tail.lines.length, inserted };
+  }
+
+  /** Reads up to a batch of lines (after `after` when given) and makes its rows. */
+  private async prepare(lastId: string | undefined, after?: TailBatch): Promise<PreparedBatch> {
+    const tail = await this.tail.read(lastId, this.batchSize, after);
     const columns = emptyColumns();
     const cutoff = Date.now() - this.retentionMs;
-    let newest = this.lastId;
+    let newest = lastId;
     const days = new Set<string>();
-    for (const line of batch.lines) {
+    for (const line of tail.lines) {
       const before = columns.event_id.length;
       const event = addLine(columns, line);
       if (event === undefined) continue;
       const ms = Date.parse(event.timestamp);
       // Already ingested (a restart re-reads the file it stopped in), or past the retention.
-      if ((this.lastId !== undefined && event.event_id <= this.lastId) || ms < cutoff) {
+      if ((lastId !== undefined && event.event_id <= lastId) || ms < cutoff) {
         for (const column of Object.values(columns)) (column as unknown[]).length = before;
         continue;
       }
       days.add(dayOf(ms));
       if (newest === undefined || event.event_id > newest) newest = event.event_id;
     }
-    let inserted = 0;
-    if (newest !== this.lastId && newest !== undefined) {
-      await this.partitions.ensure(days);
-      inserted = await this.commit(columns, newest, batch.lines.length);
-    }
-    batch.commit();
-    this.lastId = newest;
-    return { lines: batch.lines.length, inserted };
+    return { tail, columns, newest, days };
   }
 
-  private async commit(
-    columns: ReturnType<typeof emptyColumns>,
-    lastId: string,
-    lines: number,
-  ): Promise<number> {
+  private async commit(columns: EventColumns, lastId: string, lines: number): Promise<number> {
     const s = this.schema;
     const client = await this.pool.connect();
     try {
@@ -125,5 +153,6 @@ export class PostgresIngest {
   /** Forgets the checkpoint read: after an outage it is read again (another process may own it). */
   reset(): void {
     this.loaded = false;
+    this.ahead = undefined;
   }
 }
