@@ -5,6 +5,7 @@ import {
   OrchestratorEventsAlertsModule,
   OrchestratorEventsAlertsOptions,
 } from '@orchestrator/events/alerts';
+import { OrchestratorEventsPostgresModule } from '@orchestrator/events/postgres';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DemoQueueModule } from './queue/demo-queue.module';
@@ -39,6 +40,8 @@ const alerts = process.env['ORCH_ALERT_WEBHOOK_URL']
       tracing: true,
     }),
     ...alerts,
+    // ORCH_HISTORY_URL: every instance's history in PostgreSQL, kept ORCH_HISTORY_RETENTION (30d).
+    ...(process.env['ORCH_HISTORY_URL'] ? [OrchestratorEventsPostgresModule.forRoot()] : []),
     JobsModule,
     HealthModule,
     DemoQueueModule,

@@ -134,8 +134,8 @@ function documentedOptionRows(files: Record<string, string>): Map<string, string
 }
 
 /**
- * The variables the demo app and the CLI read (`env['NAME']`, `process.env['NAME']`,
- * `(env, 'NAME'`); the library's are `ENV_VARIABLES`.
+ * The variables the demo app, the CLI and the opt-in modules' environment mappings read
+ * (`env['NAME']`, `process.env['NAME']`, `(env, 'NAME'`); the core's are `ENV_VARIABLES`.
  */
 function appVariables(root: string = ROOT): string[] {
   const names = new Set<string>();
@@ -153,6 +153,13 @@ function appVariables(root: string = ROOT): string[] {
   };
   walk(path.join(root, 'apps', 'orchestrator', 'src'));
   walk(path.join(root, 'libs', 'orchestrator-events-client', 'src', 'cli'));
+  // Each opt-in module beside the core (src/<module>/) maps its own variables.
+  const lib = path.join(root, 'libs', 'orchestrator-events', 'src');
+  for (const entry of fs.readdirSync(lib, { withFileTypes: true })) {
+    if (entry.isDirectory() && !['lib', 'testing'].includes(entry.name)) {
+      walk(path.join(lib, entry.name));
+    }
+  }
   return [...names].sort();
 }
 

@@ -25,6 +25,9 @@ export type { EventStream } from './lib/event-stream';
 export { EventHistory } from './lib/history/event-history.service';
 export type { HistoryBatch } from './lib/history/event-history.service';
 export type { EventPage } from './lib/file/event-store';
+// A history source of your own (an archive, a store): add it with HistorySources.add().
+export { HistorySources } from './lib/history/history-sources.registry';
+export type { HistorySource, HistorySourceState } from './lib/history/history-source';
 
 // Health: the numbers in one read.
 export { OrchestratorEventsStatus } from './lib/orchestrator-events.status';

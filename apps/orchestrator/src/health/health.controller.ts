@@ -30,7 +30,7 @@ export class HealthController {
     const access = this.token.check(authorization);
     if (access === 'invalid') throw AppToken.refusal();
     if (access === 'absent') return { status: 'ok' };
-    const { orchId, events: stats, streams, bus } = this.status.snapshot();
+    const { orchId, events: stats, streams, bus, history } = this.status.snapshot();
     return {
       status: 'ok',
       orch_id: orchId,
@@ -52,6 +52,8 @@ export class HealthController {
       },
       // { kind: 'memory' } or { kind: 'redis', connected, stream, buffered, dropped, lastError }.
       bus,
+      // [{ name: 'postgres', status, url (no password), lag_bytes, lag_ms, ... }] with ORCH_HISTORY_URL.
+      history,
       memory: { rss: process.memoryUsage.rss(), heap_used: process.memoryUsage().heapUsed },
       open_fds: openFds(),
     };

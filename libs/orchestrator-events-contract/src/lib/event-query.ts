@@ -22,6 +22,11 @@ export interface EventsPage {
   events: OrchestratorEvent[];
   /** True when more matches exist beyond this page (older without `after`, newer with it). */
   has_more: boolean;
+  /**
+   * Present (true) when a history source other than this instance's files (a history store, the
+   * Redis stream) could not answer: the page holds what the others had, this instance's events.
+   */
+  partial?: boolean;
 }
 
 /** Page size when a query gives none. */

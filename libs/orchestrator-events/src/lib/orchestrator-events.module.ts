@@ -8,8 +8,8 @@ import { EventWriter } from './event-writer.service';
 import { EventHistory } from './history/event-history.service';
 import { FileHistorySource } from './history/file-history.source';
 import { HISTORY_SOURCES, HistorySource } from './history/history-source';
+import { HistorySources } from './history/history-sources.registry';
 import { WriteOutScheduler } from './write-out.scheduler';
-import { RedisEventBus } from './bus/redis-event.bus';
 import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
 import { settingOf } from './options/resolve-options';
@@ -68,7 +68,8 @@ import {
     EventWriter,
     {
       provide: HISTORY_SOURCES,
-      // The files always (first: they answer every query); the stream too with the Redis bus.
+      // The files always (first: they answer every query); a bus's own history (the Redis stream).
+      // More sources (a history store, your own) are added at run time through HistorySources.
       useFactory: (
         options: ResolvedOrchestratorEventsOptions,
         writer: EventWriter,
@@ -77,10 +78,11 @@ import {
         const files = new FileHistorySource(options.logFile, options.maxFiles, writer);
         // Index the retained files in the background: history queries are fast from the first one.
         setImmediate(() => files.warm().catch(() => undefined));
-        return bus instanceof RedisEventBus ? [files, bus.history] : [files];
+        return bus.history === undefined ? [files] : [files, bus.history];
       },
       inject: [ORCH_EVENTS_OPTIONS, EventWriter, EventBus],
     },
+    HistorySources,
     EventHistory,
     EventLogger,
     SseHub,
@@ -94,6 +96,7 @@ import {
   exports: [
     EventLogger,
     EventHistory,
+    HistorySources,
     OrchestratorEventsStatus,
     EventBus,
     SseHub,

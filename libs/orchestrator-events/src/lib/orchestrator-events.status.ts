@@ -3,6 +3,8 @@ import { EventBus, EventBusState } from './bus/event-bus';
 import { EventLogger, EventLoggerStats } from './event-logger.service';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
+import { HistorySourceState } from './history/history-source';
+import { HistorySources } from './history/history-sources.registry';
 
 /** What `OrchestratorEventsStatus.snapshot()` returns. */
 export interface OrchestratorEventsSnapshot {
@@ -21,6 +23,8 @@ export interface OrchestratorEventsSnapshot {
   };
   /** `{ kind: 'memory' }`, or the Redis bus's connection, buffer and last error. */
   bus: EventBusState;
+  /** The history sources that report a state (a store added by an opt-in module: up/down, lag). */
+  history: HistorySourceState[];
 }
 
 /**
@@ -35,6 +39,7 @@ export class OrchestratorEventsStatus {
     private readonly hub: SseHub,
     private readonly fastPath: SseFastPath,
     @Inject(EventBus) private readonly bus: EventBus,
+    private readonly sources: HistorySources,
   ) {}
 
   /** The current numbers. */
@@ -48,6 +53,7 @@ export class OrchestratorEventsStatus {
         fastPath: this.fastPath.state(),
       },
       bus: this.bus.state(),
+      history: this.sources.all().flatMap((source) => (source.state ? [source.state()] : [])),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { EventFilter } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event-line';
+import type { HistorySource } from '../history/history-source';
 
 /** A live subscription; `unsubscribe()` frees it at once. */
 export interface EventSubscription {
@@ -29,6 +30,8 @@ export interface EventBus {
   subscriberCount(): number;
   /** What the bus is and whether it is healthy, for health checks. */
   state(): EventBusState;
+  /** The bus's own history, when it keeps one (a shared stream): asked by `EventHistory`. */
+  readonly history?: HistorySource;
 }
 
 /** State of the in-process bus. */

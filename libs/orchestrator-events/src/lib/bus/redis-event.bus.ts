@@ -167,6 +167,8 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
    */
   readonly history: HistorySource = {
     name: 'redis',
+    // A window of recent events: a store of every instance's events makes it unneeded.
+    coverage: 'window',
     query: (query) => this.fromStream((redis, key) => scanStreamHistory(redis, key, query)),
     oldestEventId: () => this.fromStream(oldestStreamEventId),
   };

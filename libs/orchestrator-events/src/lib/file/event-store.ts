@@ -16,6 +16,8 @@ import { LineVisitor, scanBackward, scanForward, visitSpans } from './line-scann
 export interface EventPage extends EventsPage {
   /** Torn or corrupt lines passed over while reading. */
   skipped_lines: number;
+  /** Present (true) when a history source other than the files could not answer: see `EventHistory.query`. */
+  partial?: boolean;
 }
 
 interface Scan {

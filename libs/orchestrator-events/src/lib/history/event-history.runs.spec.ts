@@ -1,5 +1,6 @@
 import type { CountsPage, RunRecord, RunsPage } from '@orchestrator/events-contract';
 import { MemoryEventBus } from '../bus/memory-event.bus';
+import { HistorySources } from './history-sources.registry';
 import { EventHistory } from './event-history.service';
 import { HistorySource } from './history-source';
 
@@ -38,7 +39,8 @@ function store(answer: 'answers' | 'down' | 'undefined' | 'refuses'): HistorySou
   };
 }
 
-const history = (...sources: HistorySource[]) => new EventHistory(sources, new MemoryEventBus(1));
+const history = (...sources: HistorySource[]) =>
+  new EventHistory(new HistorySources(sources), new MemoryEventBus(1));
 
 describe('EventHistory.runs and .counts: a store answers, else the files', () => {
   it('asks the files when no other source keeps runs (a Redis stream does not)', async () => {

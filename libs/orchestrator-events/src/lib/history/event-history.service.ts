@@ -14,7 +14,8 @@ import { EventBus } from '../bus/event-bus';
 import { BuiltEvent } from '../event-line';
 import { EventPage } from '../file/event-store';
 import { mergePages } from './history-query';
-import { HISTORY_SOURCES, HistorySource } from './history-source';
+import { HistorySource } from './history-source';
+import { HistorySources } from './history-sources.registry';
 import { MESSAGES } from '../orchestrator-events.messages';
 
 /** One step of `EventHistory.after()`: events to send, after a reset when the resume id is gone. */
@@ -29,8 +30,9 @@ export interface HistoryBatch {
 
 /**
  * Past events: one home for every reader (the REST endpoint, stream resumption, your own code).
- * Asks each history source (the files; the Redis Stream with the Redis bus) the same query and
- * merges the pages by event_id; a source that cannot answer now (Redis down) is left out.
+ * Asks each history source (the files; the Redis Stream with the Redis bus; a store added through
+ * `HistorySources`) the same query and merges the pages by event_id; a source that cannot answer
+ * now (Redis or the store down) is left out and the page says `partial: true`.
  *
  * ```ts
  * constructor(private readonly history: EventHistory) {}
@@ -40,7 +42,7 @@ export interface HistoryBatch {
 @Injectable()
 export class EventHistory {
   constructor(
-    @Inject(HISTORY_SOURCES) private readonly sources: HistorySource[],
+    private readonly sources: HistorySources,
     @Inject(EventBus) private readonly bus: EventBus,
   ) {}
 
@@ -49,18 +51,19 @@ export class EventHistory {
    * with `after`, the oldest `limit` matches above that id (`limit` default 100, at most 1000).
    * Everything logged before the call is visible. Rejects with a `RangeError` when `since` or
    * `until` is not an ISO 8601 date-time within the years 0000-9999 (the HTTP endpoint answers 400
-   * for those first).
+   * for those first). `partial: true` when a source other than the files could not answer.
    */
   async query(query: EventQuery = {}): Promise<EventPage> {
     const pages = await Promise.all(
-      this.sources.map((source, i) =>
+      this.sources.active().map((source, i) =>
         // The files (first) must answer; another source that fails is left out.
         i === 0 ? source.query(query) : source.query(query).catch(() => undefined),
       ),
     );
     const answered = pages.filter((page) => page !== undefined);
     const merged = mergePages(query, answered);
-    return { ...merged, skipped_lines: merged.skipped_lines ?? 0 };
+    const page = { ...merged, skipped_lines: merged.skipped_lines ?? 0 };
+    return answered.length < pages.length ? { ...page, partial: true } : page;
   }
 
   /**
@@ -122,7 +125,7 @@ export class EventHistory {
     pick: (source: HistorySource) => ((query: Q) => Promise<P | undefined>) | undefined,
     query: Q,
   ): Promise<P> {
-    const [files, ...others] = this.sources;
+    const [files, ...others] = this.sources.active();
     const store = others.map(pick).find((ask) => ask !== undefined);
     if (store !== undefined) {
       try {
@@ -140,14 +143,15 @@ export class EventHistory {
   }
 
   /**
-   * The id of the oldest event still kept by any source (this instance's files; with the Redis
-   * bus, the shared stream too), if any: older resume points are gone. With several instances the
+   * The id of the oldest event still kept by any source asked (this instance's files; with the
+   * Redis bus, the shared stream too; a store instead of the stream), if any: older resume points
+   * are gone. With several instances the
    * stream may hold another instance's events older than these files: `after()` sends those first,
    * so its `reset` must name them, not the files' first line.
    */
   async oldestEventId(): Promise<string | undefined> {
     const ids = await Promise.all(
-      this.sources.map((source, i) =>
+      this.sources.active().map((source, i) =>
         // As in query(): the files must answer; another source that fails is left out.
         i === 0 ? source.oldestEventId?.() : source.oldestEventId?.().catch(() => undefined),
       ),

@@ -34,4 +34,9 @@ export class EventsPageSchema {
   events!: OrchestratorEventSchema[];
   @ApiProperty({ description: 'more matches exist beyond this page' })
   has_more!: boolean;
+  @ApiPropertyOptional({
+    description:
+      'present (true) when a history store could not answer: the page holds what the files had',
+  })
+  partial?: boolean;
 }

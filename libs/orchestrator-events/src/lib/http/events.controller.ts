@@ -85,7 +85,11 @@ export function createEventsController(
         throw new BadRequestException([MESSAGES.cursorsCombined()]);
       }
       const page = await this.history.query({ ...filter, since, until, after, before, limit });
-      return { events: page.events as EventsPageSchema['events'], has_more: page.has_more };
+      const events = page.events as EventsPageSchema['events'];
+      // `partial` only when a store could not answer: the body is otherwise unchanged.
+      return page.partial
+        ? { events, has_more: page.has_more, partial: true }
+        : { events, has_more: page.has_more };
     }
 
     @Get('stream')

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { EventBus } from '../bus/event-bus';
 import { EventLogger } from '../event-logger.service';
+import { HistorySources } from '../history/history-sources.registry';
 import { SseHub } from '../http/sse-hub.service';
 import { OrchestratorEventsMetricsOptions } from './metrics/metrics.options';
 import { createMetrics, OrchestratorEventsMetrics } from './metrics/orchestrator-events.metrics';
@@ -36,9 +37,9 @@ export function integrationProviders(integrations: OrchestratorEventsIntegration
   if (metrics !== undefined) {
     providers.push({
       provide: OrchestratorEventsMetrics,
-      useFactory: (events: EventLogger, hub: SseHub, bus: EventBus) =>
-        createMetrics(metrics, events, hub, bus),
-      inject: [EventLogger, SseHub, EventBus],
+      useFactory: (events: EventLogger, hub: SseHub, bus: EventBus, sources: HistorySources) =>
+        createMetrics(metrics, events, hub, bus, sources),
+      inject: [EventLogger, SseHub, EventBus, HistorySources],
     });
   }
   const tracing = optionsOf(integrations.tracing);

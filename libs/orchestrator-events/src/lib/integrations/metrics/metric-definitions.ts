@@ -1,6 +1,7 @@
 import { EventLevel } from '@orchestrator/events-contract';
 import type { EventLoggerStats } from '../../event-logger.service';
 import type { EventBusState } from '../../bus/event-bus';
+import type { HistorySourceState } from '../../history/history-source';
 
 /** What one scrape reads: the logger's counters, the SSE hub's and the bus's state. */
 export interface MetricsSnapshot {
@@ -8,6 +9,8 @@ export interface MetricsSnapshot {
   sseClients: number;
   sseClientsCut: number;
   bus: EventBusState;
+  /** The history sources that report a state (a store added by an opt-in module). */
+  history: HistorySourceState[];
 }
 
 /** One metric: its name after the prefix, type, help, and how a scrape reads its value(s). */
@@ -105,5 +108,22 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     type: 'counter',
     help: 'Events dropped from the shared bus (never from the file) because its buffer was full.',
     read: (s) => (s.bus.kind === 'redis' ? s.bus.dropped : 0),
+  },
+  {
+    name: 'history_up',
+    type: 'gauge',
+    help: 'Whether each history store added by an opt-in module answers (1) or not (0), by source.',
+    label: 'source',
+    read: (s) => Object.fromEntries(s.history.map((h) => [h.name, Number(h.status === 'up')])),
+  },
+  {
+    name: 'history_lag_bytes',
+    type: 'gauge',
+    help: "Bytes of this instance's log files not yet ingested by each history store, by source.",
+    label: 'source',
+    read: (s) =>
+      Object.fromEntries(
+        s.history.map((h) => [h.name, typeof h['lag_bytes'] === 'number' ? h['lag_bytes'] : 0]),
+      ),
   },
 ];

@@ -119,6 +119,8 @@ describe('metrics (prom-client), scraped over HTTP', () => {
         'bus_lag_events',
         'bus_connected',
         'bus_dropped_total',
+        'history_up',
+        'history_lag_bytes',
       ]
         .map((n) => PREFIX + n)
         .sort(),

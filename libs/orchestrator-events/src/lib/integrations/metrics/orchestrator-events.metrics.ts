@@ -2,6 +2,7 @@ import { OnModuleDestroy } from '@nestjs/common';
 import type * as PromClient from 'prom-client';
 import { EventBus } from '../../bus/event-bus';
 import { EventLogger } from '../../event-logger.service';
+import { HistorySources } from '../../history/history-sources.registry';
 import { SseHub } from '../../http/sse-hub.service';
 import { requirePeer } from '../../optional-peer';
 import { METRIC_DEFINITIONS, MetricsSnapshot } from './metric-definitions';
@@ -28,6 +29,7 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
     private readonly events: EventLogger,
     private readonly hub: SseHub,
     private readonly bus: EventBus,
+    private readonly sources?: HistorySources,
   ) {
     for (const name of METRIC_DEFINITIONS.map((d) => prefix + d.name)) {
       if (registry.getSingleMetric(name) !== undefined) {
@@ -77,6 +79,9 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
       sseClients: this.hub.clientCount,
       sseClientsCut: this.hub.clientsCut,
       bus: this.bus.state(),
+      history: (this.sources?.all() ?? []).flatMap((source) =>
+        source.state ? [source.state()] : [],
+      ),
     };
   }
 }
@@ -90,6 +95,7 @@ export function createMetrics(
   events: EventLogger,
   hub: SseHub,
   bus: EventBus,
+  sources?: HistorySources,
 ): OrchestratorEventsMetrics {
   const prom = requirePeer(
     'prom-client',
@@ -110,5 +116,6 @@ export function createMetrics(
     events,
     hub,
     bus,
+    sources,
   );
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '../../bus/event-bus';
 import { EventLogger } from '../../event-logger.service';
+import { HistorySources } from '../../history/history-sources.registry';
 import { ORCH_EVENTS_OPTIONS } from '../../orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../../orchestrator-events.options';
 
@@ -22,6 +23,12 @@ export interface OrchestratorEventsHealthOptions {
    * instance's streams, but not the other instances. Default `true`; the in-process bus is always up.
    */
   requireBus?: boolean;
+  /**
+   * Down while a history store added by an opt-in module reports itself down: events
+   * still reach the files and the live streams, and queries answer from the files with
+   * `partial: true`. Default `true`.
+   */
+  requireHistory?: boolean;
 }
 
 /**
@@ -53,6 +60,7 @@ export class OrchestratorEventsHealthIndicator {
     private readonly events: EventLogger,
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
+    private readonly sources: HistorySources,
   ) {}
 
   /** `{ [key]: { status, ... } }`: see the class. `key` defaults to `orchestrator_events`. */
@@ -76,6 +84,12 @@ export class OrchestratorEventsHealthIndicator {
     if ((options.requireBus ?? true) && !busConnected) {
       problems.push('the Redis event bus is disconnected');
     }
+    const history = this.sources.all().flatMap((source) => (source.state ? [source.state()] : []));
+    for (const state of history) {
+      if ((options.requireHistory ?? true) && state.status === 'down') {
+        problems.push(`the history source ${state.name} is down`);
+      }
+    }
     return {
       [key]: {
         status: problems.length === 0 ? 'up' : 'down',
@@ -85,6 +99,7 @@ export class OrchestratorEventsHealthIndicator {
         dropped: stats.dropped,
         bus: bus.kind,
         bus_connected: busConnected,
+        ...(history.length === 0 ? {} : { history }),
       },
     };
   }

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { freePort, http, postJob, RunningApp, startApp, waitFor } from './support/app-process';
+
+/**
+ * The PostgreSQL history store in the demo app: ORCH_HISTORY_URL turns it on. Two instances
+ * (no Redis) on one database of this run's own; the password in the URL never shows.
+ */
+const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+const PASSWORD = 'never-show-this-pw';
+
+async function admin(text: string): Promise<boolean> {
+  const client = new Client(ADMIN);
+  try {
+    await client.connect();
+    await client.query(text);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+interface Event {
+  event: string;
+  orch_id: string;
+  task_id?: string;
+  run_id?: string;
+}
+interface Page {
+  events: Event[];
+  has_more: boolean;
+  partial?: boolean;
+}
+interface Health {
+  history: { name: string; status: string; url: string; lag_bytes: number }[];
+}
+
+const name = `orch_e2e_${randomBytes(6).toString('hex')}`;
+let canRun = false;
+
+beforeAll(async () => {
+  canRun = await admin(`CREATE DATABASE ${name}`);
+  if (!canRun) {
+    const message = `PostgreSQL e2e tests SKIPPED: no PostgreSQL answers at ${ADMIN}`;
+    if (process.env['CI']) throw new Error(message);
+    console.warn(message);
+  }
+});
+afterAll(async () => {
+  if (canRun) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${name}`;
+  let a: RunningApp;
+  let b: RunningApp;
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    for (const app of [a, b]) if (app) expect(app.output()).not.toContain(PASSWORD);
+  });
+
+  it('a job run on one instance is found by a query on the other', async () => {
+    if (!canRun) return;
+    [a, b] = await Promise.all([
+      startApp({ env: { ORCH_ID: 'pg-a', ORCH_HISTORY_URL: url, ORCH_HISTORY_RETENTION: '7d' } }),
+      startApp({ env: { ORCH_ID: 'pg-b', ORCH_HISTORY_URL: url } }),
+    ]);
+    const job = await postJob(a, { task_id: 'nightly-etl', steps: 3, step_ms: 1, fail_at_step: 2 });
+    expect(job.status).toBeLessThan(300);
+    const page = await waitFor(async () => {
+      const res = await http<Page>(`${b.api}/orchestrator/events?task_id=nightly-etl`);
+      return res.body.events.some((e) => e.orch_id === 'pg-a' && e.event.includes('fail'))
+        ? res.body
+        : undefined;
+    }, 30_000);
+    expect(page.partial).toBeUndefined();
+    expect(page.events.every((e) => e.orch_id === 'pg-a' && e.task_id === 'nightly-etl')).toBe(
+      true,
+    );
+    // The whole run, by run_id, from the other instance.
+    const run = await http<Page>(`${b.api}/orchestrator/events?run_id=${job.body.run_id}`);
+    expect(run.body.events.length).toBe(
+      page.events.filter((e) => e.run_id === job.body.run_id).length,
+    );
+    // Health shows the store, without the password.
+    const health = (await http<Health>(`${b.api}/health`)).body;
+    expect(health.history[0]).toMatchObject({ name: 'postgres', status: 'up' });
+    expect(health.history[0].url).not.toContain(PASSWORD);
+  });
+
+  it('the database unreachable: the app starts, queries answer from the files and say partial', async () => {
+    if (!canRun) return;
+    const port = await freePort();
+    const app = await startApp({
+      env: {
+        ORCH_ID: 'pg-down',
+        ORCH_HISTORY_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/x`,
+      },
+    });
+    try {
+      await postJob(app, { task_id: 'alone', steps: 1, step_ms: 0 });
+      const page = await waitFor(async () => {
+        const res = await http<Page>(`${app.api}/orchestrator/events?task_id=alone`);
+        return res.body.events.length > 0 ? res.body : undefined;
+      });
+      expect(page.partial).toBe(true);
+      const health = (await http<Health>(`${app.api}/health`)).body;
+      expect(health.history[0].status).toBe('down');
+      expect(JSON.stringify(health)).not.toContain(PASSWORD);
+    } finally {
+      await app.stop();
+      expect(app.output()).not.toContain(PASSWORD);
+    }
+  });
+
+  it('a bad ORCH_HISTORY_RETENTION is a startup error naming the variable, the value and what is allowed', async () => {
+    if (!canRun) return;
+    const error = await startApp({
+      env: { ORCH_HISTORY_URL: url, ORCH_HISTORY_RETENTION: '2w' },
+    }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(error).toContain('ORCH_HISTORY_RETENTION="2w"');
+    expect(error).toContain('from 1h to 3650d');
+    expect(error).not.toContain(PASSWORD);
+  });
+});

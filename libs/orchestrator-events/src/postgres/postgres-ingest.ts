@@ -1,0 +1,158 @@
+import type { Pool } from 'pg';
+import { addLine, emptyColumns, EventColumns } from './event-rows';
+import { LogTail, TailBatch } from './log-tail.reader';
+import { dayOf, Partitions } from './postgres.partitions';
+
+/** What one `step()` did. */
+export interface IngestStep {
+  /** Lines read from the files (ingested, or passed over as already there or not events). */
+  lines: number;
+  /** Rows inserted (a re-sent row is not). */
+  inserted: number;
+}
+
+/** A batch read and turned into rows, not stored yet. */
+interface PreparedBatch {
+  tail: TailBatch;
+  columns: EventColumns;
+  /** The newest event_id in it, or the checkpoint when it adds nothing. */
+  newest: string | undefined;
+  days: Set<string>;
+}
+
+/**
+ * Moves this instance's lines from its files into PostgreSQL, one batch per step: one
+ * `INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING` and the checkpoint (the last
+ * event_id, per orch_id) in the same transaction. The files are read only after a commit counts:
+ * a failed batch is read again, a committed one never, so every event lands exactly once.
+ */
+export class PostgresIngest {
+  /** The checkpoint: the newest event_id ingested from this instance's files. */
+  private lastId: string | undefined;
+  private loaded = false;
+  /** The next batch, read while the previous one was being stored. */
+  private ahead: PreparedBatch | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+    private readonly orchId: string,
+    private readonly tail: LogTail,
+    private readonly partitions: Partitions,
+    private readonly batchSize: number,
+    private readonly retentionMs: number,
+  ) {}
+
+  /** Reads the checkpoint (once per connection life: it only moves through this object). */
+  private async load(): Promise<void> {
+    if (this.loaded) return;
+    const result = await this.pool.query<{ last_event_id: string }>(
+      `SELECT last_event_id FROM "${this.schema}".ingest_checkpoints WHERE orch_id = $1`,
+      [this.orchId],
+    );
+    this.lastId = result.rows[0]?.last_event_id;
+    this.loaded = true;
+  }
+
+  /** Keeps the reader's view of the files up to date while the database does not answer. */
+  watch(): void {
+    this.tail.discover(this.lastId);
+  }
+
+  async step(): Promise<IngestStep> {
+    await this.load();
+    const batch = this.ahead ?? (await this.prepare(this.lastId));
+    this.ahead = undefined;
+    const store =
+      batch.newest !== this.lastId && batch.newest !== undefined
+        ? this.partitions
+            .ensure(batch.days)
+            .then(() => this.commit(batch.columns, batch.newest as string, batch.tail.lines.length))
+        : Promise.resolve(0);
+    // A full batch: read and parse the next one while the database stores this one.
+    const next =
+      batch.tail.lines.length >= this.batchSize
+        ? this.prepare(batch.newest, batch.tail)
+        : undefined;
+    let inserted: number;
+    try {
+      inserted = await store;
+    } catch (error) {
+      await next?.catch(() => undefined);
+      throw error;
+    }
+    batch.tail.commit();
+    this.lastId = batch.newest;
+    this.ahead = await next;
+    return { lines: batch.tail.lines.length, inserted };
+  }
+
+  /** Reads up to a batch of lines (after `after` when given) and makes its rows. */
+  private async prepare(lastId: string | undefined, after?: TailBatch): Promise<PreparedBatch> {
+    const tail = await this.tail.read(lastId, this.batchSize, after);
+    const columns = emptyColumns();
+    const cutoff = Date.now() - this.retentionMs;
+    let newest = lastId;
+    const days = new Set<string>();
+    for (const line of tail.lines) {
+      const before = columns.event_id.length;
+      const event = addLine(columns, line);
+      if (event === undefined) continue;
+      const ms = Date.parse(event.timestamp);
+      // Already ingested (a restart re-reads the file it stopped in), or past the retention.
+      if ((lastId !== undefined && event.event_id <= lastId) || ms < cutoff) {
+        for (const column of Object.values(columns)) (column as unknown[]).length = before;
+        continue;
+      }
+      days.add(dayOf(ms));
+      if (newest === undefined || event.event_id > newest) newest = event.event_id;
+    }
+    return { tail, columns, newest, days };
+  }
+
+  private async commit(columns: EventColumns, lastId: string, lines: number): Promise<number> {
+    const s = this.schema;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await client.query(
+        `INSERT INTO "${s}".events (ts, event_id, orch_id, level, event, task_id, run_id, search, extras, line)
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::smallint[], $5::text[],
+           $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[])
+         ON CONFLICT DO NOTHING`,
+        [
+          columns.ts,
+          columns.event_id,
+          columns.orch_id,
+          columns.level,
+          columns.event,
+          columns.task_id,
+          columns.run_id,
+          columns.search,
+          columns.extras,
+          columns.line,
+        ],
+      );
+      await client.query(
+        `INSERT INTO "${s}".ingest_checkpoints (orch_id, last_event_id, lines) VALUES ($1, $2, $3)
+         ON CONFLICT (orch_id) DO UPDATE SET last_event_id = excluded.last_event_id,
+           lines = "${s}".ingest_checkpoints.lines + excluded.lines, updated_at = now()`,
+        [this.orchId, lastId, lines],
+      );
+      await client.query('COMMIT');
+      client.release();
+      return result.rowCount ?? 0;
+    } catch (error) {
+      // A broken connection is not put back in the pool.
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  /** Forgets the checkpoint read: after an outage it is read again (another process may own it). */
+  reset(): void {
+    this.loaded = false;
+    this.ahead = undefined;
+  }
+}
