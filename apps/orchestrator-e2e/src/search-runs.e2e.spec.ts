@@ -250,10 +250,17 @@ describe('search, runs and counts (demo app)', () => {
       app.origin,
     ]);
     expect(JSON.parse(json.stdout)).toMatchObject({ run_id: failed.run_id, status: 'failed' });
-    const bad = await cli(['runs', '--since', 'yesterday', '--url', app.origin]);
+    // A bad time is refused before any request, by the rule the server applies (exit 2)...
+    const badTime = await cli(['runs', '--since', 'yesterday', '--url', app.origin]);
+    expect(badTime).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('invalid --since "yesterday"'),
+    });
+    // ...and what only the server can judge comes back as its 400 (exit 1).
+    const bad = await cli(['runs', '--before', 'no such run', '--url', app.origin]);
     expect(bad).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('since must be an ISO 8601'),
+      stderr: expect.stringContaining('before must be'),
     });
   });
 });
