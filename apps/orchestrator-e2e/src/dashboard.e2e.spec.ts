@@ -200,9 +200,12 @@ class OpsCookieGuard implements CanActivate {
         await postJob(demo, { task_id: 'nightly-etl', steps: 5, step_ms: 300, fail_at_step: 3 })
       ).body;
       await postJob(demo, { task_id: 'billing-sync', steps: 40, step_ms: 250 });
+      const group = '#failures li.f-group[data-reason="step # of # failed"]';
+      await page.waitForSelector(group, { timeout: 15_000 });
+      await page.click(`${group} .reason`);
       const item = `#failures li[data-run-id="${failed.run_id}"]`;
-      await page.waitForSelector(item, { timeout: 15_000 });
-      expect(await page.textContent(`${item} .reason`)).toBe('step 3 of 5 failed');
+      await page.waitForSelector(item);
+      expect(await page.getAttribute(item, 'title')).toContain('step 3 of 5 failed');
       await sleep(2500); // the other runs end, the long one goes on: the picture has them all
       await page.screenshot({ path: path.join(os.tmpdir(), 'orch-dashboard-failed-run.png') });
 
@@ -356,6 +359,10 @@ class OpsCookieGuard implements CanActivate {
   describe('triage, in a demo app with an hour of history', () => {
     let demo: RunningApp;
     let oldRun: string;
+    /** When the runs of another orchestrator were logged (just before the app started). */
+    let seededAt: number;
+    /** Their run ids: they failed another way. */
+    const quotaRuns = ['quota-1', 'quota-2'];
     beforeAll(async () => {
       // History from half an hour ago, in the file the app reads: a 20 s run that succeeded.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-'));
@@ -370,7 +377,10 @@ class OpsCookieGuard implements CanActivate {
           oldEvent(t0 + 20_001, 3, 'job_completed', { status: 'success', duration_ms: 20_001 }),
         ]
           .map((e) => `${JSON.stringify(e)}\n`)
-          .join(''),
+          .join('') +
+          // And a few seconds ago, two runs of another orchestrator that failed another way.
+          otherRun((seededAt = Date.now() - 6000), quotaRuns[0], 'billing-sync', 'acme') +
+          otherRun(seededAt + 2000, quotaRuns[1], 'billing-sync', 'globex'),
       );
       demo = await startApp({ dir });
     });
@@ -399,10 +409,10 @@ class OpsCookieGuard implements CanActivate {
       await live(page);
       // Whole seconds: the page counts by the second, and says which seconds.
       const second = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
-      const since = second(Date.now() - 1000);
+      const since = second(seededAt - 1000);
       // A burst: a 20 s run, short runs of several tasks, some failing the same way.
       const long = (await postJob(demo, { task_id: 'nightly-etl', steps: 20, step_ms: 1000 })).body;
-      const failed: string[] = [];
+      const failed: string[] = [...quotaRuns];
       /** The failed runs of this app (the page follows them live; the others' are in its file). */
       const demoFailed: string[] = [];
       const tasks = ['ingest-orders', 'reindex-search', 'billing-sync', 'nightly-etl'];
@@ -419,12 +429,6 @@ class OpsCookieGuard implements CanActivate {
         ).body;
         if (fails) failed.push(job.run_id);
         if (fails) demoFailed.push(job.run_id);
-        if (i === 5 || i === 9) {
-          // Runs of another orchestrator (its lines in the same file), failing another way.
-          const quota = `quota-${i}`;
-          appendRun(demo, quota, 'billing-sync', i === 5 ? 'acme' : 'globex');
-          failed.push(quota);
-        }
         await sleep(700);
       }
       await page.waitForSelector(`${runRow(long.run_id)}[data-status="success"]`, {
@@ -526,11 +530,17 @@ class OpsCookieGuard implements CanActivate {
       ]);
       expect(server.reasons['step'] + server.reasons['quota']).toBe(server.failed);
       expect(await page.getAttribute('#failures-count', 'data-count')).toBe(String(server.failed));
-      await page.click('#failures li.f-group .reason');
-      await page.waitForSelector(`#failures .f-runs li[data-run-id="${failed[0]}"]`);
-      expect(await page.$$eval('#failures .f-runs li[data-run-id]', (l) => l.length)).toBe(
-        failed.length,
-      );
+      // A group opens its runs.
+      const stepGroup = '#failures li.f-group[data-reason="step # of # failed"]';
+      await page.click(`${stepGroup} .reason`);
+      await page.waitForSelector(`${stepGroup} .f-runs li[data-run-id="${demoFailed[0]}"]`);
+      expect(
+        await page.$$eval(`${stepGroup} .f-runs li[data-run-id]`, (l) =>
+          l.map((li) => (li as HTMLElement).dataset['runId']).sort(),
+        ),
+      ).toEqual([...demoFailed].sort());
+      await page.click('#failures li.f-group[data-reason^="quota"] .reason');
+      await page.waitForSelector(`#failures .f-runs li[data-run-id="${quotaRuns[1]}"]`);
       await page.locator('.failures-panel').screenshot({ path: picture('dashboard-failures') });
       await page.close();
     }, 120_000);
@@ -823,9 +833,8 @@ class OpsCookieGuard implements CanActivate {
   }, 240_000);
 });
 
-/** Appends a short failed run to the app's file, as another orchestrator's logger writes it. */
-function appendRun(app: RunningApp, runId: string, taskId: string, customer: string): void {
-  const ms = Date.now();
+/** The lines of a short failed run, as another orchestrator's logger writes them. */
+function otherRun(ms: number, runId: string, taskId: string, customer: string): string {
   const line = (dt: number, seq: number, event: string, extra: Record<string, unknown>) =>
     `${JSON.stringify({
       timestamp: new Date(ms + dt).toISOString().replace('Z', '000Z'),
@@ -839,13 +848,12 @@ function appendRun(app: RunningApp, runId: string, taskId: string, customer: str
       ...extra,
     })}\n`;
   const request = `${customer === 'acme' ? '8f3a9c21' : '77ab01c2'}d4e5`;
-  fs.appendFileSync(
-    app.logFile,
+  return (
     line(0, 0, 'job_started', { status: 'running' }) +
-      line(300, 0, 'job_failed', {
-        status: 'failed',
-        error: { message: `quota exceeded for "${customer}" (request ${request})` },
-      }),
+    line(300, 0, 'job_failed', {
+      status: 'failed',
+      error: { message: `quota exceeded for "${customer}" (request ${request})` },
+    })
   );
 }
 

@@ -1,4 +1,5 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { plural } from './timeline.layout';
 import { byId, formatCount, handleCopyButtons } from './dom.util';
 import { EventWindow } from './event.window';
 import { EVENT_ROW_HEIGHT, renderEventRow } from './event-row.view';
@@ -78,7 +79,8 @@ export class EventListView {
       this.events.size < received
         ? ` · newest ${formatCount(this.events.size)} kept (older: open a run, or narrow the filter)`
         : '';
-    const text = `${formatCount(received)} events${this.label}${kept}`;
+    // Not scoped to the window: the list holds what was received, whatever its time.
+    const text = `${plural(received, 'event')} received${this.label}${kept}`;
     if (this.count.textContent !== text) this.count.textContent = text;
     this.count.dataset['received'] = String(received);
     this.count.dataset['kept'] = String(this.events.size);
