@@ -50,6 +50,8 @@ export class TimelineView {
   private readonly selection = el('div', { class: 'tl-selection' });
   private rows: TimelineRow[] = [];
   private shownRows = 0;
+  /** The pointer is over the rows: the list does not follow new runs (no row moves under it). */
+  private pointerIn = false;
   private now = Date.now();
   private drag: { x0: number; x1: number; left: number; width: number } | undefined;
   private dragged = false;
@@ -76,7 +78,11 @@ export class TimelineView {
       if (row?.dataset['runId']) onOpenRun(row.dataset['runId']);
     });
     viewport.addEventListener('mousemove', (ev) => this.hover(ev));
-    viewport.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
+    viewport.addEventListener('mouseenter', () => (this.pointerIn = true));
+    viewport.addEventListener('mouseleave', () => {
+      this.pointerIn = false;
+      this.tooltip.hidden = true;
+    });
     for (const area of [viewport, this.axis]) {
       area.addEventListener('mousedown', (ev) => this.startDrag(ev));
     }
@@ -97,15 +103,18 @@ export class TimelineView {
     // (cached sizes: reading the DOM's here would force a layout on every redraw).
     const height = this.list.viewportHeight;
     const atBottom =
-      this.shownRows * TIMELINE_ROW_HEIGHT - height - this.list.scrollTop <= TIMELINE_ROW_HEIGHT;
+      this.shownRows * TIMELINE_ROW_HEIGHT - height - this.list.scrollTop <=
+      TIMELINE_ROW_HEIGHT * 1.5;
     this.shownRows = rows.length;
     this.list.setItems({ size: rows.length, at: (i) => rows[i] }, true);
     this.list.render();
-    if (atBottom && height > 0 && rows.length * TIMELINE_ROW_HEIGHT > height) {
+    if (atBottom && !this.pointerIn && height > 0 && rows.length * TIMELINE_ROW_HEIGHT > height) {
       // The scroll event draws the rows now in view, at the next frame.
-      // Whole rows from the top: no row is cut under the axis.
+      // Whole rows from the top: no row is cut under the axis. At the next frame: setting the
+      // scroll position now would force a layout of the rows just changed, inside this redraw.
       const inView = Math.floor(height / TIMELINE_ROW_HEIGHT);
-      this.list.scrollTo((rows.length - inView) * TIMELINE_ROW_HEIGHT);
+      const y = (rows.length - inView) * TIMELINE_ROW_HEIGHT;
+      requestAnimationFrame(() => this.list.scrollTo(y));
     }
     this.renderAxis();
     const counts = countRuns(rows.map((row) => row.run));
