@@ -368,6 +368,7 @@ class OpsCookieGuard implements CanActivate {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-'));
       oldRun = 'old-run-1';
       const t0 = Date.now() - 30 * 60_000;
+      const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
       fs.writeFileSync(
         path.join(dir, 'orch.log'),
         [
@@ -375,7 +376,17 @@ class OpsCookieGuard implements CanActivate {
           oldEvent(t0 + 10_000, 1, 'job_step', { step: 1, steps: 2 }),
           oldEvent(t0 + 20_000, 2, 'job_step', { step: 2, steps: 2 }),
           oldEvent(t0 + 20_001, 3, 'job_completed', { status: 'success', duration_ms: 20_001 }),
+          // A run across last midnight (UTC): its times need their dates.
+          ...[-10_000, 0, 10_000].map((dt, i) =>
+            oldEvent(midnight + dt, i, ['job_started', 'job_step', 'job_completed'][i], {
+              run_id: 'midnight-run',
+              status: ['running', undefined, 'success'][i],
+              ...(i === 1 ? { step: 1, steps: 1 } : {}),
+            }),
+          ),
         ]
+          // In logging order, as a logger writes its file.
+          .sort((a, b) => a.event_id.localeCompare(b.event_id))
           .map((e) => `${JSON.stringify(e)}\n`)
           .join('') +
           // And a few seconds ago, two runs of another orchestrator that failed another way.
@@ -594,6 +605,24 @@ class OpsCookieGuard implements CanActivate {
       const events = await http<{ events: { run_id: string }[] }>(api!);
       expect(events.body.events.length).toBe(7);
       await page.screenshot({ path: picture('dashboard-run') });
+      await page.close();
+    });
+
+    it('dates the times of a run that crosses midnight', async () => {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?run=midnight-run`);
+      await page.waitForSelector('#run-count[data-count="3"]');
+      await page.waitForSelector('#run-view.dated');
+      const times = await page.$$eval('#run-events .ev-row .ev-time', (cells) =>
+        cells.map((c) => c.textContent ?? '').sort(),
+      );
+      const day = (ms: number) => new Date(ms).toISOString().slice(5, 10);
+      const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      expect(times).toEqual([
+        `${day(midnight - 10_000)} 23:59:50.000`,
+        `${day(midnight)} 00:00:00.000`,
+        `${day(midnight)} 00:00:10.000`,
+      ]);
       await page.close();
     });
 

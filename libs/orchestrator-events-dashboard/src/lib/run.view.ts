@@ -1,6 +1,6 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { byId, copyButton, el, formatCount, handleCopyButtons } from './dom.util';
-import { eventTimeMs, formatDateTime, formatDuration } from './event.format';
+import { differentDays, eventTimeMs, formatDateTime, formatDuration } from './event.format';
 import { EventWindow } from './event.window';
 import { EVENT_ROW_HEIGHT, renderEventRow } from './event-row.view';
 import { EventsSource, Feed, FeedState } from './feed.controller';
@@ -36,6 +36,8 @@ export class RunView {
   private readonly summary = new RunSummaryStore(1);
   private feed?: Feed;
   private shownVersion = -1;
+  /** The run's events span more than one day (UTC): times carry their date. */
+  private dated = false;
   runId: string | undefined;
 
   constructor(
@@ -52,7 +54,7 @@ export class RunView {
       rowHeight: EVENT_ROW_HEIGHT,
       rowClass: 'ev-row',
       key: (event) => event.event_id,
-      render: (event, row, state) => renderEventRow(event, row, state, traceUrl),
+      render: (event, row, state) => renderEventRow(event, row, state, traceUrl, this.dated),
     });
     this.list.setItems({
       get size() {
@@ -118,6 +120,16 @@ export class RunView {
     const run = this.summary.get(this.runId);
     if (version === this.shownVersion && run?.status !== 'running') return;
     this.shownVersion = version;
+    const oldest = this.events.at(this.events.size - 1);
+    const newest = this.events.at(0);
+    const dated =
+      oldest !== undefined &&
+      newest !== undefined &&
+      differentDays(eventTimeMs(oldest), eventTimeMs(newest));
+    if (dated !== this.dated) {
+      this.dated = dated;
+      this.panel.classList.toggle('dated', dated);
+    }
     this.list.render();
     const capped = this.events.received > this.events.size;
     this.count.textContent =
