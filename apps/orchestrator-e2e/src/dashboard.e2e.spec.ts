@@ -465,7 +465,9 @@ class OpsCookieGuard implements CanActivate {
           .map((r) => r.id),
       );
       expect(order.indexOf(long.run_id)).toBeLessThan(order.indexOf(demoFailed[0]));
-      expect(order.indexOf(demoFailed[0])).toBeLessThan(order.indexOf(demoFailed.at(-1)!));
+      expect(order.indexOf(demoFailed[0])).toBeLessThan(
+        order.indexOf(demoFailed[demoFailed.length - 1]),
+      );
 
       await page.screenshot({ path: SCREENSHOT });
 
@@ -474,22 +476,27 @@ class OpsCookieGuard implements CanActivate {
       await page.goto(`${demo.origin}/dashboard/?from=${since}&to=${until}`);
       await live(page);
       await page.waitForSelector('#zoom-out:not([hidden])');
-      await page.waitForSelector(`${runRow(demoFailed.at(-1)!)}[data-status="failed"]`);
+      await page.waitForSelector(
+        `${runRow(demoFailed[demoFailed.length - 1])}[data-status="failed"]`,
+      );
       // The failed colour is the dominant colour of a failed bar's pixels, in this fixed window
       // (bars stand still). The latest failed run: the list shows the newest runs, whole.
       // The bar's box, as drawn now: a screenshot of the page clipped to it (an element
       // screenshot would scroll the list, which redraws its rows).
-      const box = await page.$eval(`${runRow(demoFailed.at(-1)!)} .tl-bar`, (bar) => {
-        const r = bar.getBoundingClientRect();
-        const view = document.querySelector('#timeline')!.getBoundingClientRect();
-        return {
-          x: r.x,
-          y: r.y,
-          width: r.width,
-          height: r.height,
-          inView: r.top >= view.top && r.bottom <= view.bottom,
-        };
-      });
+      const box = await page.$eval(
+        `${runRow(demoFailed[demoFailed.length - 1])} .tl-bar`,
+        (bar) => {
+          const r = bar.getBoundingClientRect();
+          const view = (document.querySelector('#timeline') as Element).getBoundingClientRect();
+          return {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            height: r.height,
+            inView: r.top >= view.top && r.bottom <= view.bottom,
+          };
+        },
+      );
       expect(box.inView).toBe(true);
       const shot = await page.screenshot({
         clip: { x: box.x, y: box.y, width: box.width, height: box.height },
@@ -501,7 +508,9 @@ class OpsCookieGuard implements CanActivate {
       expect(colours[0].rgb).toEqual(FAILED_RGB);
       expect(colours[0].share).toBeGreaterThan(0.5);
       const server = await serverCounts(demo, since, until);
-      await page.waitForSelector(`${runRow(demoFailed.at(-1)!)}[data-status="failed"]`);
+      await page.waitForSelector(
+        `${runRow(demoFailed[demoFailed.length - 1])}[data-status="failed"]`,
+      );
 
       const shownLevels = () =>
         page.$$eval('#rate-totals .total', (spans) =>
@@ -602,7 +611,7 @@ class OpsCookieGuard implements CanActivate {
       );
       const api = await page.getAttribute('#run-api', 'href');
       expect(api).toBe(`${demo.api}/orchestrator/events?run_id=${job.run_id}&limit=1000`);
-      const events = await http<{ events: { run_id: string }[] }>(api!);
+      const events = await http<{ events: { run_id: string }[] }>(String(api));
       expect(events.body.events.length).toBe(7);
       await page.screenshot({ path: picture('dashboard-run') });
       await page.close();
@@ -650,7 +659,7 @@ class OpsCookieGuard implements CanActivate {
       // The chart's plot area lies over the timeline's track: one time axis, pixel for pixel.
       const boxes = await page.evaluate(() => {
         const box = (sel: string) => {
-          const r = document.querySelector(sel)!.getBoundingClientRect();
+          const r = (document.querySelector(sel) as Element).getBoundingClientRect();
           return { left: r.left, right: r.right };
         };
         return { track: box('#timeline-axis'), plot: box('#rate-chart .u-over') };
@@ -659,8 +668,12 @@ class OpsCookieGuard implements CanActivate {
       expect(Math.abs(boxes.track.right - boxes.plot.right)).toBeLessThanOrEqual(1);
 
       // Drag over the middle half of the axis: the window is that span, in the URL.
-      const axis = (await page.$('#timeline-axis'))!;
-      const a = (await axis.boundingBox())!;
+      const a = (await page.locator('#timeline-axis').boundingBox()) as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
       await page.mouse.move(a.x + a.width * 0.25, a.y + a.height / 2);
       await page.mouse.down();
       await page.mouse.move(a.x + a.width * 0.5, a.y + a.height / 2, { steps: 5 });
@@ -669,7 +682,8 @@ class OpsCookieGuard implements CanActivate {
       await page.waitForURL(/&from=.*&to=/);
       const url = new URL(page.url());
       const span =
-        Date.parse(url.searchParams.get('to')!) - Date.parse(url.searchParams.get('from')!);
+        Date.parse(String(url.searchParams.get('to'))) -
+        Date.parse(String(url.searchParams.get('from')));
       expect(span).toBeGreaterThan(7 * 60_000 - 20_000);
       expect(span).toBeLessThan(7.5 * 60_000 + 20_000);
       await page.waitForSelector('#zoom-out:not([hidden])');
@@ -898,7 +912,7 @@ async function dominantColours(
     const canvas = document.createElement('canvas');
     canvas.width = img.width;
     canvas.height = img.height;
-    const ctx = canvas.getContext('2d')!;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
     ctx.drawImage(img, 0, 0);
     const pixels = ctx.getImageData(0, 0, img.width, img.height).data;
     const counts = new Map<string, number>();
