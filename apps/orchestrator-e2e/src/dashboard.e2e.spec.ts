@@ -617,6 +617,37 @@ class OpsCookieGuard implements CanActivate {
       await page.close();
     });
 
+    it('follows new runs at the bottom, but moves no row under the pointer', async () => {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?window=15m`);
+      await live(page);
+      // More rows than the panel holds: the list shows the newest, at the bottom.
+      const overflow = () =>
+        page.$eval('#timeline', (v) => v.scrollHeight > v.clientHeight + 22 && v.scrollTop > 0);
+      await waitFor(async () => ((await overflow()) ? true : undefined));
+      const lastShown = () =>
+        page.$eval('#timeline', (v) => {
+          const box = v.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + 60, box.bottom - 8);
+          return (hit?.closest('.tl-row') as HTMLElement | null)?.dataset['runId'];
+        });
+      const hovered = await lastShown();
+      const rowTop = () =>
+        page.$eval(runRow(String(hovered)), (r) => Math.round(r.getBoundingClientRect().top));
+      await page.hover(`${runRow(String(hovered))} .tl-label`);
+      const before = await rowTop();
+      const job = (await postJob(demo, { task_id: 'hover', steps: 1, step_ms: 1 })).body;
+      await waitFor(async () =>
+        (await snapshot(page)).runs.some((r) => r.runId === job.run_id) ? true : undefined,
+      );
+      await sleep(800);
+      expect(await rowTop()).toBe(before);
+      // The pointer gone, the list follows the new run again.
+      await page.mouse.move(5, 5);
+      await waitFor(async () => ((await lastShown()) === job.run_id ? true : undefined));
+      await page.close();
+    });
+
     it('dates the times of a run that crosses midnight', async () => {
       const page = await browser.newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?run=midnight-run`);

@@ -3,6 +3,7 @@ import {
   axisTicks,
   barGeometry,
   countRuns,
+  keepRows,
   MAX_AUTO_SPAN_MS,
   MIN_AUTO_SPAN_MS,
   pickMarks,
@@ -144,6 +145,12 @@ describe('timeline layout', () => {
       running: 2,
       failed: 1,
     });
+  });
+
+  it('keeps the rows under the pointer: none leaves or moves, new ones are appended', () => {
+    const row = (runId: string) => ({ kind: 'run' as const, run: run({ runId }) });
+    const kept = keepRows([row('a'), row('b')], [row('b'), row('c')]);
+    expect(kept.map((r) => r.run.runId)).toEqual(['a', 'b', 'c']);
   });
 
   it('says 1 run, 2 runs', () => {

@@ -92,6 +92,15 @@ export function timelineRows(
   return shown.map((run) => ({ kind: 'run', run }));
 }
 
+/** `previous` in its order (runs no longer listed kept), then the rows of `next` it lacked. */
+export function keepRows(
+  previous: readonly TimelineRow[],
+  next: readonly TimelineRow[],
+): TimelineRow[] {
+  const known = new Set(previous.map((row) => row.run.runId));
+  return [...previous, ...next.filter((row) => !known.has(row.run.runId))];
+}
+
 /** Runs, running and failed among `runs`: the numbers of a summary. */
 export function countRuns(runs: readonly RunSummary[]): {
   runs: number;

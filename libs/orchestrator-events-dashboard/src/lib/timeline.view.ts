@@ -5,6 +5,7 @@ import {
   axisTicks,
   barGeometry,
   countRuns,
+  keepRows,
   crossesDay,
   pickMarks,
   plural,
@@ -97,7 +98,10 @@ export class TimelineView {
   render(nowMs: number, range: TimeRange, runs: readonly RunSummary[], label: string): void {
     this.now = nowMs;
     this.range = range;
-    this.rows = timelineRows(runs, this.range, nowMs);
+    const next = timelineRows(runs, this.range, nowMs);
+    // Under the pointer no row moves: rows that left the window stay until it leaves, new ones
+    // are appended.
+    this.rows = this.pointerIn ? keepRows(this.rows, next) : next;
     const rows = this.rows;
     // At the bottom (where new runs are appended), the list follows them; scrolled up, it stays
     // (cached sizes: reading the DOM's here would force a layout on every redraw).
@@ -117,7 +121,7 @@ export class TimelineView {
       requestAnimationFrame(() => this.list.scrollTo(y));
     }
     this.renderAxis();
-    const counts = countRuns(rows.map((row) => row.run));
+    const counts = countRuns(next.map((row) => row.run));
     const summary =
       `${plural(counts.runs, 'run')} · ${formatCount(counts.running)} running · ` +
       `${formatCount(counts.failed)} failed in this window (${describeRange(range)})${label}`;
