@@ -8,13 +8,20 @@ import { freePort, http, postJob, RunningApp, startApp, waitFor } from './suppor
 import { launchChromium, requireChromium } from './support/chromium';
 import { InProcessApp, startInProcessApp } from './support/in-process-app';
 
-/** The README's picture of the timeline, made by the test that shows a failure. */
+/** The README's picture of the default view during a burst with failures (the triage test). */
 // The README's picture: rewritten only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves the
 // tree clean; otherwise the same picture goes to the temp directory, and is still made every run.
 const SCREENSHOT = process.env['UPDATE_SCREENSHOTS']
   ? path.resolve(__dirname, '../../../docs/dashboard-timeline.png')
   : path.join(os.tmpdir(), 'orch-dashboard-timeline.png');
 const VIEWPORT = { width: 1400, height: 900 };
+/** The docs' other pictures (docs/dashboard.md), made by the triage tests. */
+const picture = (name: string) =>
+  process.env['UPDATE_SCREENSHOTS']
+    ? path.resolve(__dirname, `../../../docs/${name}.png`)
+    : path.join(os.tmpdir(), `orch-${name}.png`);
+/** The failed bar's colour (style.css `--err`). */
+const FAILED_RGB = [0xcf, 0x22, 0x2e];
 
 /** What the page exposes as `window.__orchDashboard.snapshot()`. */
 interface Snapshot {
@@ -113,7 +120,7 @@ class OpsCookieGuard implements CanActivate {
       await page.waitForSelector(
         `${runRow('deploy-1')}[data-status="success"][data-step="2"][data-steps="2"]`,
       );
-      expect(await page.textContent('#timeline .tl-row.task')).toContain('svc-api');
+      expect(await page.textContent(runRow('deploy-1'))).toContain('svc-api');
       // The run view links an event carrying trace_id to the configured tracing UI.
       await page.click(runRow('deploy-1'));
       const traced = '#run-events .ev-row[data-event="registry_call"]';
@@ -193,11 +200,14 @@ class OpsCookieGuard implements CanActivate {
         await postJob(demo, { task_id: 'nightly-etl', steps: 5, step_ms: 300, fail_at_step: 3 })
       ).body;
       await postJob(demo, { task_id: 'billing-sync', steps: 40, step_ms: 250 });
+      const group = '#failures li.f-group[data-reason="step # of # failed"]';
+      await page.waitForSelector(group, { timeout: 15_000 });
+      await page.click(`${group} .reason`);
       const item = `#failures li[data-run-id="${failed.run_id}"]`;
-      await page.waitForSelector(item, { timeout: 15_000 });
-      expect(await page.textContent(`${item} .reason`)).toBe('step 3 of 5 failed');
+      await page.waitForSelector(item);
+      expect(await page.getAttribute(item, 'title')).toContain('step 3 of 5 failed');
       await sleep(2500); // the other runs end, the long one goes on: the picture has them all
-      await page.screenshot({ path: SCREENSHOT });
+      await page.screenshot({ path: path.join(os.tmpdir(), 'orch-dashboard-failed-run.png') });
 
       await page.click(item);
       await page.waitForSelector(`#run-view[data-run-id="${failed.run_id}"]:not([hidden])`);
@@ -342,6 +352,379 @@ class OpsCookieGuard implements CanActivate {
       await page.click('#clear-filters');
       await live(page);
       expect(await page.isHidden('#notice')).toBe(true);
+      await page.close();
+    });
+  });
+
+  describe('triage, in a demo app with an hour of history', () => {
+    let demo: RunningApp;
+    let oldRun: string;
+    /** When the runs of another orchestrator were logged (just before the app started). */
+    let seededAt: number;
+    /** Their run ids: they failed another way. */
+    const quotaRuns = ['quota-1', 'quota-2'];
+    beforeAll(async () => {
+      // History from half an hour ago, in the file the app reads: a 20 s run that succeeded.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-'));
+      oldRun = 'old-run-1';
+      const t0 = Date.now() - 30 * 60_000;
+      const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      fs.writeFileSync(
+        path.join(dir, 'orch.log'),
+        [
+          oldEvent(t0, 0, 'job_started', { status: 'running', steps: 2 }),
+          oldEvent(t0 + 10_000, 1, 'job_step', { step: 1, steps: 2 }),
+          oldEvent(t0 + 20_000, 2, 'job_step', { step: 2, steps: 2 }),
+          oldEvent(t0 + 20_001, 3, 'job_completed', { status: 'success', duration_ms: 20_001 }),
+          // A run across last midnight (UTC): its times need their dates.
+          ...[-10_000, 0, 10_000].map((dt, i) =>
+            oldEvent(midnight + dt, i, ['job_started', 'job_step', 'job_completed'][i], {
+              run_id: 'midnight-run',
+              status: ['running', undefined, 'success'][i],
+              ...(i === 1 ? { step: 1, steps: 1 } : {}),
+            }),
+          ),
+        ]
+          // In logging order, as a logger writes its file.
+          .sort((a, b) => a.event_id.localeCompare(b.event_id))
+          .map((e) => `${JSON.stringify(e)}\n`)
+          .join('') +
+          // And a few seconds ago, two runs of another orchestrator that failed another way.
+          otherRun((seededAt = Date.now() - 6000), quotaRuns[0], 'billing-sync', 'acme') +
+          otherRun(seededAt + 2000, quotaRuns[1], 'billing-sync', 'globex'),
+      );
+      demo = await startApp({ dir });
+    });
+    afterAll(async () => {
+      await demo?.stop();
+    });
+
+    /** One event of the old run, as the logger writes it. */
+    function oldEvent(ms: number, seq: number, event: string, extra: Record<string, unknown>) {
+      return {
+        timestamp: new Date(ms).toISOString().replace('Z', '000Z'),
+        level: 'INFO',
+        logger: 'orchestrator_events',
+        event,
+        event_id: `${ms}-${String(seq).padStart(6, '0')}-o-history`,
+        orch_id: 'o-history',
+        task_id: 'old-task',
+        run_id: oldRun,
+        ...extra,
+      };
+    }
+
+    it('shows recent runs legibly, failed bars in their colour, counts of the window, failures by reason', async () => {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/`);
+      await live(page);
+      // Whole seconds: the page counts by the second, and says which seconds.
+      const second = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
+      const since = second(seededAt - 1000);
+      // A burst: a 20 s run, short runs of several tasks, some failing the same way.
+      const long = (await postJob(demo, { task_id: 'nightly-etl', steps: 20, step_ms: 1000 })).body;
+      const failed: string[] = [...quotaRuns];
+      /** The failed runs of this app (the page follows them live; the others' are in its file). */
+      const demoFailed: string[] = [];
+      const tasks = ['ingest-orders', 'reindex-search', 'billing-sync', 'nightly-etl'];
+      for (let i = 0; i < 12; i++) {
+        const fails = i % 3 === 1;
+        const steps = 3 + (i % 4);
+        const job = (
+          await postJob(demo, {
+            task_id: tasks[i % 4],
+            steps,
+            step_ms: 150 + 40 * (i % 5),
+            ...(fails ? { fail_at_step: 2 + (i % 2) } : {}),
+          })
+        ).body;
+        if (fails) failed.push(job.run_id);
+        if (fails) demoFailed.push(job.run_id);
+        await sleep(700);
+      }
+      await page.waitForSelector(`${runRow(long.run_id)}[data-status="success"]`, {
+        timeout: 30_000,
+      });
+      // The old run is held by the page, but the default window is the recent runs.
+      const held = (await snapshot(page)).runs.map((r) => r.runId);
+      expect(held).toContain(oldRun);
+      const width = await page.$eval(
+        `${runRow(long.run_id)} .tl-bar`,
+        (bar) => bar.getBoundingClientRect().width,
+      );
+      console.log(`a 20 s run in the default window: ${width.toFixed(1)} px wide`);
+      expect(width).toBeGreaterThanOrEqual(20);
+      // Rows by start time: the order the runs were posted in.
+      const order = await page.$$eval('#timeline .tl-row.run', (rows) =>
+        rows
+          .map((r) => ({
+            id: (r as HTMLElement).dataset['runId'],
+            y: new DOMMatrix(getComputedStyle(r).transform).m42,
+          }))
+          .sort((a, b) => a.y - b.y)
+          .map((r) => r.id),
+      );
+      expect(order.indexOf(long.run_id)).toBeLessThan(order.indexOf(demoFailed[0]));
+      expect(order.indexOf(demoFailed[0])).toBeLessThan(
+        order.indexOf(demoFailed[demoFailed.length - 1]),
+      );
+
+      await page.screenshot({ path: SCREENSHOT });
+
+      // The counts of a window equal the server's for the same window.
+      const until = second(Date.now() + 2000);
+      await page.goto(`${demo.origin}/dashboard/?from=${since}&to=${until}`);
+      await live(page);
+      await page.waitForSelector('#zoom-out:not([hidden])');
+      await page.waitForSelector(
+        `${runRow(demoFailed[demoFailed.length - 1])}[data-status="failed"]`,
+      );
+      // The failed colour is the dominant colour of a failed bar's pixels, in this fixed window
+      // (bars stand still). The latest failed run: the list shows the newest runs, whole.
+      // The bar's box, as drawn now: a screenshot of the page clipped to it (an element
+      // screenshot would scroll the list, which redraws its rows).
+      const box = await page.$eval(
+        `${runRow(demoFailed[demoFailed.length - 1])} .tl-bar`,
+        (bar) => {
+          const r = bar.getBoundingClientRect();
+          const view = (document.querySelector('#timeline') as Element).getBoundingClientRect();
+          return {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            height: r.height,
+            inView: r.top >= view.top && r.bottom <= view.bottom,
+          };
+        },
+      );
+      expect(box.inView).toBe(true);
+      const shot = await page.screenshot({
+        clip: { x: box.x, y: box.y, width: box.width, height: box.height },
+      });
+      const colours = await dominantColours(page, shot);
+      console.log(
+        `a failed bar (${box.width.toFixed(1)}×${box.height} px): ${JSON.stringify(colours.slice(0, 3))}`,
+      );
+      expect(colours[0].rgb).toEqual(FAILED_RGB);
+      expect(colours[0].share).toBeGreaterThan(0.5);
+      const server = await serverCounts(demo, since, until);
+      await page.waitForSelector(
+        `${runRow(demoFailed[demoFailed.length - 1])}[data-status="failed"]`,
+      );
+
+      const shownLevels = () =>
+        page.$$eval('#rate-totals .total', (spans) =>
+          Object.fromEntries(
+            spans.map((s) => [
+              (s as HTMLElement).dataset['level'],
+              Number((s as HTMLElement).dataset['count']),
+            ]),
+          ),
+        );
+      await waitFor(async () =>
+        JSON.stringify(await shownLevels()) === JSON.stringify(server.levels) ? true : undefined,
+      ).catch(() => undefined);
+      expect(await shownLevels()).toEqual(server.levels);
+      expect(await page.getAttribute('#rate-totals', 'data-since')).toBe(since);
+      expect(await page.textContent('#rate-totals')).toContain('in this window');
+      await waitFor(async () =>
+        (await page.getAttribute('#runs-summary', 'data-runs')) === String(server.runs)
+          ? true
+          : undefined,
+      ).catch(() => undefined);
+      expect(await page.textContent('#runs-summary')).toContain(`${server.runs} runs`);
+      expect(await page.getAttribute('#runs-summary', 'data-failed')).toBe(String(server.failed));
+      expect(await page.textContent('#runs-summary')).toContain('in this window');
+      expect(server.failed).toBe(failed.length);
+
+      // Failures grouped by reason: "step 2 of 4 failed" and "step 3 of 6 failed" are one group.
+      const groups = await page.$$eval('#failures li.f-group', (items) =>
+        items.map((i) => [
+          (i as HTMLElement).dataset['reason'],
+          Number((i as HTMLElement).dataset['count']),
+        ]),
+      );
+      expect(groups).toEqual([
+        ['step # of # failed', server.reasons['step']],
+        ['quota exceeded for "…" (request <id>)', server.reasons['quota']],
+      ]);
+      expect(server.reasons['step'] + server.reasons['quota']).toBe(server.failed);
+      expect(await page.getAttribute('#failures-count', 'data-count')).toBe(String(server.failed));
+      // A group opens its runs.
+      const stepGroup = '#failures li.f-group[data-reason="step # of # failed"]';
+      await page.click(`${stepGroup} .reason`);
+      await page.waitForSelector(`${stepGroup} .f-runs li[data-run-id="${demoFailed[0]}"]`);
+      expect(
+        await page.$$eval(`${stepGroup} .f-runs li[data-run-id]`, (l) =>
+          l.map((li) => (li as HTMLElement).dataset['runId']).sort(),
+        ),
+      ).toEqual([...demoFailed].sort());
+      await page.click('#failures li.f-group[data-reason^="quota"] .reason');
+      await page.waitForSelector(`#failures .f-runs li[data-run-id="${quotaRuns[1]}"]`);
+      await page.locator('.failures-panel').screenshot({ path: picture('dashboard-failures') });
+      await page.close();
+    }, 120_000);
+
+    it('opens a run with its step waterfall, its stack trace, its alerts and its API link', async () => {
+      const job = (
+        await postJob(demo, { task_id: 'reindex-search', steps: 6, step_ms: 120, fail_at_step: 5 })
+      ).body;
+      await waitFor(async () => {
+        const page = await http<{ events: unknown[] }>(
+          `${demo.api}/orchestrator/events?run_id=${job.run_id}&event=job_failed`,
+        );
+        return page.body.events.length === 1 || undefined;
+      });
+      // An alert for the run, as the alerts module logs it.
+      const ms = Date.now();
+      fs.appendFileSync(
+        demo.logFile,
+        `${JSON.stringify({
+          timestamp: new Date(ms).toISOString().replace('Z', '000Z'),
+          level: 'INFO',
+          logger: 'orchestrator_events',
+          event: 'alert_sent',
+          event_id: `${ms}-000000-o-alerts`,
+          orch_id: 'o-alerts',
+          task_id: job.task_id,
+          run_id: job.run_id,
+          alert: 'failed-runs',
+          channel: 'webhook',
+        })}\n`,
+      );
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?run=${job.run_id}`);
+      await page.waitForSelector('#run-waterfall .wf-row');
+      // Steps 1-4 logged, then the failure: five segments.
+      await waitFor(async () =>
+        (await page.$$('#run-waterfall .wf-row')).length === 5 ? true : undefined,
+      );
+      const labels = await page.$$eval('#run-waterfall .wf-row', (rows) =>
+        rows.map((r) => (r as HTMLElement).dataset['label']),
+      );
+      expect(labels).toEqual(['step 1', 'step 2', 'step 3', 'step 4', 'job_failed']);
+      const stack = await page.textContent('#run-error');
+      expect(stack).toMatch(/^Error: step 5 of 6 failed\n\s+at /);
+      expect(await page.$eval('#run-error', (pre) => getComputedStyle(pre).whiteSpace)).toBe('pre');
+      await page.waitForSelector(
+        '#run-alerts li[data-alert="failed-runs"][data-event="alert_sent"]',
+      );
+      const api = await page.getAttribute('#run-api', 'href');
+      expect(api).toBe(`${demo.api}/orchestrator/events?run_id=${job.run_id}&limit=1000`);
+      const events = await http<{ events: { run_id: string }[] }>(String(api));
+      expect(events.body.events.length).toBe(7);
+      await page.screenshot({ path: picture('dashboard-run') });
+      await page.close();
+    });
+
+    it('follows new runs at the bottom, but moves no row under the pointer', async () => {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?window=15m`);
+      await live(page);
+      // More rows than the panel holds: the list shows the newest, at the bottom.
+      const overflow = () =>
+        page.$eval('#timeline', (v) => v.scrollHeight > v.clientHeight + 22 && v.scrollTop > 0);
+      await waitFor(async () => ((await overflow()) ? true : undefined));
+      const lastShown = () =>
+        page.$eval('#timeline', (v) => {
+          const box = v.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + 60, box.bottom - 8);
+          return (hit?.closest('.tl-row') as HTMLElement | null)?.dataset['runId'];
+        });
+      const hovered = await lastShown();
+      const rowTop = () =>
+        page.$eval(runRow(String(hovered)), (r) => Math.round(r.getBoundingClientRect().top));
+      await page.hover(`${runRow(String(hovered))} .tl-label`);
+      const before = await rowTop();
+      const job = (await postJob(demo, { task_id: 'hover', steps: 1, step_ms: 1 })).body;
+      await waitFor(async () =>
+        (await snapshot(page)).runs.some((r) => r.runId === job.run_id) ? true : undefined,
+      );
+      await sleep(800);
+      expect(await rowTop()).toBe(before);
+      // The pointer gone, the list follows the new run again.
+      await page.mouse.move(5, 5);
+      await waitFor(async () => ((await lastShown()) === job.run_id ? true : undefined));
+      await page.close();
+    });
+
+    it('dates the times of a run that crosses midnight', async () => {
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?run=midnight-run`);
+      await page.waitForSelector('#run-count[data-count="3"]');
+      await page.waitForSelector('#run-view.dated');
+      const times = await page.$$eval('#run-events .ev-row .ev-time', (cells) =>
+        cells.map((c) => c.textContent ?? '').sort(),
+      );
+      const day = (ms: number) => new Date(ms).toISOString().slice(5, 10);
+      const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      expect(times).toEqual([
+        `${day(midnight - 10_000)} 23:59:50.000`,
+        `${day(midnight)} 00:00:00.000`,
+        `${day(midnight)} 00:00:10.000`,
+      ]);
+      await page.close();
+    });
+
+    it('filters runs by status in the URL, zooms by dragging and back, one time axis for both', async () => {
+      await postJob(demo, { task_id: 'status-a', steps: 2, step_ms: 50, fail_at_step: 2 });
+      await postJob(demo, { task_id: 'status-a', steps: 2, step_ms: 50 });
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      await page.goto(`${demo.origin}/dashboard/?window=15m`);
+      await live(page);
+      await page.waitForSelector('#timeline .tl-row.run[data-status="success"]');
+      await page.selectOption('#filters select[name="status"]', 'failed');
+      await page.waitForURL(/\?window=15m&status=failed$/);
+      await page.reload();
+      await live(page);
+      expect(await page.inputValue('#filters select[name="status"]')).toBe('failed');
+      await page.waitForSelector('#timeline .tl-row.run[data-status="failed"]');
+      await sleep(600);
+      const statuses = await page.$$eval('#timeline .tl-row.run', (rows) =>
+        rows.map((r) => (r as HTMLElement).dataset['status']),
+      );
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(new Set(statuses)).toEqual(new Set(['failed']));
+      expect(await page.textContent('#runs-summary')).toContain('status failed');
+
+      // The chart's plot area lies over the timeline's track: one time axis, pixel for pixel.
+      const boxes = await page.evaluate(() => {
+        const box = (sel: string) => {
+          const r = (document.querySelector(sel) as Element).getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        };
+        return { track: box('#timeline-axis'), plot: box('#rate-chart .u-over') };
+      });
+      expect(Math.abs(boxes.track.left - boxes.plot.left)).toBeLessThanOrEqual(1);
+      expect(Math.abs(boxes.track.right - boxes.plot.right)).toBeLessThanOrEqual(1);
+
+      // Drag over the middle half of the axis: the window is that span, in the URL.
+      const a = (await page.locator('#timeline-axis').boundingBox()) as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
+      await page.mouse.move(a.x + a.width * 0.25, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(a.x + a.width * 0.5, a.y + a.height / 2, { steps: 5 });
+      await page.mouse.move(a.x + a.width * 0.75, a.y + a.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForURL(/&from=.*&to=/);
+      const url = new URL(page.url());
+      const span =
+        Date.parse(String(url.searchParams.get('to'))) -
+        Date.parse(String(url.searchParams.get('from')));
+      expect(span).toBeGreaterThan(7 * 60_000 - 20_000);
+      expect(span).toBeLessThan(7.5 * 60_000 + 20_000);
+      await page.waitForSelector('#zoom-out:not([hidden])');
+      await page.click('#zoom-out');
+      await page.waitForURL(/\?window=15m&status=failed$/);
+      await page.goBack();
+      await page.waitForURL(/&from=/);
+      await page.goBack();
+      await page.waitForURL(/\?window=15m&status=failed$/);
+      await page.waitForSelector('#zoom-out', { state: 'hidden' });
       await page.close();
     });
   });
@@ -523,6 +906,80 @@ class OpsCookieGuard implements CanActivate {
     }
   }, 240_000);
 });
+
+/** The lines of a short failed run, as another orchestrator's logger writes them. */
+function otherRun(ms: number, runId: string, taskId: string, customer: string): string {
+  const line = (dt: number, seq: number, event: string, extra: Record<string, unknown>) =>
+    `${JSON.stringify({
+      timestamp: new Date(ms + dt).toISOString().replace('Z', '000Z'),
+      level: event === 'job_failed' ? 'ERROR' : 'INFO',
+      logger: 'orchestrator_events',
+      event,
+      event_id: `${ms + dt}-${String(seq).padStart(6, '0')}-o-other`,
+      orch_id: 'o-other',
+      task_id: taskId,
+      run_id: runId,
+      ...extra,
+    })}\n`;
+  const request = `${customer === 'acme' ? '8f3a9c21' : '77ab01c2'}d4e5`;
+  return (
+    line(0, 0, 'job_started', { status: 'running' }) +
+    line(300, 0, 'job_failed', {
+      status: 'failed',
+      error: { message: `quota exceeded for "${customer}" (request ${request})` },
+    })
+  );
+}
+
+/** The colours of a screenshot's pixels, most frequent first (decoded by the browser itself). */
+async function dominantColours(
+  page: Page,
+  png: Buffer,
+): Promise<{ rgb: number[]; share: number }[]> {
+  return page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    ctx.drawImage(img, 0, 0);
+    const pixels = ctx.getImageData(0, 0, img.width, img.height).data;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < pixels.length; i += 4) {
+      const key = `${pixels[i]},${pixels[i + 1]},${pixels[i + 2]}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const total = pixels.length / 4;
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => ({ rgb: key.split(',').map(Number), share: n / total }));
+  }, png.toString('base64'));
+}
+
+/** The server's counts for a window: events per level, runs with an event in it, failed runs. */
+async function serverCounts(app: RunningApp, since: string, until: string) {
+  const client = new OrchestratorEventsClient({
+    baseUrl: app.origin,
+    eventsPath: '/api/v1/orchestrator/events',
+  });
+  const levels: Record<string, number> = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0 };
+  const runs = new Set<string>();
+  const failed = new Set<string>();
+  const reasons: Record<string, number> = {};
+  for await (const event of client.queryAll({ since, until })) {
+    levels[event.level]++;
+    if (event.run_id) runs.add(event.run_id);
+    if (event.event === 'job_failed' && event.run_id) {
+      failed.add(event.run_id);
+      const message = (event['error'] as { message?: string } | undefined)?.message ?? '';
+      const kind = message.split(' ')[0];
+      reasons[kind] = (reasons[kind] ?? 0) + 1;
+    }
+  }
+  return { levels, runs: runs.size, failed: failed.size, reasons };
+}
 
 /**
  * An orchestrator's traffic: 20 runs at a time across 10 tasks, 48 steps each, a WARNING every

@@ -12,7 +12,8 @@ import { FiltersView } from './filters.view';
 import { FrameScheduler } from './frame.scheduler';
 import { RateBuckets } from './rate.buckets';
 import { RateChartView } from './rate-chart.view';
-import { RunSummaryStore } from './run-summary.store';
+import { RunSummary, RunSummaryStore } from './run-summary.store';
+import { inRange, timeRange, TimeRange } from './timeline.layout';
 import { RunView } from './run.view';
 import { TimelineView } from './timeline.view';
 import { TokenStore } from './token.store';
@@ -27,8 +28,11 @@ import {
   toEventFilter,
 } from './url.state';
 
-/** How often each part redraws, in ms: lists feel live, the chart's points are seconds anyway. */
-const REDRAW_MS = { events: 250, timeline: 250, runView: 250, failures: 500, rate: 1000 };
+/**
+ * How often each part redraws, in ms: lists feel live. The chart follows the timeline's pace:
+ * they share one time axis, and a chart a second behind would stand a few px off while it slides.
+ */
+const REDRAW_MS = { events: 250, timeline: 250, runView: 250, failures: 500, rate: 250 };
 
 /** What the page exposes as `window.__orchDashboard`, for tests and a look from the devtools. */
 export interface DashboardSnapshot {
@@ -67,6 +71,10 @@ export class DashboardApp {
   private readonly eventList: EventListView;
   private readonly runView: RunView;
   private readonly pauseButton = byId<HTMLButtonElement>('pause');
+  private readonly zoomOut = byId<HTMLButtonElement>('zoom-out');
+  /** Runs the filters select, in the span drawn: computed by the timeline, shared by the rest. */
+  private shownRuns: RunSummary[] = [];
+  private range: TimeRange = { fromMs: Date.now() - 60_000, toMs: Date.now() };
   private frames?: FrameScheduler;
 
   constructor(
@@ -84,16 +92,28 @@ export class DashboardApp {
       this.runView.close();
       if (run !== undefined) this.runView.open(run);
     });
-    this.filters = new FiltersView((filter, window) =>
-      this.navigate({ ...this.state, filter, window }),
+    this.filters = new FiltersView((filter, window, status) =>
+      this.navigate({
+        ...this.state,
+        filter,
+        window,
+        status,
+        // A new window replaces a zoom; a new filter keeps it.
+        zoom: window === this.state.window ? this.state.zoom : undefined,
+      }),
     );
-    this.timeline = new TimelineView(this.runs, openRun);
-    this.failures = new FailuresView(this.runs, openRun);
+    this.timeline = new TimelineView(this.runs, openRun, (zoom) =>
+      this.navigate({ ...this.state, zoom }),
+    );
+    this.failures = new FailuresView(openRun);
     this.rateChart = new RateChartView(this.rate);
     this.eventList = new EventListView(this.events, config.traceUrl, openRun);
+    this.zoomOut.addEventListener('click', () => this.navigate({ ...this.state, zoom: undefined }));
+    const { baseUrl, eventsPath } = apiLocation(config, location.href);
     this.runView = new RunView(
       () => this.client,
       config.traceUrl,
+      `${baseUrl}${eventsPath}`,
       () => this.navigate({ ...this.state, run: undefined }),
       (state) => {
         this.runViewState = state;
@@ -106,6 +126,7 @@ export class DashboardApp {
 
   start(): void {
     this.filters.show(this.state);
+    this.zoomOut.hidden = this.state.zoom === undefined;
     this.startFeeds();
     if (this.state.run) this.runView.open(this.state.run);
     this.startDrawing();
@@ -123,6 +144,7 @@ export class DashboardApp {
     const refeed = !sameFilter(next.filter, this.state.filter);
     this.state = next;
     this.filters.show(next);
+    this.zoomOut.hidden = next.zoom === undefined;
     if (refeed) this.startFeeds();
     if (next.run) this.runView.open(next.run);
     else this.runView.close();
@@ -209,11 +231,24 @@ export class DashboardApp {
         everyMs: REDRAW_MS.timeline,
         run: () => {
           const { level, event } = this.state.filter;
-          const label = this.narrowed
-            ? ` · runs with an event matching ${describeFilter({ level, event })}; ` +
-              'steps and durations count all their events'
-            : '';
-          this.timeline.render(Date.now(), this.state.window, this.narrowed, label);
+          const status = this.state.status;
+          const parts: string[] = [];
+          if (status) parts.push(`status ${status}`);
+          if (this.narrowed) {
+            parts.push(
+              `runs with an event matching ${describeFilter({ level, event })}; ` +
+                'steps and durations count all their events',
+            );
+          }
+          const now = Date.now();
+          const all = this.runs.list(this.narrowed);
+          // The window fits the runs the filters select; the status filter narrows what is drawn.
+          this.range = timeRange(this.state.window, all, now, this.state.zoom);
+          this.shownRuns = (status ? all.filter((run) => run.status === status) : all).filter(
+            (run) => inRange(run, this.range, now),
+          );
+          const label = parts.length ? ` · ${parts.join(' · ')}` : '';
+          this.timeline.render(now, this.range, this.shownRuns, label);
           setText(byId('orch'), this.orchId);
         },
       },
@@ -221,12 +256,12 @@ export class DashboardApp {
       {
         name: 'failures',
         everyMs: REDRAW_MS.failures,
-        run: () => this.failures.render(this.narrowed),
+        run: () => this.failures.render(this.shownRuns, this.range),
       },
       {
         name: 'rate',
         everyMs: REDRAW_MS.rate,
-        run: () => this.rateChart.render(this.timeline.range),
+        run: () => this.rateChart.render(this.range),
       },
     ]);
     this.frames.start();

@@ -1,5 +1,7 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
+import { plural } from './timeline.layout';
 import { byId, formatCount, handleCopyButtons } from './dom.util';
+import { differentDays, eventTimeMs } from './event.format';
 import { EventWindow } from './event.window';
 import { EVENT_ROW_HEIGHT, renderEventRow } from './event-row.view';
 import { VirtualList } from './virtual-list.view';
@@ -17,6 +19,8 @@ export class EventListView {
   private seenReceived = 0;
   private newerAway = 0;
   private label = '';
+  /** The events kept span more than one day (UTC): times carry their date. */
+  private dated = false;
 
   constructor(
     private readonly events: EventWindow<OrchestratorEvent>,
@@ -28,7 +32,7 @@ export class EventListView {
       rowHeight: EVENT_ROW_HEIGHT,
       rowClass: 'ev-row',
       key: (event) => event.event_id,
-      render: (event, row, state) => renderEventRow(event, row, state, traceUrl),
+      render: (event, row, state) => renderEventRow(event, row, state, traceUrl, this.dated),
     });
     this.list.setItems({
       get size() {
@@ -73,12 +77,23 @@ export class EventListView {
       this.list.scrollTo(this.list.scrollTop + added * EVENT_ROW_HEIGHT);
       this.newerAway += added;
     }
+    const newest = this.events.at(0);
+    const oldest = this.events.at(this.events.size - 1);
+    const dated =
+      newest !== undefined &&
+      oldest !== undefined &&
+      differentDays(eventTimeMs(newest), eventTimeMs(oldest));
+    if (dated !== this.dated) {
+      this.dated = dated;
+      this.list.viewport.parentElement?.classList.toggle('dated', dated);
+    }
     this.list.render();
     const kept =
       this.events.size < received
         ? ` · newest ${formatCount(this.events.size)} kept (older: open a run, or narrow the filter)`
         : '';
-    const text = `${formatCount(received)} events${this.label}${kept}`;
+    // Not scoped to the window: the list holds what was received, whatever its time.
+    const text = `${plural(received, 'event')} received${this.label}${kept}`;
     if (this.count.textContent !== text) this.count.textContent = text;
     this.count.dataset['received'] = String(received);
     this.count.dataset['kept'] = String(this.events.size);

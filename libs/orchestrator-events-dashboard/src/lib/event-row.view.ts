@@ -1,6 +1,6 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { copyButton, el } from './dom.util';
-import { eventTimeMs, extrasOf, extrasPreview, formatClock, traceLink } from './event.format';
+import { eventTimeMs, extrasOf, extrasPreview, formatEventTime, traceLink } from './event.format';
 
 /** Height of a collapsed event row, in px (the CSS says the same). */
 export const EVENT_ROW_HEIGHT = 24;
@@ -15,11 +15,20 @@ export function renderEventRow(
   row: HTMLElement,
   state: { fresh: boolean; expanded: boolean },
   traceUrl: string | undefined,
+  /** The list crosses a day: times carry their date. */
+  dated = false,
 ): void {
   const open = state.expanded ? '1' : '0';
-  if (!state.fresh && row.dataset['open'] === open && row.dataset['eventId'] === event.event_id) {
+  const datedKey = dated ? '1' : '0';
+  if (
+    !state.fresh &&
+    row.dataset['open'] === open &&
+    row.dataset['eventId'] === event.event_id &&
+    row.dataset['dated'] === datedKey
+  ) {
     return;
   }
+  row.dataset['dated'] = datedKey;
   row.dataset['eventId'] = event.event_id;
   row.dataset['event'] = event.event;
   row.dataset['level'] = event.level;
@@ -30,7 +39,7 @@ export function renderEventRow(
   if (!state.expanded && row.childElementCount === 1 && line?.childElementCount === 7) {
     // The element showed another event: new text in the same cells, nothing created.
     const cells = line.children as HTMLCollectionOf<HTMLElement>;
-    cells[0].textContent = formatClock(eventTimeMs(event));
+    cells[0].textContent = formatEventTime(eventTimeMs(event), dated);
     cells[1].textContent = event.level;
     cells[1].className = `ev-level lvl-${event.level}`;
     cells[2].textContent = event.event;
@@ -48,7 +57,7 @@ export function renderEventRow(
     el(
       'div',
       { class: 'ev-line' },
-      el('span', { class: 'ev-time', text: formatClock(eventTimeMs(event)) }),
+      el('span', { class: 'ev-time', text: formatEventTime(eventTimeMs(event), dated) }),
       el('span', { class: `ev-level lvl-${event.level}`, text: event.level }),
       el('span', { class: 'ev-name', text: event.event }),
       el('span', { class: 'ev-task', text: event.task_id ?? '' }),

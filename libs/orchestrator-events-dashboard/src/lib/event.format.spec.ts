@@ -3,7 +3,9 @@ import {
   extrasOf,
   extrasPreview,
   failureReason,
+  differentDays,
   formatDuration,
+  formatEventTime,
   traceLink,
 } from './event.format';
 import { eventAt } from '../testing/test-events';
@@ -56,5 +58,13 @@ describe('event format', () => {
     );
     expect(traceLink(event, undefined)).toBeUndefined();
     expect(traceLink(eventAt(0, { event: 'x' }), 'https://t/{trace_id}')).toBeUndefined();
+  });
+
+  it('dates a time only when asked, and knows when two times are on different days (UTC)', () => {
+    const midnight = Date.UTC(2026, 11, 6);
+    expect(formatEventTime(midnight + 1234, false)).toBe('00:00:01.234');
+    expect(formatEventTime(midnight - 1, true)).toBe('12-05 23:59:59.999');
+    expect(differentDays(midnight - 1, midnight)).toBe(true);
+    expect(differentDays(midnight, midnight + 86_399_999)).toBe(false);
   });
 });

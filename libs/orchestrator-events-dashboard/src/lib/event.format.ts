@@ -32,6 +32,17 @@ export function formatClock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
 }
 
+/** `HH:MM:SS.mmm`, or `MM-DD HH:MM:SS.mmm` when the list it is in crosses a day (UTC). */
+export function formatEventTime(ms: number, dated: boolean): string {
+  const iso = new Date(ms).toISOString();
+  return dated ? `${iso.slice(5, 10)} ${iso.slice(11, 23)}` : iso.slice(11, 23);
+}
+
+/** Whether two times fall on different days (UTC): a list spanning both needs dates. */
+export function differentDays(aMs: number, bMs: number): boolean {
+  return Math.floor(aMs / 86_400_000) !== Math.floor(bMs / 86_400_000);
+}
+
 /** `2026-11-24 10:30:45.123 UTC`. */
 export function formatDateTime(ms: number): string {
   const iso = new Date(ms).toISOString();

@@ -1,20 +1,27 @@
 import { parseLevel } from '@orchestrator/events-contract';
 import { byId, el } from './dom.util';
+import { RUN_STATUSES, RunStatus } from '@orchestrator/events-contract';
 import { DashboardState, FilterText, TIME_WINDOWS, TimeWindow } from './url.state';
 
 /** The filter form: shows the state, and hands back what the user applied. */
 export class FiltersView {
   private readonly form = byId<HTMLFormElement>('filters');
 
-  constructor(onApply: (filter: FilterText, window: TimeWindow) => void) {
+  constructor(
+    onApply: (filter: FilterText, window: TimeWindow, status: RunStatus | undefined) => void,
+  ) {
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      onApply(this.readFilter(), this.readWindow());
+      onApply(this.readFilter(), this.readWindow(), this.readStatus());
     });
-    this.field('window').addEventListener('change', () =>
-      onApply(this.readFilter(), this.readWindow()),
+    for (const name of ['window', 'status']) {
+      this.field(name).addEventListener('change', () =>
+        onApply(this.readFilter(), this.readWindow(), this.readStatus()),
+      );
+    }
+    byId('clear-filters').addEventListener('click', () =>
+      onApply({}, this.readWindow(), undefined),
     );
-    byId('clear-filters').addEventListener('click', () => onApply({}, this.readWindow()));
   }
 
   show(state: DashboardState): void {
@@ -32,6 +39,12 @@ export class FiltersView {
     }
     level.value = value;
     (this.field('window') as HTMLSelectElement).value = state.window;
+    (this.field('status') as HTMLSelectElement).value = state.status ?? '';
+  }
+
+  private readStatus(): RunStatus | undefined {
+    const value = (this.field('status') as HTMLSelectElement).value as RunStatus;
+    return RUN_STATUSES.includes(value) ? value : undefined;
   }
 
   private readFilter(): FilterText {

@@ -17,6 +17,22 @@ describe('RateBuckets', () => {
     expect(rate.totals).toEqual({ DEBUG: 0, INFO: 10, WARNING: 1, ERROR: 1 });
   });
 
+  it('counts a window by whole seconds, and says which seconds (since inclusive, until exclusive)', () => {
+    const rate = new RateBuckets();
+    rate.add(S * 1000 - 1, 'INFO'); // the second before
+    rate.add(S * 1000, 'INFO');
+    rate.add((S + 1) * 1000 + 500, 'ERROR');
+    rate.add((S + 2) * 1000, 'INFO'); // the second the window ends at: out
+    const window = rate.totalsBetween(S * 1000 + 200, (S + 2) * 1000);
+    expect(window).toEqual({
+      counts: { DEBUG: 0, INFO: 1, WARNING: 0, ERROR: 1 },
+      sinceMs: S * 1000,
+      untilMs: (S + 2) * 1000,
+      complete: true,
+    });
+    expect(rate.totalsBetween((S - 7200) * 1000, S * 1000).complete).toBe(false);
+  });
+
   it('averages several seconds per point past MAX_POINTS', () => {
     const rate = new RateBuckets();
     for (let s = 0; s < 3600; s++) rate.add((S + s) * 1000, 'INFO');

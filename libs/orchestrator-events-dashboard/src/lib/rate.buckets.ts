@@ -63,6 +63,26 @@ export class RateBuckets {
   }
 
   /**
+   * Events per level in the seconds from the one holding `fromMs` to the last one starting before
+   * `toMs`, and
+   * those bounds as a query would give them: `since` inclusive, `until` exclusive, in ms. Seconds
+   * older than the horizon count 0: `complete` says whether the span lies within it.
+   */
+  totalsBetween(
+    fromMs: number,
+    toMs: number,
+  ): { counts: Record<EventLevel, number>; sinceMs: number; untilMs: number; complete: boolean } {
+    const fromS = Math.floor(fromMs / 1000);
+    const toS = Math.max(fromS, Math.ceil(toMs / 1000) - 1);
+    const counts = { DEBUG: 0, INFO: 0, WARNING: 0, ERROR: 0 } as Record<EventLevel, number>;
+    for (let s = fromS; s <= toS; s++) {
+      for (const level of EVENT_LEVELS) counts[level] += this.countAt(s, level);
+    }
+    const complete = !Number.isFinite(this.newestS) || fromS > this.newestS - RATE_HORIZON_S;
+    return { counts, sinceMs: fromS * 1000, untilMs: (toS + 1) * 1000, complete };
+  }
+
+  /**
    * Rates from `fromMs` to `toMs`: one point per second, or per several seconds past
    * `MAX_POINTS`, each the mean rate of its bucket in events per second.
    */

@@ -1,9 +1,13 @@
 import { RunSummary } from './run-summary.store';
 import {
   axisTicks,
-  pickMarks,
   barGeometry,
+  countRuns,
+  keepRows,
+  MAX_AUTO_SPAN_MS,
   MIN_AUTO_SPAN_MS,
+  pickMarks,
+  plural,
   runDurationMs,
   timelineRows,
   timeRange,
@@ -42,6 +46,34 @@ describe('timeline layout', () => {
     expect(old.fromMs).toBeLessThan(NOW - 600_000);
   });
 
+  it('fits auto to the active and recent runs: a run from half an hour ago does not widen it', () => {
+    const recent = run({
+      runId: 'recent',
+      startMs: NOW - 40_000,
+      endMs: NOW - 20_000,
+      lastMs: NOW - 20_000,
+      status: 'success',
+    });
+    const old = run({
+      runId: 'old',
+      startMs: NOW - 1_800_000,
+      endMs: NOW - 1_780_000,
+      lastMs: NOW - 1_780_000,
+      status: 'failed',
+    });
+    expect(timeRange('auto', [old, recent], NOW)).toEqual({
+      fromMs: NOW - MIN_AUTO_SPAN_MS,
+      toMs: NOW,
+    });
+    // Nothing recent: the latest run's start, and never more than MAX_AUTO_SPAN_MS.
+    expect(timeRange('auto', [old], NOW).fromMs).toBe(NOW - MAX_AUTO_SPAN_MS);
+    const stuck = run({ runId: 'stuck', startMs: NOW - 3_600_000 });
+    expect(timeRange('auto', [stuck, recent], NOW).fromMs).toBe(NOW - MAX_AUTO_SPAN_MS);
+    // A zoom is drawn as chosen, whatever the window.
+    const zoom = { fromMs: NOW - 90_000, toMs: NOW - 30_000 };
+    expect(timeRange('5m', [recent], NOW, zoom)).toEqual(zoom);
+  });
+
   it('draws a running bar up to now, so it grows; an ended one up to its end', () => {
     const range = { fromMs: NOW - 60_000, toMs: NOW };
     const running = run({
@@ -73,46 +105,69 @@ describe('timeline layout', () => {
     expect(runDurationMs(run({ runId: 'a', startMs: NOW - 5000 }), NOW)).toBe(5000);
   });
 
-  it('groups runs by task, latest activity first, and leaves out runs outside the range', () => {
-    const rows = timelineRows(
-      [
-        run({
-          runId: 'a1',
-          taskId: 'a',
-          startMs: NOW - 20_000,
-          lastMs: NOW - 19_000,
-          endMs: NOW - 19_000,
-          status: 'success',
-        }),
-        run({ runId: 'b1', taskId: 'b', startMs: NOW - 10_000, lastMs: NOW - 1000 }),
-        run({
-          runId: 'a2',
-          taskId: 'a',
-          startMs: NOW - 5000,
-          lastMs: NOW - 4000,
-          endMs: NOW - 4000,
-          status: 'failed',
-        }),
-        run({
-          runId: 'gone',
-          taskId: 'c',
-          startMs: NOW - 200_000,
-          lastMs: NOW - 190_000,
-          endMs: NOW - 190_000,
-          status: 'success',
-        }),
-      ],
-      { fromMs: NOW - 60_000, toMs: NOW },
-      NOW,
+  it('lists the runs in the range by start time, so a new run is appended and none moves', () => {
+    const runs = [
+      run({
+        runId: 'a1',
+        taskId: 'a',
+        startMs: NOW - 20_000,
+        lastMs: NOW - 19_000,
+        endMs: NOW - 19_000,
+        status: 'success',
+      }),
+      run({ runId: 'b1', taskId: 'b', startMs: NOW - 10_000, lastMs: NOW - 1000 }),
+      run({
+        runId: 'a2',
+        taskId: 'a',
+        startMs: NOW - 5000,
+        lastMs: NOW - 4000,
+        endMs: NOW - 4000,
+        status: 'failed',
+      }),
+      run({
+        runId: 'gone',
+        taskId: 'c',
+        startMs: NOW - 200_000,
+        lastMs: NOW - 190_000,
+        endMs: NOW - 190_000,
+        status: 'success',
+      }),
+    ];
+    const range = { fromMs: NOW - 60_000, toMs: NOW };
+    const ids = (list: typeof runs) => timelineRows(list, range, NOW).map((r) => r.run.runId);
+    expect(ids(runs)).toEqual(['a1', 'b1', 'a2']);
+    // Activity in an older run (b1 logs a step) moves nothing; a new run goes last.
+    runs[1].lastMs = NOW;
+    runs.push(run({ runId: 'c2', taskId: 'c', startMs: NOW - 1000 }));
+    expect(ids(runs)).toEqual(['a1', 'b1', 'a2', 'c2']);
+    expect(countRuns(timelineRows(runs, range, NOW).map((r) => r.run))).toEqual({
+      runs: 4,
+      running: 2,
+      failed: 1,
+    });
+  });
+
+  it('keeps the rows under the pointer: none leaves or moves, new ones are appended', () => {
+    const row = (runId: string) => ({ kind: 'run' as const, run: run({ runId }) });
+    const kept = keepRows([row('a'), row('b')], [row('b'), row('c')]);
+    expect(kept.map((r) => r.run.runId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('says 1 run, 2 runs', () => {
+    expect(plural(1, 'run')).toBe('1 run');
+    expect(plural(0, 'run')).toBe('0 runs');
+    expect(plural(1234, 'event')).toBe('1,234 events');
+  });
+
+  it('dates the first label and midnight when the range crosses a day', () => {
+    const midnight = Date.UTC(2026, 11, 6);
+    const ticks = axisTicks({ fromMs: midnight - 3 * 3_600_000, toMs: midnight + 3 * 3_600_000 });
+    expect(ticks[0].label).toMatch(/^12-05 \d\d:\d\d$/);
+    expect(ticks.find((t) => t.ms === midnight)?.label).toBe('12-06 00:00');
+    expect(ticks.filter((t) => t.label.includes('-'))).toHaveLength(2);
+    expect(axisTicks({ fromMs: midnight + 60_000, toMs: midnight + 120_000 })[0].label).toMatch(
+      /^\d\d:\d\d:\d\d$/,
     );
-    expect(rows.map((r) => (r.kind === 'task' ? `task:${r.taskId}` : r.run.runId))).toEqual([
-      'task:b',
-      'b1',
-      'task:a',
-      'a2',
-      'a1',
-    ]);
-    expect(rows[2]).toEqual({ kind: 'task', taskId: 'a', runs: 2, running: 0, failed: 1 });
   });
 
   it('puts round ticks on the axis', () => {

@@ -21,13 +21,18 @@ export interface TimeRange {
   toMs: number;
 }
 
-/** One line of the timeline: a task heading, or a run under it. */
-export type TimelineRow =
-  | { kind: 'task'; taskId: string; runs: number; running: number; failed: number }
-  | { kind: 'run'; run: RunSummary };
+/** One line of the timeline: a run. */
+export type TimelineRow = { kind: 'run'; run: RunSummary };
 
 /** Shortest span of the `auto` window, so that a run of a second is a bar, not the whole width. */
 export const MIN_AUTO_SPAN_MS = 60_000;
+/**
+ * Longest span of the `auto` window: a run from half an hour ago (or one stuck running) must not
+ * squeeze the runs of seconds into slivers; it is drawn cut at the left edge instead.
+ */
+export const MAX_AUTO_SPAN_MS = 15 * 60_000;
+/** Runs that ended this long ago are still "recent": the `auto` window keeps them in view. */
+export const RECENT_MS = 5 * 60_000;
 /** Label of runs logged without a task_id. */
 export const NO_TASK = '(no task)';
 
@@ -43,58 +48,77 @@ export function runDurationMs(run: RunSummary, nowMs: number): number {
 }
 
 /**
- * The span the timeline and the rate chart show: the chosen window ending now, or for `auto` from
- * the earliest run kept (at least `MIN_AUTO_SPAN_MS`).
+ * The span the timeline and the rate chart show: a zoomed span as chosen, the chosen window ending
+ * now, or for `auto` from the start of the earliest active or recent run (running, or ended within
+ * `RECENT_MS`), between `MIN_AUTO_SPAN_MS` and `MAX_AUTO_SPAN_MS`; with no recent run, the latest
+ * run's start.
  */
 export function timeRange(
   window: TimeWindow,
   runs: readonly RunSummary[],
   nowMs: number,
+  zoom?: TimeRange,
 ): TimeRange {
+  if (zoom !== undefined) return { fromMs: zoom.fromMs, toMs: zoom.toMs };
   if (window !== 'auto') return { fromMs: nowMs - WINDOW_MS[window], toMs: nowMs };
   let earliest = nowMs;
-  for (const run of runs) if (run.startMs < earliest) earliest = run.startMs;
-  const span = Math.max(MIN_AUTO_SPAN_MS, (nowMs - earliest) * 1.05);
+  let latestStart = -Infinity;
+  for (const run of runs) {
+    if (run.startMs > latestStart) latestStart = run.startMs;
+    const recent = run.status === 'running' || runEndMs(run, nowMs) >= nowMs - RECENT_MS;
+    if (recent && run.startMs < earliest) earliest = run.startMs;
+  }
+  if (earliest === nowMs && latestStart > -Infinity) earliest = latestStart;
+  const span = Math.min(MAX_AUTO_SPAN_MS, Math.max(MIN_AUTO_SPAN_MS, (nowMs - earliest) * 1.05));
   return { fromMs: nowMs - span, toMs: nowMs };
 }
 
+/** Whether a run shows in the range: it overlaps it. */
+export function inRange(run: RunSummary, range: TimeRange, nowMs: number): boolean {
+  return run.startMs <= range.toMs && runEndMs(run, nowMs) >= range.fromMs;
+}
+
 /**
- * The rows: runs that overlap the range, grouped by task. Tasks with the latest activity first;
- * within a task, the latest start first.
+ * The rows: runs that overlap the range, by start time (then run id), so that a row never moves
+ * while runs go on: a new run is appended at the bottom.
  */
 export function timelineRows(
   runs: readonly RunSummary[],
   range: TimeRange,
   nowMs: number,
 ): TimelineRow[] {
-  const byTask = new Map<string, RunSummary[]>();
+  const shown = runs.filter((run) => inRange(run, range, nowMs));
+  shown.sort((a, b) => a.startMs - b.startMs || a.runId.localeCompare(b.runId));
+  return shown.map((run) => ({ kind: 'run', run }));
+}
+
+/** `previous` in its order (runs no longer listed kept), then the rows of `next` it lacked. */
+export function keepRows(
+  previous: readonly TimelineRow[],
+  next: readonly TimelineRow[],
+): TimelineRow[] {
+  const known = new Set(previous.map((row) => row.run.runId));
+  return [...previous, ...next.filter((row) => !known.has(row.run.runId))];
+}
+
+/** Runs, running and failed among `runs`: the numbers of a summary. */
+export function countRuns(runs: readonly RunSummary[]): {
+  runs: number;
+  running: number;
+  failed: number;
+} {
+  let running = 0;
+  let failed = 0;
   for (const run of runs) {
-    if (run.startMs > range.toMs || runEndMs(run, nowMs) < range.fromMs) continue;
-    const task = run.taskId ?? NO_TASK;
-    let list = byTask.get(task);
-    if (list === undefined) byTask.set(task, (list = []));
-    list.push(run);
+    if (run.status === 'running') running++;
+    else if (run.status === 'failed') failed++;
   }
-  // Each task's latest activity, computed once (not in the comparator).
-  const tasks = [...byTask.entries()].map(([taskId, list]) => {
-    let latest = -Infinity;
-    for (const run of list) if (run.lastMs > latest) latest = run.lastMs;
-    return { taskId, list, latest };
-  });
-  tasks.sort((a, b) => b.latest - a.latest || a.taskId.localeCompare(b.taskId));
-  const rows: TimelineRow[] = [];
-  for (const { taskId, list } of tasks) {
-    list.sort((a, b) => b.startMs - a.startMs || a.runId.localeCompare(b.runId));
-    let running = 0;
-    let failed = 0;
-    for (const run of list) {
-      if (run.status === 'running') running++;
-      else if (run.status === 'failed') failed++;
-    }
-    rows.push({ kind: 'task', taskId, runs: list.length, running, failed });
-    for (const run of list) rows.push({ kind: 'run', run });
-  }
-  return rows;
+  return { runs: runs.length, running, failed };
+}
+
+/** `1 run`, `2 runs`: a count with its noun, singular for one. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${new Intl.NumberFormat('en-US').format(n)} ${n === 1 ? noun : nouns}`;
 }
 
 /** A bar in fractions of the track's width (0 = range start, 1 = now), and its step marks. */
@@ -138,16 +162,36 @@ const TICK_STEPS_MS = [
   DAY_MS,
 ];
 
-/** Round times for the axis, about `target` of them, as fractions of the track plus a label. */
-export function axisTicks(range: TimeRange, target = 6): { at: number; label: string }[] {
+/** Whether the range crosses a day (UTC): times then need their date to be read right. */
+export function crossesDay(range: TimeRange): boolean {
+  return Math.floor(range.fromMs / DAY_MS) !== Math.floor(range.toMs / DAY_MS);
+}
+
+/** One axis label: its time, where it is (a fraction of the track) and its text. */
+export interface AxisTick {
+  ms: number;
+  at: number;
+  label: string;
+}
+
+/**
+ * Round times for the axis, about `target` of them. The timeline and the rate chart both take
+ * these, so their labels stand at the same times. When the range crosses a day, the first label
+ * and every midnight carry the date (`12-06 00:00`).
+ */
+export function axisTicks(range: TimeRange, target = 6): AxisTick[] {
   const span = Math.max(1, range.toMs - range.fromMs);
   const step = TICK_STEPS_MS.find((s) => span / s <= target) ?? DAY_MS;
-  const ticks: { at: number; label: string }[] = [];
+  const dated = crossesDay(range);
+  const ticks: AxisTick[] = [];
   for (let t = Math.ceil(range.fromMs / step) * step; t <= range.toMs; t += step) {
     const iso = new Date(t).toISOString();
+    const time = step < 60_000 ? iso.slice(11, 19) : iso.slice(11, 16);
+    const withDate = dated && (ticks.length === 0 || t % DAY_MS === 0);
     ticks.push({
+      ms: t,
       at: (t - range.fromMs) / span,
-      label: step < 60_000 ? iso.slice(11, 19) : iso.slice(11, 16),
+      label: withDate ? `${iso.slice(5, 10)} ${time}` : time,
     });
   }
   return ticks;

@@ -21,6 +21,24 @@ describe('url state', () => {
     expect(parseUrlState(formatUrlState(state))).toEqual(state);
   });
 
+  it('round-trips the status filter and a zoomed span; ignores a bad status or span', () => {
+    const search =
+      '?task_id=t&status=failed&from=2026-12-06T00%3A00%3A00.000Z&to=2026-12-06T00%3A05%3A00.000Z';
+    const state = parseUrlState(search);
+    expect(state).toEqual({
+      filter: { task_id: 't' },
+      window: 'auto',
+      status: 'failed',
+      zoom: { fromMs: Date.UTC(2026, 11, 6), toMs: Date.UTC(2026, 11, 6, 0, 5) },
+    });
+    expect(formatUrlState(state)).toBe(search);
+    expect(parseUrlState('?status=broken&from=2026-12-06&to=2026-12-05')).toEqual({
+      filter: {},
+      window: 'auto',
+    });
+    expect(describeFilter({ task_id: 't' }, 'failed')).toBe('status failed, task t');
+  });
+
   it('gives the default view for an empty query, and an empty query for the default view', () => {
     expect(parseUrlState('')).toEqual({ filter: {}, window: 'auto' });
     expect(formatUrlState({ filter: {}, window: 'auto' })).toBe('');

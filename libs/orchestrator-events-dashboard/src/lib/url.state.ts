@@ -1,4 +1,4 @@
-import { EventFilter, EventLevel } from '@orchestrator/events-contract';
+import { EventFilter, EventLevel, RUN_STATUSES, RunStatus } from '@orchestrator/events-contract';
 
 /** The filters as typed by the user (or found in a shared link): raw text, checked by the server. */
 export interface FilterText {
@@ -10,7 +10,10 @@ export interface FilterText {
   level?: string;
 }
 
-/** Time span shown by the timeline and the rate chart, ending now. `auto` fits the runs kept. */
+/**
+ * Time span shown by the timeline and the rate chart, ending now. `auto` fits the active and
+ * recent runs (not everything kept), so that runs of seconds stay legible.
+ */
 export type TimeWindow = 'auto' | '1m' | '5m' | '15m' | '1h';
 
 export const TIME_WINDOWS: readonly TimeWindow[] = ['auto', '1m', '5m', '15m', '1h'];
@@ -22,10 +25,20 @@ export const WINDOW_MS: Record<Exclude<TimeWindow, 'auto'>, number> = {
   '1h': 3_600_000,
 };
 
+/** A fixed span chosen by dragging over the timeline: `from`/`to` in the URL, ms since the epoch. */
+export interface ZoomRange {
+  fromMs: number;
+  toMs: number;
+}
+
 /** Everything a view depends on, kept in the page URL so that a link or a reload shows the same. */
 export interface DashboardState {
   filter: FilterText;
   window: TimeWindow;
+  /** Runs shown by status (`status=failed`): the page's own filter, applied to the runs it holds. */
+  status?: RunStatus;
+  /** A span zoomed into: it replaces the window until zoomed out (the browser's back, too). */
+  zoom?: ZoomRange;
   /** The run open in the run view. */
   run?: string;
 }
@@ -42,9 +55,16 @@ export function parseUrlState(search: string): DashboardState {
   }
   const window = params.get('window') as TimeWindow | null;
   const run = params.get('run')?.trim();
+  const status = params.get('status')?.trim().toLowerCase() as RunStatus | undefined;
+  const fromMs = Date.parse(params.get('from') ?? '');
+  const toMs = Date.parse(params.get('to') ?? '');
   return {
     filter,
     window: window !== null && TIME_WINDOWS.includes(window) ? window : 'auto',
+    ...(status && RUN_STATUSES.includes(status) ? { status } : {}),
+    ...(Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs
+      ? { zoom: { fromMs, toMs } }
+      : {}),
     ...(run ? { run } : {}),
   };
 }
@@ -57,6 +77,11 @@ export function formatUrlState(state: DashboardState): string {
     if (value) params.set(key, value);
   }
   if (state.window !== 'auto') params.set('window', state.window);
+  if (state.status) params.set('status', state.status);
+  if (state.zoom) {
+    params.set('from', new Date(state.zoom.fromMs).toISOString());
+    params.set('to', new Date(state.zoom.toMs).toISOString());
+  }
   if (state.run) params.set('run', state.run);
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -96,8 +121,9 @@ export function runsFilter(filter: FilterText): FilterText {
 }
 
 /** The filter in words, for labels: `level ≥ WARNING, event job_failed`. Empty for none. */
-export function describeFilter(filter: FilterText): string {
+export function describeFilter(filter: FilterText, status?: RunStatus): string {
   const parts: string[] = [];
+  if (status) parts.push(`status ${status}`);
   if (filter.task_id) parts.push(`task ${filter.task_id}`);
   if (filter.run_id) parts.push(`run ${filter.run_id}`);
   if (filter.event) parts.push(`event ${filter.event.split(',').join(', ')}`);

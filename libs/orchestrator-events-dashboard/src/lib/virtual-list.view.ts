@@ -67,6 +67,11 @@ export class VirtualList<T> {
     return this.scrollTopPx;
   }
 
+  /** The viewport's height, as of the last resize (0 before the first). */
+  get viewportHeight(): number {
+    return this.heightPx;
+  }
+
   /** Scrolls to `y` px from the top. */
   scrollTo(y: number): void {
     this.scrollTopPx = Math.max(0, y);
