@@ -1,30 +1,18 @@
-import {
-  BadRequestException,
-  CanActivate,
-  Controller,
-  Get,
-  Req,
-  Res,
-  Type,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, CanActivate, Get, Req, Res, Type } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiQueries,
-  ApiTags,
 } from './openapi.decorators';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { EventHistory } from '../history/event-history.service';
 import { MESSAGES } from '../orchestrator-events.messages';
 import { EventsPageSchema } from './event.schema';
-import { EventsAccessGuard } from './events-access.guard';
+import { EventsEndpoint } from './events-endpoint.decorator';
 import { TooManyStreamsException } from './events-http.exceptions';
 import { paramDocs, parseEventsQuery, searchOf } from './events-query.rules';
 import { SseHub } from './sse-hub.service';
@@ -51,17 +39,12 @@ const RETRY_AFTER_S = 5;
  * class. `guards` run after the token check, on both endpoints.
  */
 // The controller class is declared inside: Nest routes by class, so each mount path needs a class
-// of its own, and the function is as long as the class.
-// eslint-disable-next-line max-lines-per-function -- see above
+// of its own.
 export function createEventsController(
   path: string,
   guards: (Type<CanActivate> | CanActivate)[] = [],
 ): Type<unknown> {
-  @ApiTags('orchestrator events')
-  @ApiBearerAuth()
-  @ApiUnauthorizedResponse({ description: 'ORCH_EVENTS_TOKEN is set and the request lacks it' })
-  @UseGuards(EventsAccessGuard, ...guards)
-  @Controller(path)
+  @EventsEndpoint(path, guards)
   class EventsController {
     constructor(
       private readonly history: EventHistory,

@@ -1,26 +1,11 @@
-import {
-  BadRequestException,
-  CanActivate,
-  Controller,
-  Get,
-  Req,
-  Type,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, CanActivate, Get, Req, Type } from '@nestjs/common';
 import { CountsPage, RunsPage } from '@orchestrator/events-contract';
 import { IncomingMessage } from 'node:http';
 import { EventHistory } from '../history/event-history.service';
-import { EventsAccessGuard } from './events-access.guard';
+import { EventsEndpoint } from './events-endpoint.decorator';
 import { parseCountsQuery } from './counts-query.rules';
 import { searchOf } from './events-query.rules';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from './openapi.decorators';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from './openapi.decorators';
 import { parseRunsQuery } from './runs-query.rules';
 
 /**
@@ -52,11 +37,7 @@ export function createRunsController(
   path: string,
   guards: (Type<CanActivate> | CanActivate)[] = [],
 ): Type<unknown> {
-  @ApiTags('orchestrator events')
-  @ApiBearerAuth()
-  @ApiUnauthorizedResponse({ description: 'ORCH_EVENTS_TOKEN is set and the request lacks it' })
-  @UseGuards(EventsAccessGuard, ...guards)
-  @Controller(path)
+  @EventsEndpoint(path, guards)
   class RunsController {
     constructor(private readonly history: EventHistory) {}
 
@@ -82,11 +63,7 @@ export function createCountsController(
   eventsPath: string,
   guards: (Type<CanActivate> | CanActivate)[] = [],
 ): Type<unknown> {
-  @ApiTags('orchestrator events')
-  @ApiBearerAuth()
-  @ApiUnauthorizedResponse({ description: 'ORCH_EVENTS_TOKEN is set and the request lacks it' })
-  @UseGuards(EventsAccessGuard, ...guards)
-  @Controller(`${eventsPath.replace(/\/+$/, '')}/counts`)
+  @EventsEndpoint(`${eventsPath.replace(/\/+$/, '')}/counts`, guards)
   class CountsController {
     constructor(private readonly history: EventHistory) {}
 
