@@ -1,14 +1,20 @@
 import {
+  CountsPage,
+  CountsQuery,
   EventQuery,
   EventsPage,
   levelRank,
   OrchestratorEvent,
   parseEventLine,
+  RunsPage,
+  RunsQuery,
 } from '@orchestrator/events-contract';
 import type { Pool } from 'pg';
 import { toTimestamp } from '../lib/event-time';
 import { acceptor, clampLimit } from '../lib/history/history-query';
 import { HistorySource, HistorySourceState } from '../lib/history/history-source';
+import { queryCounts } from './postgres-counts.query';
+import { queryRuns } from './postgres-runs.query';
 
 /** Rounds of fetching when `matches()` turns down rows the SQL let through (never expected). */
 const MAX_ROUNDS = 8;
@@ -98,6 +104,18 @@ export class PostgresHistorySource implements HistorySource {
     const page = events.slice(0, limit);
     if (newest) page.reverse();
     return { events: page, has_more: more };
+  }
+
+  /** Every instance's runs, from the `runs` table the ingest keeps up to date. */
+  async runs(query: RunsQuery): Promise<RunsPage> {
+    if (!this.usable()) throw new Error('history store down');
+    return queryRuns(this.pool, this.schema, query);
+  }
+
+  /** Every instance's events per level per bucket, counted by the database. */
+  async counts(query: CountsQuery): Promise<CountsPage> {
+    if (!this.usable()) throw new Error('history store down');
+    return queryCounts(this.pool, this.schema, query);
   }
 
   async oldestEventId(): Promise<string | undefined> {
