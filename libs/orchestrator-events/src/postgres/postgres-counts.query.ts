@@ -8,7 +8,7 @@ import {
 import type { Pool } from 'pg';
 import { CountsFold, countsWindow } from '../lib/history/counts-query';
 import { acceptor } from '../lib/history/history-query';
-import { whereOf } from './postgres-history.source';
+import { whereOf } from './postgres-where';
 
 /** A level's name from its stored rank. */
 const LEVEL_OF = new Map(EVENT_LEVELS.map((level) => [levelRank(level), level]));
