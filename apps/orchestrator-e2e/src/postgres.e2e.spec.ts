@@ -86,6 +86,26 @@ describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
     expect(run.body.events.length).toBe(
       page.events.filter((e) => e.run_id === job.body.run_id).length,
     );
+    // Its run record and its counts, from the other instance (b's own files never held them).
+    const runs = await waitFor(async () => {
+      const res = await http<{ runs: Record<string, unknown>[]; has_more: boolean }>(
+        `${b.api}/orchestrator/runs?task_id=nightly-etl`,
+      );
+      return res.body.runs.some((r) => r.run_id === job.body.run_id && r.status === 'failed')
+        ? res.body
+        : undefined;
+    }, 30_000);
+    expect(runs).not.toHaveProperty('partial');
+    expect(runs.runs.find((r) => r.run_id === job.body.run_id)).toMatchObject({
+      orch_id: 'pg-a',
+      task_id: 'nightly-etl',
+      events: run.body.events.length,
+    });
+    const counts = await http<{ bucket: number; buckets: { counts: Record<string, number> }[] }>(
+      `${b.api}/orchestrator/events/counts?run_id=${job.body.run_id}&bucket=604800`,
+    );
+    const counted = counts.body.buckets.flatMap((bucket) => Object.values(bucket.counts));
+    expect(counted.reduce((sum, n) => sum + n, 0)).toBe(run.body.events.length);
     // Health shows the store, without the password.
     const health = (await http<Health>(`${b.api}/health`)).body;
     expect(health.history[0]).toMatchObject({ name: 'postgres', status: 'up' });

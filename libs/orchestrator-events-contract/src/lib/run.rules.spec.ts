@@ -100,7 +100,10 @@ describe('run rules', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.boolean(), fc.nat(), (steps, fails, seed) => {
         const events = [at(0, { event: 'job_started', steps })];
-        for (let s = 1; s <= steps; s++) events.push(at(s * 10, { step: s, steps }));
+        // Steps logged by another instance: the run stays the first event's instance's.
+        for (let s = 1; s <= steps; s++) {
+          events.push(at(s * 10, { step: s, steps, orch_id: s % 2 === 0 ? 'o-2' : 'o-1' }));
+        }
         events.push(
           at(
             steps * 10 + 5,

@@ -91,7 +91,12 @@ export function foldRun(
   };
   run.events++;
   if (event.timestamp < run.started_at) moveStart(run, event.timestamp);
-  if (event.event_id < run.first_event_id) run.first_event_id = event.event_id;
+  // The run's instance is its first event's, whatever order the events are folded in (a store
+  // ingests two instances' batches in any order).
+  if (event.event_id < run.first_event_id) {
+    run.first_event_id = event.event_id;
+    run.orch_id = event.orch_id;
+  }
   if (event.event_id > run.last_event_id) run.last_event_id = event.event_id;
   if (run.task_id === undefined && typeof event.task_id === 'string') run.task_id = event.task_id;
   const steps = event['steps'];

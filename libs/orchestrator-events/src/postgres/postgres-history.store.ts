@@ -8,6 +8,7 @@ import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.op
 import { LogTail } from './log-tail.reader';
 import { PostgresHistorySource } from './postgres-history.source';
 import { PostgresIngest } from './postgres-ingest';
+import { deleteRunsBefore } from './postgres-runs.fold';
 import { POSTGRES_MESSAGES as M } from './postgres.messages';
 import { migrate } from './postgres.migrations';
 import { ORCH_EVENTS_POSTGRES_OPTIONS } from './postgres.module-definition';
@@ -111,6 +112,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   /** Drops the partitions past the retention now; returns the days (`YYYYMMDD`) dropped. */
   async applyRetention(now = Date.now()): Promise<string[]> {
     const dropped = await this.partitions.dropOlderThan(this.options.retentionMs, now);
+    await deleteRunsBefore(this.pool, this.options.schema, now - this.options.retentionMs);
     // Created ahead: the next rows (today, and tomorrow after midnight) find their partition.
     await this.partitions.ensure([dayOf(now), dayOf(now + 86_400_000)]);
     return dropped;

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
+import type { OrchestratorEvent } from '@orchestrator/events-contract';
 import { addLine, emptyColumns, EventColumns } from './event-rows';
 import { LogTail, TailBatch } from './log-tail.reader';
+import { foldRunsInto } from './postgres-runs.fold';
 import { dayOf, Partitions } from './postgres.partitions';
 
 /** What one `step()` did. */
@@ -18,6 +20,8 @@ interface PreparedBatch {
   /** The newest event_id in it, or the checkpoint when it adds nothing. */
   newest: string | undefined;
   days: Set<string>;
+  /** The batch's events that belong to a run, by event_id: folded into `runs` once inserted. */
+  runEvents: Map<string, OrchestratorEvent>;
 }
 
 /**
@@ -65,9 +69,7 @@ export class PostgresIngest {
     this.ahead = undefined;
     const store =
       batch.newest !== this.lastId && batch.newest !== undefined
-        ? this.partitions
-            .ensure(batch.days)
-            .then(() => this.commit(batch.columns, batch.newest as string, batch.tail.lines.length))
+        ? this.partitions.ensure(batch.days).then(() => this.commit(batch, batch.newest as string))
         : Promise.resolve(0);
     // A full batch: read and parse the next one while the database stores this one.
     const next =
@@ -94,6 +96,7 @@ export class PostgresIngest {
     const cutoff = Date.now() - this.retentionMs;
     let newest = lastId;
     const days = new Set<string>();
+    const runEvents = new Map<string, OrchestratorEvent>();
     for (const line of tail.lines) {
       const before = columns.event_id.length;
       const event = addLine(columns, line);
@@ -105,21 +108,32 @@ export class PostgresIngest {
         continue;
       }
       days.add(dayOf(ms));
+      if (typeof event.run_id === 'string' && event.run_id !== '') {
+        runEvents.set(event.event_id, event);
+      }
       if (newest === undefined || event.event_id > newest) newest = event.event_id;
     }
-    return { tail, columns, newest, days };
+    return { tail, columns, newest, days, runEvents };
   }
 
-  private async commit(columns: EventColumns, lastId: string, lines: number): Promise<number> {
+  private async commit(batch: PreparedBatch, lastId: string): Promise<number> {
+    const { columns, runEvents } = batch;
+    const lines = batch.tail.lines.length;
     const s = this.schema;
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await client.query(
-        `INSERT INTO "${s}".events (ts, event_id, orch_id, level, event, task_id, run_id, search, extras, line)
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::smallint[], $5::text[],
-           $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[])
-         ON CONFLICT DO NOTHING`,
+      // RETURNING names the rows this INSERT added: only those are folded into their runs, so
+      // a re-sent batch (after a commit whose answer was lost) counts nothing twice.
+      const result = await client.query<{ inserted: number; run_events: string[] | null }>(
+        `WITH added AS (
+           INSERT INTO "${s}".events (ts, event_id, orch_id, level, event, task_id, run_id, search, extras, line)
+           SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::smallint[], $5::text[],
+             $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::text[])
+           ON CONFLICT DO NOTHING
+           RETURNING event_id, run_id)
+         SELECT count(*)::int AS inserted,
+           array_agg(event_id) FILTER (WHERE run_id IS NOT NULL) AS run_events FROM added`,
         [
           columns.ts,
           columns.event_id,
@@ -133,6 +147,13 @@ export class PostgresIngest {
           columns.line,
         ],
       );
+      const added = result.rows[0];
+      const folded: OrchestratorEvent[] = [];
+      for (const id of added?.run_events ?? []) {
+        const event = runEvents.get(id);
+        if (event !== undefined) folded.push(event);
+      }
+      await foldRunsInto(client, s, folded);
       await client.query(
         `INSERT INTO "${s}".ingest_checkpoints (orch_id, last_event_id, lines) VALUES ($1, $2, $3)
          ON CONFLICT (orch_id) DO UPDATE SET last_event_id = excluded.last_event_id,
@@ -141,7 +162,7 @@ export class PostgresIngest {
       );
       await client.query('COMMIT');
       client.release();
-      return result.rowCount ?? 0;
+      return added?.inserted ?? 0;
     } catch (error) {
       // A broken connection is not put back in the pool.
       await client.query('ROLLBACK').catch(() => undefined);

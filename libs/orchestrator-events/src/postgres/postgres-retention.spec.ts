@@ -46,6 +46,14 @@ run('retention drops whole day partitions past the retention, while queries and 
           [ts, id, line],
         );
       }
+      // Runs whose newest event is 10 and 5 days old go; one still logging 1 day ago stays.
+      for (const age of [10, 5, 1]) {
+        await sql(
+          db.url,
+          `INSERT INTO orchestrator_events.runs (run_id, status, started_at, last_ts, record) VALUES ($1, 'running', $2, $3, '{}')`,
+          [`run-${age}`, new Date(now - age * DAY).toISOString(), new Date(now - age * DAY)],
+        );
+      }
       // Queries and ingest run all along.
       let stop = false;
       let queries = 0;
@@ -76,6 +84,11 @@ run('retention drops whole day partitions past the retention, while queries and 
         `SELECT (line::jsonb->>'age')::int AS age FROM orchestrator_events.events WHERE orch_id = 'o-old' ORDER BY age`,
       );
       expect(left.map((r) => r.age)).toEqual([1, 3]);
+      const runs = await sql<{ run_id: string }>(
+        db.url,
+        'SELECT run_id FROM orchestrator_events.runs ORDER BY run_id',
+      );
+      expect(runs.map((r) => r.run_id)).toEqual(['run-1']);
       // Every event logged meanwhile arrived.
       await app.logger.flush();
       const file = path.join(dir.dir, 'o.log');

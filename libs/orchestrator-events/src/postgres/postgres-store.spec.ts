@@ -36,7 +36,7 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
       db.url,
       'SELECT version FROM orchestrator_events.schema_migrations',
     );
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
   });
 
   it("stores each line as written; one instance's query finds the other's events, with q and extras", async () => {

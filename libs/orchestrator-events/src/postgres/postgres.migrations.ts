@@ -44,6 +44,29 @@ export const MIGRATIONS: readonly { version: number; sql: (s: string) => string 
       );
     `,
   },
+  {
+    version: 2,
+    sql: (s) => `
+      -- Runs as records (the contract's foldRun over a run's events), kept up to date in the
+      -- transaction of each ingested batch. started_at is the logger's ISO text in the "C"
+      -- collation: it orders and compares exactly as the files' fold compares the strings.
+      -- record: the RunRecord as JSON, what the API returns; the other columns are its filters.
+      CREATE TABLE "${s}".runs (
+        run_id text COLLATE "C" PRIMARY KEY,
+        task_id text COLLATE "C",
+        status text COLLATE "C" NOT NULL,
+        started_at text COLLATE "C" NOT NULL,
+        -- The run's newest event time: retention deletes the runs whose events are all gone.
+        last_ts timestamptz NOT NULL,
+        record text NOT NULL
+      );
+      CREATE INDEX runs_started_idx ON "${s}".runs (started_at DESC, run_id DESC);
+      CREATE INDEX runs_task_idx ON "${s}".runs (task_id, started_at DESC, run_id DESC);
+      CREATE INDEX runs_status_idx ON "${s}".runs (status, started_at DESC, run_id DESC);
+      CREATE INDEX runs_last_ts_idx ON "${s}".runs (last_ts);
+      -- Events stored before this version have no run rows: runs are folded from ingest on.
+    `,
+  },
 ];
 
 /**

@@ -28,12 +28,21 @@ export class CountsFold {
   }
 
   add(event: OrchestratorEvent): void {
-    const ms = Date.parse(event.timestamp);
+    this.addCount(Date.parse(event.timestamp), event.level, 1);
+  }
+
+  /** The width buckets start at before `page()` widens it (a store groups its rows by it). */
+  get initialWidth(): number {
+    return this.width;
+  }
+
+  /** Adds `n` events of `level` at `ms` (a store's counts, already grouped by bucket). */
+  addCount(ms: number, level: EventLevel, n: number): void {
     if (!Number.isFinite(ms)) return;
     const start = Math.floor(ms / 1000 / this.width) * this.width;
     let bucket = this.counts.get(start);
     if (bucket === undefined) this.counts.set(start, (bucket = {}));
-    bucket[event.level] = (bucket[event.level] ?? 0) + 1;
+    bucket[level] = (bucket[level] ?? 0) + n;
   }
 
   /** The buckets in time order, empty ones left out, at the width that bounds their number. */
