@@ -56,29 +56,11 @@ export {
   EventIdsExhaustedError,
 } from './lib/orchestrator-events.errors';
 
-// Integrations, each behind an optional peer loaded only when configured: BullMQ (bullmq,
-// ioredis), OpenTelemetry (`tracing`), Prometheus (`metrics`), Terminus (the health indicator).
-export { OrchestratorEventsBullMQModule } from './lib/integrations/bullmq/orchestrator-events-bullmq.module';
-export type { OrchestratorEventsBullMQOptions } from './lib/integrations/bullmq/bullmq.options';
-export type {
-  BullMQJobRef,
-  BullMQRunIdSource,
-  BullMQTaskIdSource,
-} from './lib/integrations/bullmq/job-ids';
-export { BullMQJobContext, withJobContext } from './lib/integrations/bullmq/bullmq-job-context';
-export type { BullMQJobLike } from './lib/integrations/bullmq/bullmq-job-context';
+// OpenTelemetry trace ids through the `tracing` extra (`OrchestratorEventsIntegrations`). BullMQ,
+// Prometheus and Terminus have their own entry points: @orchestrator/events/bullmq, /metrics and
+// /terminus.
 export type { OrchestratorEventsIntegrations } from './lib/integrations/integration.providers';
 export type { OrchestratorEventsTracingOptions } from './lib/integrations/otel/tracing.options';
-export type {
-  OrchestratorEventsMetricsOptions,
-  PrometheusRegistry,
-} from './lib/integrations/metrics/metrics.options';
-export { DEFAULT_METRICS_PREFIX } from './lib/integrations/metrics/metrics.options';
-export { OrchestratorEventsHealthIndicator } from './lib/integrations/terminus/orchestrator-events.health';
-export type {
-  OrchestratorEventsHealthOptions,
-  OrchestratorEventsHealthResult,
-} from './lib/integrations/terminus/orchestrator-events.health';
 
 // The contract shared with clients, re-exported so server code needs one import path.
 export type {

@@ -27,8 +27,8 @@ export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
  *   registered, or `false` to register none;
  * - `guards` (default none): Nest guards (JWT, sessions, ...) applied to both endpoints after the
  *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope;
- * - `metrics`, `tracing` (default off): the Prometheus and OpenTelemetry integrations, see
- *   `OrchestratorEventsIntegrations`;
+ * - `tracing` (default off): the OpenTelemetry integration, see `OrchestratorEventsIntegrations`
+ *   (Prometheus metrics are `OrchestratorEventsMetricsModule`, `@orchestrator/events/metrics`);
  * - `dashboard` (default off): the dashboard page, served from the app, see
  *   `OrchestratorEventsDashboardExtra`.
  */
@@ -50,7 +50,6 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
         isGlobal: true,
         controller: { path: DEFAULT_EVENTS_PATH },
         guards: [],
-        metrics: false,
         tracing: false,
         dashboard: false,
       },
