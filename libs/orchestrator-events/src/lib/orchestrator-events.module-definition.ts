@@ -17,8 +17,11 @@ import type { EventsRoute } from './http/sse-fast-path.service';
 import { ORCH_EVENTS_ROUTE } from './orchestrator-events.constants';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
 
-/** Default route of the events controller, under the app's global prefix. */
-export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
+/**
+ * Default route of the events controller, under the app's global prefix (the client's
+ * `DEFAULT_EVENTS_PATH` is the same route with the demo's `/api/v1` prefix).
+ */
+export const DEFAULT_CONTROLLER_PATH = 'orchestrator/events';
 
 /**
  * Module-shape settings, known when the module is defined (before any async factory runs):
@@ -48,7 +51,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
       // Every extra needs a default here: Nest keeps only these keys out of the resolved options.
       {
         isGlobal: true,
-        controller: { path: DEFAULT_EVENTS_PATH },
+        controller: { path: DEFAULT_CONTROLLER_PATH },
         guards: [],
         tracing: false,
         dashboard: false,
@@ -66,7 +69,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
               path:
                 extras.controller === false
                   ? false
-                  : (extras.controller?.path ?? DEFAULT_EVENTS_PATH),
+                  : (extras.controller?.path ?? DEFAULT_CONTROLLER_PATH),
               guards: extras.guards?.length ?? 0,
             } satisfies EventsRoute,
           },
@@ -76,15 +79,15 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
             ? []
             : [
                 createEventsController(
-                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.controller?.path ?? DEFAULT_CONTROLLER_PATH,
                   extras.guards ?? [],
                 ),
                 createCountsController(
-                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.controller?.path ?? DEFAULT_CONTROLLER_PATH,
                   extras.guards ?? [],
                 ),
                 createRunsController(
-                  runsPathOf(extras.controller?.path ?? DEFAULT_EVENTS_PATH),
+                  runsPathOf(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH),
                   extras.guards ?? [],
                 ),
               ],
