@@ -1,6 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import * as api from './index';
+import { SseFastPath } from './lib/http/sse-fast-path.service';
+import { SseHub } from './lib/http/sse-hub.service';
+import { tempDir } from './testing/temp-dir';
 
 /**
  * The public API is what the entry points export (the core's `index.ts` and each opt-in module's,
@@ -98,6 +103,34 @@ describe('public API', () => {
       'EventBus',
     ]) {
       expect(Object.keys(api)).not.toContain(internal);
+    }
+  });
+
+  it.each([
+    ['SseHub', SseHub],
+    ['SseFastPath', SseFastPath],
+  ])('the module does not export %s to the app', async (_name, internal) => {
+    @Injectable()
+    class Reader {
+      constructor(@Inject(internal) readonly value: unknown) {}
+    }
+    @Module({ providers: [Reader] })
+    class UserModule {}
+    const { dir, cleanup } = tempDir('orch-api-');
+    try {
+      const compiled = Test.createTestingModule({
+        imports: [
+          api.OrchestratorEventsModule.forRoot({
+            env: {},
+            logFile: path.join(dir, 'e.log'),
+            controller: false,
+          }),
+          UserModule,
+        ],
+      }).compile();
+      await expect(compiled).rejects.toThrow(/can't resolve dependencies of the Reader/);
+    } finally {
+      cleanup();
     }
   });
 });

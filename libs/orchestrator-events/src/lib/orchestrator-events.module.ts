@@ -96,8 +96,7 @@ import {
     HistorySources,
     OrchestratorEventsStatus,
     EventBus,
-    SseHub,
-    SseFastPath,
+    // Not SseHub nor SseFastPath: internal to the endpoints (their numbers are in the status).
     AppLogger,
     ORCH_EVENTS_OPTIONS,
   ],
