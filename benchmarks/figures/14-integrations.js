@@ -70,9 +70,9 @@ async function child([variant, callsArg, warmupArg, burstArg]) {
   require('reflect-metadata');
   const { Module } = require('@nestjs/common');
   const { NestFactory } = require('@nestjs/core');
-  const { EventLogger, OrchestratorEventsModule, OrchestratorEventsBullMQModule } = require(
-    LIBRARY,
-  );
+  const { EventLogger, OrchestratorEventsModule } = require(LIBRARY);
+  const { OrchestratorEventsBullMQModule } = require(path.join(LIBRARY, 'bullmq'));
+  const { OrchestratorEventsMetricsModule } = require(path.join(LIBRARY, 'metrics'));
   const calls = Number(callsArg);
   const warmup = Number(warmupArg);
   const burst = Number(burstArg);
@@ -100,9 +100,9 @@ async function child([variant, callsArg, warmupArg, burstArg]) {
         maxFiles: 5,
         env: {},
         controller: false,
-        metrics: variant === 'metrics',
         tracing: variant.startsWith('tracing'),
       }),
+      ...(variant === 'metrics' ? [OrchestratorEventsMetricsModule.forRoot()] : []),
       ...(variant === 'bullmq'
         ? [
             OrchestratorEventsBullMQModule.forRoot({

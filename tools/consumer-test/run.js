@@ -19,7 +19,7 @@
  *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides);
  *   - with @nestjs/swagger of the same major installed, the endpoints are in the app's document.
  *   - the integrations: configured without their packages, each is one startup error naming it;
- *     with prom-client, @nestjs/terminus, @opentelemetry/api and bullmq installed, `metrics: true`
+ *     with prom-client, @nestjs/terminus, @opentelemetry/api and bullmq installed, the metrics module
  *     serves orchestrator_events_* metrics, the Terminus health indicator answers, and a BullMQ
  *     job's transitions are recorded.
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
@@ -659,8 +659,9 @@ function testOpenApi(major, dir) {
 async function testIntegrations(major, dir) {
   const core = 'OrchestratorEventsModule.forRoot({ controller: false })';
   const bullmq = "OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })";
+  const metrics = 'OrchestratorEventsMetricsModule.forRoot()';
   const missing = [
-    ['OrchestratorEventsModule.forRoot({ metrics: true })', 'prom-client'],
+    [metrics, 'prom-client', `${core}, ${metrics}`],
     ['OrchestratorEventsModule.forRoot({ tracing: true })', '@opentelemetry/api'],
     [bullmq, 'bullmq', `${core}, ${bullmq}`],
   ];
@@ -669,7 +670,9 @@ async function testIntegrations(major, dir) {
       "require('reflect-metadata');",
       "const { Module } = require('@nestjs/common');",
       "const { NestFactory } = require('@nestjs/core');",
-      "const { OrchestratorEventsModule, OrchestratorEventsBullMQModule } = require('@orchestrator/events');",
+      "const { OrchestratorEventsModule } = require('@orchestrator/events');",
+      "const { OrchestratorEventsBullMQModule } = require('@orchestrator/events/bullmq');",
+      "const { OrchestratorEventsMetricsModule } = require('@orchestrator/events/metrics');",
       'class M {}',
       `Module({ imports: [${imported}] })(M);`,
       'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
@@ -700,11 +703,10 @@ async function testIntegrations(major, dir) {
       "import { Controller, Get, Module, Res } from '@nestjs/common';",
       "import { NestFactory } from '@nestjs/core';",
       "import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';",
-      'import {',
-      '  OrchestratorEventsBullMQModule,',
-      '  OrchestratorEventsHealthIndicator,',
-      '  OrchestratorEventsModule,',
-      "} from '@orchestrator/events';",
+      "import { OrchestratorEventsModule } from '@orchestrator/events';",
+      "import { OrchestratorEventsBullMQModule } from '@orchestrator/events/bullmq';",
+      "import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';",
+      "import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';",
       "import { Queue, Worker } from 'bullmq';",
       "import { register } from 'prom-client';",
       '',
@@ -731,11 +733,13 @@ async function testIntegrations(major, dir) {
       '',
       '@Module({',
       '  imports: [',
-      '    OrchestratorEventsModule.forRoot({ metrics: true, tracing: true }),',
+      '    OrchestratorEventsModule.forRoot({ tracing: true }),',
+      '    OrchestratorEventsMetricsModule.forRoot(),',
       "    OrchestratorEventsBullMQModule.forRoot({ queues: [queue], connection: 'redis://127.0.0.1:6379' }),",
       '    TerminusModule,',
       '  ],',
       '  controllers: [OpsController],',
+      '  providers: [OrchestratorEventsHealthIndicator],',
       '})',
       'class OpsModule {}',
       '',
@@ -780,7 +784,7 @@ async function testIntegrations(major, dir) {
     check(
       /^orchestrator_events_logged_total\{level="INFO"\} \d+$/m.test(metrics) &&
         /^# TYPE orchestrator_events_written_total counter$/m.test(metrics),
-      '`metrics: true`: GET /metrics serves orchestrator_events_* metrics (prom-client)',
+      'OrchestratorEventsMetricsModule: GET /metrics serves orchestrator_events_* metrics (prom-client)',
       metrics.slice(0, 1000),
     );
     const health = await fetch(`${base}/health`);

@@ -5,6 +5,7 @@ import {
   OrchestratorEventsAlertsModule,
   OrchestratorEventsAlertsOptions,
 } from '@orchestrator/events/alerts';
+import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';
 import { OrchestratorEventsPostgresModule } from '@orchestrator/events/postgres';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -34,11 +35,11 @@ const alerts = process.env['ORCH_ALERT_WEBHOOK_URL']
       sseFastPath: env.sseFastPath ?? true,
       // The dashboard page at /dashboard/ (main.ts redirects / there), as a user would mount it.
       dashboard: { path: 'dashboard' },
-      // orchestrator_events_* metrics in prom-client's registry, served at GET /metrics (main.ts).
-      metrics: true,
       // trace_id/span_id on events logged inside a span, when the app runs with an OpenTelemetry SDK.
       tracing: true,
     }),
+    // orchestrator_events_* metrics in prom-client's registry, served at GET /metrics (main.ts).
+    OrchestratorEventsMetricsModule.forRoot(),
     ...alerts,
     // ORCH_HISTORY_URL: every instance's history in PostgreSQL, kept ORCH_HISTORY_RETENTION (30d).
     ...(process.env['ORCH_HISTORY_URL'] ? [OrchestratorEventsPostgresModule.forRoot()] : []),

@@ -3,16 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from '@nestjs/common';
-import {
-  AppLogger,
-  EventLogger,
-  ORCH_EVENTS_OPTIONS,
-  ResolvedOrchestratorEventsOptions,
-} from '@orchestrator/events';
+import { AppLogger, EventLogger } from '@orchestrator/events';
 import compression from 'compression';
 import { AddressInfo } from 'node:net';
 import { isLoopback, listenConfig } from './app.config';
 import { AppModule } from './app.module';
+import { AppToken } from './auth/app-token';
 import { useBodyParsers } from './http/body-limits';
 import { serveMetrics } from './metrics/metrics.route';
 import { ClientErrorFilter } from './http/client-error.filter';
@@ -52,7 +48,7 @@ async function bootstrap(): Promise<void> {
   // process.exit(0) after the hooks instead of re-raising the signal: a clean exit code, and the
   // event writer's exit handler still runs.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  if (!isLoopback(host) && !app.get<ResolvedOrchestratorEventsOptions>(ORCH_EVENTS_OPTIONS).token) {
+  if (!isLoopback(host) && !app.get(AppToken).required) {
     new Logger('Security').warn(
       `Listening on ${host}, reachable from other machines, and the event endpoints and POST /api/v1/jobs need no token: set ORCH_EVENTS_TOKEN (or pass guards) to protect them.`,
     );

@@ -12,7 +12,8 @@ const path = require('node:path');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { LIBRARY } = require('../shared');
-const { EventBus, EventLogger, OrchestratorEventsModule } = require(LIBRARY);
+const { EventLogger, OrchestratorEventsModule } = require(LIBRARY);
+const { EventBus } = require(path.join(LIBRARY, 'bus'));
 
 const TASK_IDS = 1_000;
 /** Upper bound on the wait for the bus's last deliveries after flush(). */

@@ -26,7 +26,8 @@ async function until(ready, what, timeoutMs = 15_000) {
  * end), so that no event logged by another instance after this resolves can be missed.
  */
 async function start({ dir, redisUrl, stream, orchId }) {
-  const { EventBus, EventLogger } = require(LIBRARY);
+  const { EventLogger } = require(LIBRARY);
+  const { EventBus } = require(path.join(LIBRARY, 'bus'));
   // The same app as figure 3's server (this figure's one-instance contender): the two contenders
   // differ by the bus only.
   const app = await startApp({

@@ -1,18 +1,16 @@
 /*
- * The public API of @orchestrator/events: what an app writes in its code. Everything else in
- * src/lib is internal and may change in any release. The README's "API" section lists these names.
+ * The public API of @orchestrator/events, the core: what an app writes in its code (at most 25
+ * names, checked by public-api.spec.ts). Everything else in src/lib is internal and may change in
+ * any release. docs/api.md lists these names. The event and query types and the contract's
+ * constants are imported from @orchestrator/events-contract; each opt-in module (bullmq, metrics,
+ * terminus, tracing, alerts, postgres) and the bus's types have their own entry point.
  */
 
 // The module and its configuration.
 export { OrchestratorEventsModule } from './lib/orchestrator-events.module';
-export type {
-  OrchestratorEventsModuleOptions,
-  ResolvedOrchestratorEventsOptions,
-} from './lib/orchestrator-events.options';
+export type { OrchestratorEventsModuleOptions } from './lib/orchestrator-events.options';
 export { DEFAULT_REDACT_KEYS, optionsFromEnv } from './lib/orchestrator-events.options';
 export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
-export { DEFAULT_EVENTS_PATH } from './lib/orchestrator-events.module-definition';
-export { ORCH_EVENTS_OPTIONS } from './lib/orchestrator-events.constants';
 export type { OrchestratorEventsDashboardOptions } from './lib/dashboard/dashboard.options';
 
 // Writing events.
@@ -37,17 +35,6 @@ export type { OrchestratorEventsSnapshot } from './lib/orchestrator-events.statu
 export { AppLogger } from './lib/app-logger.service';
 export { EventsAccessGuard } from './lib/http/events-access.guard';
 
-// A bus of your own (the interface and its injection token share the name).
-export { EventBus } from './lib/bus/event-bus';
-export type {
-  EventSubscription,
-  ReplayResult,
-  EventBusState,
-  MemoryEventBusState,
-  RedisEventBusState,
-} from './lib/bus/event-bus';
-export type { BuiltEvent } from './lib/event-line';
-
 // Errors an app may want to recognize.
 export {
   OrchestratorEventsConfigError,
@@ -55,47 +42,3 @@ export {
   MissingPeerError,
   EventIdsExhaustedError,
 } from './lib/orchestrator-events.errors';
-
-// Integrations, each behind an optional peer loaded only when configured: BullMQ (bullmq,
-// ioredis), OpenTelemetry (`tracing`), Prometheus (`metrics`), Terminus (the health indicator).
-export { OrchestratorEventsBullMQModule } from './lib/integrations/bullmq/orchestrator-events-bullmq.module';
-export type { OrchestratorEventsBullMQOptions } from './lib/integrations/bullmq/bullmq.options';
-export type {
-  BullMQJobRef,
-  BullMQRunIdSource,
-  BullMQTaskIdSource,
-} from './lib/integrations/bullmq/job-ids';
-export { BullMQJobContext, withJobContext } from './lib/integrations/bullmq/bullmq-job-context';
-export type { BullMQJobLike } from './lib/integrations/bullmq/bullmq-job-context';
-export type { OrchestratorEventsIntegrations } from './lib/integrations/integration.providers';
-export type { OrchestratorEventsTracingOptions } from './lib/integrations/otel/tracing.options';
-export type {
-  OrchestratorEventsMetricsOptions,
-  PrometheusRegistry,
-} from './lib/integrations/metrics/metrics.options';
-export { DEFAULT_METRICS_PREFIX } from './lib/integrations/metrics/metrics.options';
-export { OrchestratorEventsHealthIndicator } from './lib/integrations/terminus/orchestrator-events.health';
-export type {
-  OrchestratorEventsHealthOptions,
-  OrchestratorEventsHealthResult,
-} from './lib/integrations/terminus/orchestrator-events.health';
-
-// The contract shared with clients, re-exported so server code needs one import path.
-export type {
-  OrchestratorEvent,
-  EventInput,
-  EventFilter,
-  EventLevel,
-  EventQuery,
-  EventsPage,
-} from '@orchestrator/events-contract';
-export {
-  EVENT_LEVELS,
-  EVENT_NAME_PATTERN,
-  ENTITY_ID_PATTERN,
-  EVENT_ID_PATTERN,
-  DEFAULT_QUERY_LIMIT,
-  MAX_QUERY_LIMIT,
-  matches,
-  parseEventLine,
-} from '@orchestrator/events-contract';

@@ -1,10 +1,12 @@
 import { ExecutionContext, UnauthorizedException } from '@nestjs/common';
-import { ResolvedOrchestratorEventsOptions } from '@orchestrator/events';
+import { EventsAccessGuard } from '@orchestrator/events';
 import { AppToken, WriteTokenGuard } from './app-token';
 
 const TOKEN = 'unit-token-0123456789';
 const tokenFor = (token: string | undefined) =>
-  new AppToken({ token } as ResolvedOrchestratorEventsOptions);
+  new AppToken(
+    new EventsAccessGuard({ token } as ConstructorParameters<typeof EventsAccessGuard>[0]),
+  );
 const contextWith = (headers: Record<string, string>) =>
   ({
     switchToHttp: () => ({ getRequest: () => ({ headers, url: '/api/v1/jobs' }) }),

@@ -1,15 +1,5 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
-import {
-  EventsAccessGuard,
-  ORCH_EVENTS_OPTIONS,
-  ResolvedOrchestratorEventsOptions,
-} from '@orchestrator/events';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { EventsAccessGuard } from '@orchestrator/events';
 import { IncomingMessage } from 'node:http';
 
 /** How a request stands against `ORCH_EVENTS_TOKEN`. */
@@ -32,12 +22,10 @@ export type TokenCheck =
  */
 @Injectable()
 export class AppToken {
-  private readonly events: EventsAccessGuard;
   readonly required: boolean;
 
-  constructor(@Inject(ORCH_EVENTS_OPTIONS) options: ResolvedOrchestratorEventsOptions) {
-    this.events = new EventsAccessGuard(options);
-    this.required = options.token !== undefined;
+  constructor(private readonly events: EventsAccessGuard) {
+    this.required = events.required;
   }
 
   check(authorization: string | undefined): TokenCheck {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';
 import { AuthModule } from '../auth/auth.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { HealthController } from './health.controller';
@@ -9,5 +10,6 @@ import { ReadyController } from './ready.controller';
   // Terminus's logger stays off: a 503 is an answer here, not an error to print.
   imports: [JobsModule, AuthModule, TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, ReadyController],
+  providers: [OrchestratorEventsHealthIndicator],
 })
 export class HealthModule {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { OrchestratorEventsHealthIndicator } from '@orchestrator/events';
+import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';
 import { AppToken } from '../auth/app-token';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ENTITY_ID_PATTERN } from '@orchestrator/events';
+import { ENTITY_ID_PATTERN } from '@orchestrator/events-contract';
 
 /** Body of `POST /api/v1/jobs`. */
 export class CreateJobDto {

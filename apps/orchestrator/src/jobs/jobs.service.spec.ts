@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { EventLogger, OrchestratorEvent, OrchestratorEventsModule } from '@orchestrator/events';
+import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';
+import type { OrchestratorEvent } from '@orchestrator/events-contract';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -4,9 +4,8 @@ import { AppToken } from '../auth/app-token';
 
 /**
  * `GET /metrics` for Prometheus, at the root (outside the `api/v1` prefix, where scrapers look by
- * default): prom-client's default registry, in which `OrchestratorEventsModule.forRoot({ metrics:
- * true })` registers the `orchestrator_events_*` metrics. Registered on the HTTP adapter rather
- * than as an excluded prefix route, which would turn the SSE fast path off. With
+ * default): prom-client's default registry, in which `OrchestratorEventsMetricsModule.forRoot()`
+ * registers the `orchestrator_events_*` metrics. Registered on the HTTP adapter rather than as an excluded prefix route, which would turn the SSE fast path off. With
  * `ORCH_EVENTS_TOKEN` set, it needs the token like the health details (Prometheus sends it with
  * `authorization: { credentials: ... }`).
  */

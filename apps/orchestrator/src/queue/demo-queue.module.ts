@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OrchestratorEventsBullMQModule } from '@orchestrator/events';
+import { OrchestratorEventsBullMQModule } from '@orchestrator/events/bullmq';
 import { DEMO_REDIS, DemoRedis, DemoRedisModule } from './demo-redis';
 import { DemoWorker } from './demo-worker.service';
 

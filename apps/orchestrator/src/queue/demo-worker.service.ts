@@ -5,7 +5,8 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { BullMQJobContext, EventLogger } from '@orchestrator/events';
+import { EventLogger } from '@orchestrator/events';
+import { BullMQJobContext } from '@orchestrator/events/bullmq';
 import { Job, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';

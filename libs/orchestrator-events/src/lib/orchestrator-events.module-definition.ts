@@ -17,8 +17,11 @@ import type { EventsRoute } from './http/sse-fast-path.service';
 import { ORCH_EVENTS_ROUTE } from './orchestrator-events.constants';
 import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
 
-/** Default route of the events controller, under the app's global prefix. */
-export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
+/**
+ * Default route of the events controller, under the app's global prefix (the client's
+ * `DEFAULT_EVENTS_PATH` is the same route with the demo's `/api/v1` prefix).
+ */
+export const DEFAULT_CONTROLLER_PATH = 'orchestrator/events';
 
 /**
  * Module-shape settings, known when the module is defined (before any async factory runs):
@@ -27,8 +30,8 @@ export const DEFAULT_EVENTS_PATH = 'orchestrator/events';
  *   registered, or `false` to register none;
  * - `guards` (default none): Nest guards (JWT, sessions, ...) applied to both endpoints after the
  *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope;
- * - `metrics`, `tracing` (default off): the Prometheus and OpenTelemetry integrations, see
- *   `OrchestratorEventsIntegrations`;
+ * - `tracing` (default off): the OpenTelemetry integration, see `OrchestratorEventsIntegrations`
+ *   (Prometheus metrics are `OrchestratorEventsMetricsModule`, `@orchestrator/events/metrics`);
  * - `dashboard` (default off): the dashboard page, served from the app, see
  *   `OrchestratorEventsDashboardExtra`.
  */
@@ -48,9 +51,8 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
       // Every extra needs a default here: Nest keeps only these keys out of the resolved options.
       {
         isGlobal: true,
-        controller: { path: DEFAULT_EVENTS_PATH },
+        controller: { path: DEFAULT_CONTROLLER_PATH },
         guards: [],
-        metrics: false,
         tracing: false,
         dashboard: false,
       },
@@ -67,7 +69,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
               path:
                 extras.controller === false
                   ? false
-                  : (extras.controller?.path ?? DEFAULT_EVENTS_PATH),
+                  : (extras.controller?.path ?? DEFAULT_CONTROLLER_PATH),
               guards: extras.guards?.length ?? 0,
             } satisfies EventsRoute,
           },
@@ -77,15 +79,15 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
             ? []
             : [
                 createEventsController(
-                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.controller?.path ?? DEFAULT_CONTROLLER_PATH,
                   extras.guards ?? [],
                 ),
                 createCountsController(
-                  extras.controller?.path ?? DEFAULT_EVENTS_PATH,
+                  extras.controller?.path ?? DEFAULT_CONTROLLER_PATH,
                   extras.guards ?? [],
                 ),
                 createRunsController(
-                  runsPathOf(extras.controller?.path ?? DEFAULT_EVENTS_PATH),
+                  runsPathOf(extras.controller?.path ?? DEFAULT_CONTROLLER_PATH),
                   extras.guards ?? [],
                 ),
               ],

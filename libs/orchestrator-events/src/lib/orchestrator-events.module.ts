@@ -14,7 +14,6 @@ import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
 import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
-import { OrchestratorEventsHealthIndicator } from './integrations/terminus/orchestrator-events.health';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
 import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
@@ -90,8 +89,6 @@ import {
     OrchestratorEventsStatus,
     EventsAccessGuard,
     AppLogger,
-    // Loads nothing from @nestjs/terminus: it only returns Terminus's result shape.
-    OrchestratorEventsHealthIndicator,
   ],
   exports: [
     EventLogger,
@@ -99,11 +96,9 @@ import {
     HistorySources,
     OrchestratorEventsStatus,
     EventBus,
-    SseHub,
-    SseFastPath,
+    // Not SseHub nor SseFastPath: internal to the endpoints (their numbers are in the status).
     AppLogger,
     ORCH_EVENTS_OPTIONS,
-    OrchestratorEventsHealthIndicator,
   ],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {

@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { OrchestratorEventsBullMQModule } from '../lib/integrations/bullmq/orchestrator-events-bullmq.module';
+import { OrchestratorEventsBullMQModule } from '../bullmq/orchestrator-events-bullmq.module';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 
 const [logFile, queue] = process.argv.slice(2);

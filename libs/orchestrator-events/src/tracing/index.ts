@@ -9,3 +9,5 @@ export type {
   OrchestratorEventsTracingModuleOptions,
 } from './tracing-module.options';
 export { DEFAULT_EXTRAS_PREFIX } from './tracing-module.options';
+// The options of the core module's own `tracing` extra (`OrchestratorEventsModule.forRoot({ tracing })`).
+export type { OrchestratorEventsTracingOptions } from '../lib/integrations/otel/tracing.options';

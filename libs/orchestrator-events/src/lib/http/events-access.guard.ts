@@ -23,6 +23,11 @@ export class EventsAccessGuard implements CanActivate {
     this.expected = options.token === undefined ? undefined : digest(options.token);
   }
 
+  /** Whether a token is configured (`ORCH_EVENTS_TOKEN` / `token`); without one every request passes. */
+  get required(): boolean {
+    return this.expected !== undefined;
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<IncomingMessage>();
     const url = req.url ?? '';

@@ -1,21 +1,10 @@
 import { Provider } from '@nestjs/common';
-import { EventBus } from '../bus/event-bus';
-import { EventLogger } from '../event-logger.service';
-import { HistorySources } from '../history/history-sources.registry';
-import { SseHub } from '../http/sse-hub.service';
-import { OrchestratorEventsMetricsOptions } from './metrics/metrics.options';
-import { createMetrics, OrchestratorEventsMetrics } from './metrics/orchestrator-events.metrics';
 import { EventTracer } from './otel/event-tracer';
 import { createOtelTracer } from './otel/otel.tracer';
 import { OrchestratorEventsTracingOptions } from './otel/tracing.options';
 
 /** The integrations of `OrchestratorEventsModule.forRoot()` (module-shape settings, no env). */
 export interface OrchestratorEventsIntegrations {
-  /**
-   * Prometheus metrics in the app's prom-client registry (`true`, or options). Needs the optional
-   * peer `prom-client`. Default `false`.
-   */
-  metrics?: boolean | OrchestratorEventsMetricsOptions;
   /**
    * OpenTelemetry: each event logged inside an active span carries its `trace_id` and `span_id`
    * (`true`, or options; `{ spans: true }` also opens a span per `track()`). Needs the optional
@@ -33,15 +22,6 @@ const optionsOf = <T extends object>(value: boolean | T | undefined): T | undefi
  */
 export function integrationProviders(integrations: OrchestratorEventsIntegrations): Provider[] {
   const providers: Provider[] = [];
-  const metrics = optionsOf(integrations.metrics);
-  if (metrics !== undefined) {
-    providers.push({
-      provide: OrchestratorEventsMetrics,
-      useFactory: (events: EventLogger, hub: SseHub, bus: EventBus, sources: HistorySources) =>
-        createMetrics(metrics, events, hub, bus, sources),
-      inject: [EventLogger, SseHub, EventBus, HistorySources],
-    });
-  }
   const tracing = optionsOf(integrations.tracing);
   if (tracing !== undefined) {
     providers.push({ provide: EventTracer, useFactory: () => createOtelTracer(tracing) });

@@ -32,14 +32,13 @@ describe('integrations without their optional packages', () => {
   });
 
   /** Compiles and starts an app with the library loaded afresh (so it sees the mocks). */
-  async function start(extras: Record<string, unknown>, withBullMQ = false) {
+  async function start(extras: Record<string, unknown>, optIn = '') {
     // Loaded after the mocks above.
     // Nest too: its classes must be the ones the freshly loaded library sees.
     const { Test } = require('@nestjs/testing');
     const { OrchestratorEventsModule } = require('../orchestrator-events.module');
-    const {
-      OrchestratorEventsBullMQModule,
-    } = require('./bullmq/orchestrator-events-bullmq.module');
+    const { OrchestratorEventsBullMQModule } = require('../../bullmq');
+    const { OrchestratorEventsMetricsModule } = require('../../metrics');
     const module = await (Test as typeof import('@nestjs/testing').Test)
       .createTestingModule({
         imports: [
@@ -49,7 +48,10 @@ describe('integrations without their optional packages', () => {
             controller: false,
             ...extras,
           }),
-          ...(withBullMQ ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })] : []),
+          ...(optIn === 'bullmq'
+            ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })]
+            : []),
+          ...(optIn === 'metrics' ? [OrchestratorEventsMetricsModule.forRoot()] : []),
         ],
       })
       .compile();
@@ -57,11 +59,11 @@ describe('integrations without their optional packages', () => {
   }
 
   it.each([
-    [{ metrics: true }, false, 'prom-client'],
-    [{ tracing: true }, false, '@opentelemetry/api'],
-    [{}, true, 'bullmq'],
-  ])('%j (BullMQ module: %s) is one startup error naming %s', async (extras, bull, name) => {
-    const error = await start(extras, bull).then(
+    [{}, 'metrics', 'prom-client'],
+    [{ tracing: true }, '', '@opentelemetry/api'],
+    [{}, 'bullmq', 'bullmq'],
+  ])('%j (opt-in module: %s) is one startup error naming %s', async (extras, optIn, name) => {
+    const error = await start(extras, optIn).then(
       () => undefined,
       (err: unknown) => err,
     );

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import { tempDir } from '../../../testing/temp-dir';
-import { redisAvailable, until } from '../../../testing/require-redis';
+import { tempDir } from '../testing/temp-dir';
+import { redisAvailable, until } from '../testing/require-redis';
 
 /**
  * Exactly once across a crash: 1,000 jobs of four kinds go through a real Worker while the app
@@ -15,9 +15,9 @@ import { redisAvailable, until } from '../../../testing/require-redis';
  * state, attemptsStarted, attemptsMade).
  */
 const REDIS = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
-const CHILD = path.join(__dirname, '..', '..', '..', 'testing', 'bullmq-capture-child.ts');
+const CHILD = path.join(__dirname, '..', 'testing', 'bullmq-capture-child.ts');
 const TS_NODE_ENV = {
-  TS_NODE_PROJECT: path.join(__dirname, '..', '..', '..', '..', 'tsconfig.spec.json'),
+  TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.spec.json'),
   TS_NODE_TRANSPILE_ONLY: 'true',
 };
 const JOBS = 1000;

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus } from '../../bus/event-bus';
-import { EventLogger } from '../../event-logger.service';
-import { HistorySources } from '../../history/history-sources.registry';
-import { ORCH_EVENTS_OPTIONS } from '../../orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../../orchestrator-events.options';
+import { EventBus } from '../lib/bus/event-bus';
+import { EventLogger } from '../lib/event-logger.service';
+import { HistorySources } from '../lib/history/history-sources.registry';
+import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.options';
 
 /** Thresholds of `OrchestratorEventsHealthIndicator.isHealthy()`. */
 export interface OrchestratorEventsHealthOptions {
@@ -44,7 +44,8 @@ export type OrchestratorEventsHealthResult = Record<
 /**
  * A Terminus health indicator for the event log: down when the log cannot be written, when too
  * many bytes wait for it, or when the Redis bus is disconnected; the details say which and show the
- * numbers. Provided by `OrchestratorEventsModule`; use it in your own health check:
+ * numbers. List it in the providers of the module whose controller checks health (it injects the
+ * core's global providers); use it in your own health check:
  *
  * ```ts
  * @Get('health') @HealthCheck()

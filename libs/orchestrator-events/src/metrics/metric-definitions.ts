@@ -1,7 +1,7 @@
 import { EventLevel } from '@orchestrator/events-contract';
-import type { EventLoggerStats } from '../../event-logger.service';
-import type { EventBusState } from '../../bus/event-bus';
-import type { HistorySourceState } from '../../history/history-source';
+import type { EventLoggerStats } from '../lib/event-logger.service';
+import type { EventBusState } from '../lib/bus/event-bus';
+import type { HistorySourceState } from '../lib/history/history-source';
 
 /** What one scrape reads: the logger's counters, the SSE hub's and the bus's state. */
 export interface MetricsSnapshot {

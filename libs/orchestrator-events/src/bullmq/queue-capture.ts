@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type * as BullMQ from 'bullmq';
 import type Redis from 'ioredis';
-import { EventLogger } from '../../event-logger.service';
-import { EventHistory } from '../../history/event-history.service';
+import { EventLogger } from '../lib/event-logger.service';
+import { EventHistory } from '../lib/history/event-history.service';
 import { ResolvedBullMQOptions } from './bullmq.options';
 import { CaptureCursor } from './capture-cursor';
 import { BullMQJobRef, JobIdDeriver } from './job-ids';

@@ -4,12 +4,12 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import * as fs from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
-import { httpGet } from '../../../testing/prometheus-text';
-import { until } from '../../../testing/require-redis';
-import { tempDir } from '../../../testing/temp-dir';
-import { EventLogger } from '../../event-logger.service';
-import { OrchestratorEventsModule } from '../../orchestrator-events.module';
-import { OrchestratorEventsModuleOptions } from '../../orchestrator-events.options';
+import { httpGet } from '../testing/prometheus-text';
+import { until } from '../testing/require-redis';
+import { tempDir } from '../testing/temp-dir';
+import { EventLogger } from '../lib/event-logger.service';
+import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
 import { OrchestratorEventsHealthIndicator } from './orchestrator-events.health';
 
 /** A health endpoint as an app writes it with Terminus: the indicator is one of its checks. */
@@ -73,6 +73,7 @@ describe('OrchestratorEventsHealthIndicator in a Terminus health check', () => {
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
+      providers: [OrchestratorEventsHealthIndicator],
     })
     class HealthAppModule {}
     app = await NestFactory.create(HealthAppModule, { logger: false, abortOnError: false });

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { EventHistory } from '../../history/event-history.service';
+import { EventHistory } from '../lib/history/event-history.service';
 import { compareStreamIds, isStreamId, laterStreamId } from './stream-id';
 
 /** Names of the events the capture logs: the ones searched for its last position in the log. */

@@ -10,12 +10,13 @@ import {
   parsePrometheusText,
   PromExposition,
   sampleValue,
-} from '../../../testing/prometheus-text';
-import { until } from '../../../testing/require-redis';
-import { tempDir } from '../../../testing/temp-dir';
-import { EventLogger } from '../../event-logger.service';
-import { OrchestratorEventsModule } from '../../orchestrator-events.module';
+} from '../testing/prometheus-text';
+import { until } from '../testing/require-redis';
+import { tempDir } from '../testing/temp-dir';
+import { EventLogger } from '../lib/event-logger.service';
+import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsMetricsOptions } from './metrics.options';
+import { OrchestratorEventsMetricsModule } from './orchestrator-events-metrics.module';
 
 /** `GET /metrics` as an app serves it: the default registry, in the Prometheus text format. */
 @Controller('metrics')
@@ -35,7 +36,7 @@ describe('metrics (prom-client), scraped over HTTP', () => {
   let base: string;
   const sockets: (Socket | http.ClientRequest)[] = [];
 
-  async function start(metrics: boolean | OrchestratorEventsMetricsOptions | undefined) {
+  async function start(metrics: true | OrchestratorEventsMetricsOptions | undefined) {
     ({ dir, cleanup } = tempDir('orch-metrics-'));
     @Module({
       imports: [
@@ -43,8 +44,10 @@ describe('metrics (prom-client), scraped over HTTP', () => {
           logFile: path.join(dir, 'orch.log'),
           env: {},
           sseMaxBacklogBytes: '16k',
-          ...(metrics === undefined ? {} : { metrics }),
         }),
+        ...(metrics === undefined
+          ? []
+          : [OrchestratorEventsMetricsModule.forRoot(metrics === true ? {} : metrics)]),
       ],
       controllers: [MetricsController],
     })

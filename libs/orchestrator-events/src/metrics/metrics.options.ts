@@ -10,9 +10,9 @@ export interface PrometheusRegistry {
 }
 
 /**
- * `OrchestratorEventsModule.forRoot({ metrics })`: Prometheus metrics of the logger, read from its
+ * `OrchestratorEventsMetricsModule.forRoot(options)`: Prometheus metrics of the logger, read from its
  * counters when scraped (so `log()` pays nothing for them). Needs the optional peer `prom-client`.
- * `metrics: true` is `{}`: every default below.
+ * `forRoot()` is `{}`: every default below.
  */
 export interface OrchestratorEventsMetricsOptions {
   /**

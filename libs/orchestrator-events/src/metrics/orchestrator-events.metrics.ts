@@ -1,10 +1,7 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import type * as PromClient from 'prom-client';
-import { EventBus } from '../../bus/event-bus';
-import { EventLogger } from '../../event-logger.service';
-import { HistorySources } from '../../history/history-sources.registry';
-import { SseHub } from '../../http/sse-hub.service';
-import { requirePeer } from '../../optional-peer';
+import { requirePeer } from '../lib/optional-peer';
+import { OrchestratorEventsStatus } from '../lib/orchestrator-events.status';
 import { METRIC_DEFINITIONS, MetricsSnapshot } from './metric-definitions';
 import {
   DEFAULT_METRICS_PREFIX,
@@ -17,7 +14,7 @@ const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /**
  * The logger's Prometheus metrics, registered when the module starts and removed when it closes.
  * Nothing is counted on the logging path: each metric's `collect()` reads `EventLogger.stats()`,
- * the SSE hub and the bus when Prometheus scrapes (a few object reads per metric).
+ * through `OrchestratorEventsStatus` (the SSE hub, the bus, the history sources) when Prometheus scrapes (a few object reads per metric).
  */
 export class OrchestratorEventsMetrics implements OnModuleDestroy {
   private readonly names: string[] = [];
@@ -26,10 +23,7 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
     private readonly registry: PrometheusRegistry,
     prom: typeof PromClient,
     prefix: string,
-    private readonly events: EventLogger,
-    private readonly hub: SseHub,
-    private readonly bus: EventBus,
-    private readonly sources?: HistorySources,
+    private readonly status: OrchestratorEventsStatus,
   ) {
     for (const name of METRIC_DEFINITIONS.map((d) => prefix + d.name)) {
       if (registry.getSingleMetric(name) !== undefined) {
@@ -74,32 +68,28 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
   }
 
   private snapshot(): MetricsSnapshot {
+    const status = this.status.snapshot();
     return {
-      stats: this.events.stats(),
-      sseClients: this.hub.clientCount,
-      sseClientsCut: this.hub.clientsCut,
-      bus: this.bus.state(),
-      history: (this.sources?.all() ?? []).flatMap((source) =>
-        source.state ? [source.state()] : [],
-      ),
+      stats: status.events,
+      sseClients: status.streams.clients,
+      sseClientsCut: status.streams.cut,
+      bus: status.bus,
+      history: status.history,
     };
   }
 }
 
 /**
- * The metrics for `metrics: true | {...}`: `MissingPeerError` when `prom-client` is not installed,
+ * The metrics of `OrchestratorEventsMetricsModule`: `MissingPeerError` when `prom-client` is not installed,
  * a config error when the prefix breaks Prometheus's naming rule.
  */
 export function createMetrics(
   options: OrchestratorEventsMetricsOptions,
-  events: EventLogger,
-  hub: SseHub,
-  bus: EventBus,
-  sources?: HistorySources,
+  status: OrchestratorEventsStatus,
 ): OrchestratorEventsMetrics {
   const prom = requirePeer(
     'prom-client',
-    'Prometheus metrics (the metrics option of OrchestratorEventsModule)',
+    'Prometheus metrics (OrchestratorEventsMetricsModule)',
     // A literal require: bundlers see the name; it runs only when the integration is configured.
     () => require('prom-client') as typeof PromClient,
   );
@@ -109,13 +99,5 @@ export function createMetrics(
       `Invalid metrics.prefix ${JSON.stringify(prefix)}: expected [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric names)`,
     );
   }
-  return new OrchestratorEventsMetrics(
-    options.registry ?? prom.register,
-    prom,
-    prefix,
-    events,
-    hub,
-    bus,
-    sources,
-  );
+  return new OrchestratorEventsMetrics(options.registry ?? prom.register, prom, prefix, status);
 }
