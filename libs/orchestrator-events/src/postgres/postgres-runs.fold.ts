@@ -17,14 +17,7 @@ export async function foldRunsInto(
   schema: string,
   events: readonly OrchestratorEvent[],
 ): Promise<number> {
-  const byRun = new Map<string, OrchestratorEvent[]>();
-  for (const event of events) {
-    const runId = event.run_id;
-    if (typeof runId !== 'string' || runId === '') continue;
-    const list = byRun.get(runId);
-    if (list === undefined) byRun.set(runId, [event]);
-    else list.push(event);
-  }
+  const byRun = groupByRun(events);
   if (byRun.size === 0) return 0;
   const ids = [...byRun.keys()].sort();
   const s = schema;
@@ -39,6 +32,43 @@ export async function foldRunsInto(
      ORDER BY run_id FOR UPDATE`,
     [ids],
   );
+  const columns = foldRows(current.rows, byRun);
+  await client.query(
+    `UPDATE "${s}".runs AS r SET task_id = u.task_id, status = u.status,
+       started_at = u.started_at, last_ts = u.last_ts, record = u.record
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+       AS u(run_id, task_id, status, started_at, last_ts, record)
+     WHERE r.run_id = u.run_id`,
+    [
+      columns.run_id,
+      columns.task_id,
+      columns.status,
+      columns.started_at,
+      columns.last_ts,
+      columns.record,
+    ],
+  );
+  return columns.run_id.length;
+}
+
+/** The batch's events by run_id (events without one belong to no run). */
+function groupByRun(events: readonly OrchestratorEvent[]): Map<string, OrchestratorEvent[]> {
+  const byRun = new Map<string, OrchestratorEvent[]>();
+  for (const event of events) {
+    const runId = event.run_id;
+    if (typeof runId !== 'string' || runId === '') continue;
+    const list = byRun.get(runId);
+    if (list === undefined) byRun.set(runId, [event]);
+    else list.push(event);
+  }
+  return byRun;
+}
+
+/** The locked rows with the batch's events folded on, as the UPDATE's columns. */
+function foldRows(
+  rows: readonly { run_id: string; record: string; last_ts: Date }[],
+  byRun: Map<string, OrchestratorEvent[]>,
+) {
   const columns = {
     run_id: [] as string[],
     task_id: [] as (string | null)[],
@@ -47,7 +77,7 @@ export async function foldRunsInto(
     last_ts: [] as string[],
     record: [] as string[],
   };
-  for (const row of current.rows) {
+  for (const row of rows) {
     // An empty record is the placeholder just inserted: the run's first events are here.
     let record: RunRecord | undefined =
       row.record === '' ? undefined : (JSON.parse(row.record) as RunRecord);
@@ -72,22 +102,7 @@ export async function foldRunsInto(
     columns.last_ts.push(lastTs);
     columns.record.push(JSON.stringify(record));
   }
-  await client.query(
-    `UPDATE "${s}".runs AS r SET task_id = u.task_id, status = u.status,
-       started_at = u.started_at, last_ts = u.last_ts, record = u.record
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
-       AS u(run_id, task_id, status, started_at, last_ts, record)
-     WHERE r.run_id = u.run_id`,
-    [
-      columns.run_id,
-      columns.task_id,
-      columns.status,
-      columns.started_at,
-      columns.last_ts,
-      columns.record,
-    ],
-  );
-  return columns.run_id.length;
+  return columns;
 }
 
 /** Rows deleted per statement by `deleteRunsBefore`: short transactions, short row locks. */
