@@ -1,6 +1,7 @@
 import { EVENT_LEVELS, EventLevel } from '@orchestrator/events-contract';
 import uPlot from 'uplot';
 import { byId, el, formatCount } from './dom.util';
+import { RateSource } from './history.window';
 import { RateBuckets } from './rate.buckets';
 import { axisTicks, TimeRange } from './timeline.layout';
 
@@ -101,9 +102,13 @@ export class RateChartView {
     this.plot.setSize({ width, height: CHART_HEIGHT });
   }
 
-  render(range: TimeRange): void {
+  /**
+   * Draws `range` from `source`: the page's own per-second counts (default), or the server's
+   * counts for a window of days.
+   */
+  render(range: TimeRange, source: RateSource = this.rate): void {
     this.range = range;
-    const series = this.rate.series(range.fromMs, range.toMs);
+    const series = source.series(range.fromMs, range.toMs);
     this.plot.setData([
       series.x,
       ...EVENT_LEVELS.map((level) =>
@@ -112,7 +117,7 @@ export class RateChartView {
           : series.perLevel[level],
       ),
     ] as uPlot.AlignedData);
-    const window = this.rate.totalsBetween(range.fromMs, range.toMs);
+    const window = source.totalsBetween(range.fromMs, range.toMs);
     const signature = `${window.sinceMs}:${window.untilMs}:${EVENT_LEVELS.map((l) => window.counts[l]).join(',')}`;
     if (signature === this.shownTotals) return;
     this.shownTotals = signature;
