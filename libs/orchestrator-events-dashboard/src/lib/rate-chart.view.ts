@@ -34,6 +34,8 @@ export class RateChartView {
   /** Where the plot area goes in the chart: measured from the timeline's track when sizes change. */
   private align = { left: 50, right: 12 };
   private shownTotals = '';
+  /** Lowest top of the WARNING/ERROR scale: 1/s live, none for the server's counts. */
+  private rareFloor = 1;
 
   constructor(private readonly rate: RateBuckets) {
     this.plot = new uPlot(
@@ -48,7 +50,11 @@ export class RateChartView {
         scales: {
           x: { time: true, range: () => [this.range.fromMs / 1000, this.range.toMs / 1000] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
-          rare: { range: (_u, _min, max) => [0, Math.max(1, max * 1.25)] },
+          // Live, at least 1/s (one event in a second); in a window of days, rates of a few events
+          // per bucket are far below 1/s and would lie flat on the axis under that floor.
+          rare: {
+            range: (_u, _min, max) => [0, max > 0 ? Math.max(this.rareFloor, max * 1.25) : 1],
+          },
         },
         axes: [
           {
@@ -108,6 +114,7 @@ export class RateChartView {
    */
   render(range: TimeRange, source: RateSource = this.rate): void {
     this.range = range;
+    this.rareFloor = source === this.rate ? 1 : 0;
     const series = source.series(range.fromMs, range.toMs);
     this.plot.setData([
       series.x,
