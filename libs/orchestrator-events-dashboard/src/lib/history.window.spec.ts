@@ -1,5 +1,16 @@
+import { OrchestratorEventsClient } from '@orchestrator/events-client';
 import { RunRecord } from '@orchestrator/events-contract';
-import { alignedRange, countsBucketS, CountsRate, runSummaryOf } from './history.window';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import {
+  alignedRange,
+  countsBucketS,
+  CountsRate,
+  HISTORY_MAX_PAGES,
+  HISTORY_RUNS_PAGE,
+  loadHistoryWindow,
+  runSummaryOf,
+} from './history.window';
 import { WINDOW_MS } from './url.state';
 
 describe('history window', () => {
@@ -85,5 +96,96 @@ describe('history window', () => {
     const running = runSummaryOf({ ...record, status: 'running', ended_at: undefined });
     expect(running.endMs).toBeUndefined();
     expect(running.lastMs).toBe(running.startMs);
+  });
+
+  describe('loadHistoryWindow (real HTTP)', () => {
+    let server: Server;
+    let client: OrchestratorEventsClient;
+    const asked: URL[] = [];
+    /** Runs the fake server holds, newest first. */
+    let total = 0;
+    beforeEach(async () => {
+      asked.length = 0;
+      server = createServer((req, res) => {
+        const url = new URL(req.url ?? '', 'http://x');
+        asked.push(url);
+        res.setHeader('Content-Type', 'application/json');
+        if (url.pathname.endsWith('/counts')) {
+          const bucket = Number(url.searchParams.get('bucket'));
+          const start = url.searchParams.get('since');
+          res.end(JSON.stringify({ bucket, buckets: [{ start, counts: { INFO: 5, ERROR: 1 } }] }));
+          return;
+        }
+        const before = url.searchParams.get('before');
+        const from = before === null ? 0 : Number(before.slice(2)) + 1;
+        const limit = Number(url.searchParams.get('limit'));
+        const runs = [];
+        for (let i = from; i < Math.min(total, from + limit); i++) {
+          runs.push({
+            run_id: `r-${i}`,
+            orch_id: 'o',
+            status: i % 2 ? 'failed' : 'success',
+            started_at: new Date(Date.parse('2026-12-06T00:00:00Z') - i * 1000).toISOString(),
+            steps_done: 0,
+            first_event_id: 'a',
+            last_event_id: 'b',
+            events: 1,
+          });
+        }
+        res.end(JSON.stringify({ runs, has_more: from + limit < total }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      client = new OrchestratorEventsClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        eventsPath: '/api/v1/orchestrator/events',
+      });
+    });
+    afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const load = (filter = {}) =>
+      loadHistoryWindow(client, {
+        filter,
+        status: 'failed',
+        spanMs: WINDOW_MS['24h'],
+        widthPx: 1000,
+        nowMs: Date.parse('2026-12-06T02:07:11Z'),
+      });
+
+    it('pages the runs with before until the last page, and counts the aligned window', async () => {
+      total = 2500;
+      const data = await load({ task_id: 'etl', level: 'ERROR' });
+      expect(data.runs).toHaveLength(2500);
+      expect(data.capped).toBe(false);
+      const runs = asked.filter((u) => u.pathname === '/api/v1/orchestrator/runs');
+      expect(runs.map((u) => u.searchParams.get('before'))).toEqual([null, 'r-999', 'r-1999']);
+      for (const u of runs) {
+        expect(u.searchParams.get('limit')).toBe(String(HISTORY_RUNS_PAGE));
+        expect(u.searchParams.get('task_id')).toBe('etl');
+        expect(u.searchParams.get('status')).toBe('failed');
+        expect(u.searchParams.get('since')).toBe('2026-12-05T02:10:00.000Z');
+        expect(u.searchParams.get('until')).toBe('2026-12-06T02:10:00.000Z');
+        // The runs endpoint has no level filter.
+        expect(u.searchParams.get('level')).toBeNull();
+      }
+      const counts = asked.filter((u) => u.pathname === '/api/v1/orchestrator/events/counts');
+      expect(counts).toHaveLength(1);
+      expect(counts[0].searchParams.get('bucket')).toBe('300');
+      expect(counts[0].searchParams.get('level')).toBe('ERROR');
+      expect(data.rate.totalsBetween(data.range.fromMs, data.range.toMs).counts.ERROR).toBe(1);
+    });
+
+    it('stops at the page cap and says so', async () => {
+      total = HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE + 1;
+      const data = await load();
+      expect(data.runs).toHaveLength(HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE);
+      expect(data.capped).toBe(true);
+    });
+
+    it('applies a run id filter to the runs read', async () => {
+      total = 10;
+      const data = await load({ run_id: 'r-3' });
+      expect(data.runs.map((r) => r.runId)).toEqual(['r-3']);
+    });
   });
 });
