@@ -108,6 +108,8 @@ export class DashboardApp {
     this.connection = new ConnectionView((token) => {
       this.tokens.set(token);
       this.client = this.makeClient();
+      // A window of days refused for want of the token is read again, now.
+      this.history = undefined;
       this.startFeeds();
       const run = this.runView.runId;
       this.runView.close();
@@ -347,6 +349,9 @@ export class DashboardApp {
               if (this.narrowed) parts.push('runs are not narrowed by level or event here');
             }
           } else {
+            // Left a window of days: what was being read for it is not needed any more.
+            this.historyLoad?.abort.abort();
+            this.historyLoad = undefined;
             const all = this.runs.list(this.narrowed);
             // The window fits the runs the filters select; the status filter narrows what is drawn.
             this.range = timeRange(this.state.window, all, now, this.state.zoom);
