@@ -2,7 +2,7 @@ import { OrchestratorEventsClient } from '@orchestrator/events-client';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { combinedState, ConnectionView } from './connection.view';
 import { apiLocation, DashboardConfig } from './dashboard.config';
-import { byId, setText } from './dom.util';
+import { byId, formatCount, setText } from './dom.util';
 import { eventTimeMs } from './event.format';
 import { EventListView } from './event-list.view';
 import { DEFAULT_EVENT_WINDOW, EventWindow } from './event.window';
@@ -10,6 +10,13 @@ import { FailuresView } from './failures.view';
 import { Feed, FeedState } from './feed.controller';
 import { FiltersView } from './filters.view';
 import { FrameScheduler } from './frame.scheduler';
+import {
+  CountsRate,
+  HISTORY_MAX_PAGES,
+  HISTORY_RUNS_PAGE,
+  HistoryWindowData,
+  loadHistoryWindow,
+} from './history.window';
 import { RateBuckets } from './rate.buckets';
 import { RateChartView } from './rate-chart.view';
 import { RunSummary, RunSummaryStore } from './run-summary.store';
@@ -21,11 +28,13 @@ import {
   DashboardState,
   describeFilter,
   formatUrlState,
+  isHistoryWindow,
   narrowsRuns,
   parseUrlState,
   runsFilter,
   sameFilter,
   toEventFilter,
+  WINDOW_MS,
 } from './url.state';
 
 /**
@@ -33,6 +42,10 @@ import {
  * they share one time axis, and a chart a second behind would stand a few px off while it slides.
  */
 const REDRAW_MS = { events: 250, timeline: 250, runView: 250, failures: 500, rate: 250 };
+/** The chart of a window of days while its counts are being read. */
+const NO_COUNTS = new CountsRate({ bucket: 60, buckets: [] });
+/** A window of days is read again from the server this often, in ms (it ends now). */
+const HISTORY_REFRESH_MS = 60_000;
 
 /** What the page exposes as `window.__orchDashboard`, for tests and a look from the devtools. */
 export interface DashboardSnapshot {
@@ -44,6 +57,8 @@ export interface DashboardSnapshot {
   state: string;
   /** Longest redraw of each part so far, in ms. */
   longestRenderMs: Record<string, number>;
+  /** The window of days shown, as read from the server (absent in the live windows). */
+  history?: { since: string; until: string; runs: number; capped: boolean; bucket: number };
 }
 
 /**
@@ -76,31 +91,41 @@ export class DashboardApp {
   private shownRuns: RunSummary[] = [];
   private range: TimeRange = { fromMs: Date.now() - 60_000, toMs: Date.now() };
   private frames?: FrameScheduler;
+  /** The window of days shown (6 h, 24 h, 7 d), read from the server's runs and counts. */
+  private history?: HistoryWindowData & { key: string; loadedAt: number };
+  /** The chart's counts in a window of days (none while they are being read). */
+  private historyRate: CountsRate = NO_COUNTS;
+  /** What is being read for a window of days, and how to cancel it. */
+  private historyLoad?: { key: string; abort: AbortController };
 
   constructor(
     private readonly config: DashboardConfig,
     private readonly tokens: TokenStore,
   ) {
-    this.state = parseUrlState(location.search);
+    this.state = this.allowed(parseUrlState(location.search));
     this.client = this.makeClient();
     const openRun = (runId: string) => this.navigate({ ...this.state, run: runId });
     this.connection = new ConnectionView((token) => {
       this.tokens.set(token);
       this.client = this.makeClient();
+      // A window of days refused for want of the token is read again, now.
+      this.history = undefined;
       this.startFeeds();
       const run = this.runView.runId;
       this.runView.close();
       if (run !== undefined) this.runView.open(run);
     });
-    this.filters = new FiltersView((filter, window, status) =>
-      this.navigate({
-        ...this.state,
-        filter,
-        window,
-        status,
-        // A new window replaces a zoom; a new filter keeps it.
-        zoom: window === this.state.window ? this.state.zoom : undefined,
-      }),
+    this.filters = new FiltersView(
+      (filter, window, status) =>
+        this.navigate({
+          ...this.state,
+          filter,
+          window,
+          status,
+          // A new window replaces a zoom; a new filter keeps it.
+          zoom: window === this.state.window ? this.state.zoom : undefined,
+        }),
+      config.history !== undefined,
     );
     this.timeline = new TimelineView(this.runs, openRun, (zoom) =>
       this.navigate({ ...this.state, zoom }),
@@ -121,7 +146,71 @@ export class DashboardApp {
       },
     );
     this.pauseButton.addEventListener('click', () => this.togglePause());
-    window.addEventListener('popstate', () => this.apply(parseUrlState(location.search)));
+    window.addEventListener('popstate', () =>
+      this.apply(this.allowed(parseUrlState(location.search))),
+    );
+  }
+
+  /** A window of days from a link, on a server without a history store: the default window. */
+  private allowed(state: DashboardState): DashboardState {
+    return this.config.history === undefined && isHistoryWindow(state.window)
+      ? { ...state, window: 'auto', zoom: undefined }
+      : state;
+  }
+
+  /**
+   * The window of days to show: the one read, or `undefined` while it is being read (a read is
+   * started when the window, filter or status changed, or the one shown is a minute old).
+   */
+  private historyWindow(now: number): HistoryWindowData | undefined {
+    const { window, filter, status } = this.state;
+    const key = JSON.stringify([window, filter, status ?? '']);
+    const fresh = this.history?.key === key && now - this.history.loadedAt < HISTORY_REFRESH_MS;
+    if (!fresh && this.historyLoad?.key !== key) {
+      this.historyLoad?.abort.abort();
+      const abort = new AbortController();
+      this.historyLoad = { key, abort };
+      loadHistoryWindow(this.client, {
+        filter,
+        status,
+        spanMs: WINDOW_MS[window as Exclude<typeof window, 'auto'>],
+        widthPx: byId('rate-chart').clientWidth,
+        nowMs: now,
+        signal: abort.signal,
+      }).then(
+        (data) => {
+          if (this.historyLoad?.key !== key) return;
+          this.historyLoad = undefined;
+          this.history = { ...data, key, loadedAt: Date.now() };
+          if (data.partial) {
+            this.connection.setNotice(
+              'history',
+              'The history store could not answer: this window shows what the files hold.',
+            );
+          }
+        },
+        (error: Error) => {
+          if (this.historyLoad?.key !== key) return;
+          this.historyLoad = undefined;
+          // Shown, and tried again a minute later (not at every frame).
+          this.history = {
+            key,
+            loadedAt: Date.now(),
+            range: { fromMs: now - WINDOW_MS[window as Exclude<typeof window, 'auto'>], toMs: now },
+            runs: [],
+            capped: false,
+            rate: NO_COUNTS,
+            bucketS: 60,
+            partial: true,
+          };
+          this.connection.setNotice(
+            'history',
+            `Could not read this window's history: ${error.message}`,
+          );
+        },
+      );
+    }
+    return this.history?.key === key ? this.history : undefined;
   }
 
   start(): void {
@@ -241,12 +330,35 @@ export class DashboardApp {
             );
           }
           const now = Date.now();
-          const all = this.runs.list(this.narrowed);
-          // The window fits the runs the filters select; the status filter narrows what is drawn.
-          this.range = timeRange(this.state.window, all, now, this.state.zoom);
-          this.shownRuns = (status ? all.filter((run) => run.status === status) : all).filter(
-            (run) => inRange(run, this.range, now),
-          );
+          if (isHistoryWindow(this.state.window)) {
+            // A window of days: the server's runs and counts, not the page's own events.
+            const data = this.historyWindow(now);
+            this.historyRate = data?.rate ?? NO_COUNTS;
+            this.range = this.state.zoom ?? data?.range ?? timeRange(this.state.window, [], now);
+            this.shownRuns = (data?.runs ?? []).filter((run) => inRange(run, this.range, now));
+            parts.length = 0;
+            if (status) parts.push(`status ${status}`);
+            if (data === undefined) parts.push('reading the history…');
+            else {
+              parts.push('runs started in the window, from the history store');
+              if (data.capped) {
+                parts.push(
+                  `the newest ${formatCount(HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE)} only: older ones not read`,
+                );
+              }
+              if (this.narrowed) parts.push('runs are not narrowed by level or event here');
+            }
+          } else {
+            // Left a window of days: what was being read for it is not needed any more.
+            this.historyLoad?.abort.abort();
+            this.historyLoad = undefined;
+            const all = this.runs.list(this.narrowed);
+            // The window fits the runs the filters select; the status filter narrows what is drawn.
+            this.range = timeRange(this.state.window, all, now, this.state.zoom);
+            this.shownRuns = (status ? all.filter((run) => run.status === status) : all).filter(
+              (run) => inRange(run, this.range, now),
+            );
+          }
           const label = parts.length ? ` · ${parts.join(' · ')}` : '';
           this.timeline.render(now, this.range, this.shownRuns, label);
           setText(byId('orch'), this.orchId);
@@ -261,7 +373,11 @@ export class DashboardApp {
       {
         name: 'rate',
         everyMs: REDRAW_MS.rate,
-        run: () => this.rateChart.render(this.range),
+        run: () =>
+          this.rateChart.render(
+            this.range,
+            isHistoryWindow(this.state.window) ? this.historyRate : undefined,
+          ),
       },
     ]);
     this.frames.start();
@@ -282,6 +398,17 @@ export class DashboardApp {
       })),
       state: byId('conn').dataset['state'] ?? '',
       longestRenderMs: { ...this.frames?.longestMs },
+      ...(this.history && isHistoryWindow(this.state.window)
+        ? {
+            history: {
+              since: new Date(this.history.range.fromMs).toISOString(),
+              until: new Date(this.history.range.toMs).toISOString(),
+              runs: this.history.runs.length,
+              capped: this.history.capped,
+              bucket: this.history.bucketS,
+            },
+          }
+        : {}),
     };
   }
 }

@@ -7,6 +7,11 @@ export interface DashboardConfig {
   eventsPath: string;
   /** Link for events carrying `trace_id`: a URL with `{trace_id}` (and `{span_id}`) in it. */
   traceUrl?: string;
+  /**
+   * The runs and counts endpoints, relative to the page, present only when the server has a history
+   * store: the windows of days (6 h, 24 h, 7 d) are offered only then.
+   */
+  history?: { runsPath: string; countsPath: string };
 }
 
 /** Id of the script element that carries the config. */
@@ -27,6 +32,10 @@ export function readConfig(doc: Document): DashboardConfig {
   return {
     eventsPath: config.eventsPath,
     ...(typeof config.traceUrl === 'string' ? { traceUrl: config.traceUrl } : {}),
+    ...(typeof config.history?.runsPath === 'string' &&
+    typeof config.history.countsPath === 'string'
+      ? { history: { runsPath: config.history.runsPath, countsPath: config.history.countsPath } }
+      : {}),
   };
 }
 

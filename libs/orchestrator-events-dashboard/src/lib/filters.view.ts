@@ -1,15 +1,27 @@
 import { parseLevel } from '@orchestrator/events-contract';
 import { byId, el } from './dom.util';
 import { RUN_STATUSES, RunStatus } from '@orchestrator/events-contract';
-import { DashboardState, FilterText, TIME_WINDOWS, TimeWindow } from './url.state';
+import { DashboardState, FilterText, isHistoryWindow, TIME_WINDOWS, TimeWindow } from './url.state';
 
 /** The filter form: shows the state, and hands back what the user applied. */
 export class FiltersView {
   private readonly form = byId<HTMLFormElement>('filters');
 
+  /**
+   * @param history whether the server has a history store: without one the windows of days
+   * (6 h, 24 h, 7 d) are not offered.
+   */
   constructor(
     onApply: (filter: FilterText, window: TimeWindow, status: RunStatus | undefined) => void,
+    private readonly history: boolean,
   ) {
+    if (!history) {
+      for (const option of this.form.querySelectorAll(
+        'select[name="window"] option[data-history]',
+      )) {
+        option.remove();
+      }
+    }
     this.form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       onApply(this.readFilter(), this.readWindow(), this.readStatus());
@@ -58,7 +70,9 @@ export class FiltersView {
 
   private readWindow(): TimeWindow {
     const value = (this.field('window') as HTMLSelectElement).value as TimeWindow;
-    return TIME_WINDOWS.includes(value) ? value : 'auto';
+    return TIME_WINDOWS.includes(value) && (this.history || !isHistoryWindow(value))
+      ? value
+      : 'auto';
   }
 
   private field(name: string): HTMLInputElement | HTMLSelectElement {

@@ -1,6 +1,7 @@
 import { EVENT_LEVELS, EventLevel } from '@orchestrator/events-contract';
 import uPlot from 'uplot';
 import { byId, el, formatCount } from './dom.util';
+import { RateSource } from './history.window';
 import { RateBuckets } from './rate.buckets';
 import { axisTicks, TimeRange } from './timeline.layout';
 
@@ -33,6 +34,8 @@ export class RateChartView {
   /** Where the plot area goes in the chart: measured from the timeline's track when sizes change. */
   private align = { left: 50, right: 12 };
   private shownTotals = '';
+  /** Lowest top of the WARNING/ERROR scale: 1/s live, none for the server's counts. */
+  private rareFloor = 1;
 
   constructor(private readonly rate: RateBuckets) {
     this.plot = new uPlot(
@@ -47,7 +50,11 @@ export class RateChartView {
         scales: {
           x: { time: true, range: () => [this.range.fromMs / 1000, this.range.toMs / 1000] },
           y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
-          rare: { range: (_u, _min, max) => [0, Math.max(1, max * 1.25)] },
+          // Live, at least 1/s (one event in a second); in a window of days, rates of a few events
+          // per bucket are far below 1/s and would lie flat on the axis under that floor.
+          rare: {
+            range: (_u, _min, max) => [0, max > 0 ? Math.max(this.rareFloor, max * 1.25) : 1],
+          },
         },
         axes: [
           {
@@ -101,9 +108,14 @@ export class RateChartView {
     this.plot.setSize({ width, height: CHART_HEIGHT });
   }
 
-  render(range: TimeRange): void {
+  /**
+   * Draws `range` from `source`: the page's own per-second counts (default), or the server's
+   * counts for a window of days.
+   */
+  render(range: TimeRange, source: RateSource = this.rate): void {
     this.range = range;
-    const series = this.rate.series(range.fromMs, range.toMs);
+    this.rareFloor = source === this.rate ? 1 : 0;
+    const series = source.series(range.fromMs, range.toMs);
     this.plot.setData([
       series.x,
       ...EVENT_LEVELS.map((level) =>
@@ -112,7 +124,7 @@ export class RateChartView {
           : series.perLevel[level],
       ),
     ] as uPlot.AlignedData);
-    const window = this.rate.totalsBetween(range.fromMs, range.toMs);
+    const window = source.totalsBetween(range.fromMs, range.toMs);
     const signature = `${window.sinceMs}:${window.untilMs}:${EVENT_LEVELS.map((l) => window.counts[l]).join(',')}`;
     if (signature === this.shownTotals) return;
     this.shownTotals = signature;

@@ -12,17 +12,38 @@ export interface FilterText {
 
 /**
  * Time span shown by the timeline and the rate chart, ending now. `auto` fits the active and
- * recent runs (not everything kept), so that runs of seconds stay legible.
+ * recent runs (not everything kept), so that runs of seconds stay legible. `6h`, `24h` and `7d`
+ * are read from the server's history store (runs and counts endpoints), offered only with one.
  */
-export type TimeWindow = 'auto' | '1m' | '5m' | '15m' | '1h';
+export type TimeWindow = 'auto' | '1m' | '5m' | '15m' | '1h' | '6h' | '24h' | '7d';
 
-export const TIME_WINDOWS: readonly TimeWindow[] = ['auto', '1m', '5m', '15m', '1h'];
+export const TIME_WINDOWS: readonly TimeWindow[] = [
+  'auto',
+  '1m',
+  '5m',
+  '15m',
+  '1h',
+  '6h',
+  '24h',
+  '7d',
+];
+
+/** The windows of days: answered by the server's history store, not the page's own events. */
+export const HISTORY_WINDOWS: readonly TimeWindow[] = ['6h', '24h', '7d'];
+
+/** Whether `window` is read from the server's history store. */
+export function isHistoryWindow(window: TimeWindow): boolean {
+  return HISTORY_WINDOWS.includes(window);
+}
 
 export const WINDOW_MS: Record<Exclude<TimeWindow, 'auto'>, number> = {
   '1m': 60_000,
   '5m': 300_000,
   '15m': 900_000,
   '1h': 3_600_000,
+  '6h': 6 * 3_600_000,
+  '24h': 24 * 3_600_000,
+  '7d': 7 * 24 * 3_600_000,
 };
 
 /** A fixed span chosen by dragging over the timeline: `from`/`to` in the URL, ms since the epoch. */

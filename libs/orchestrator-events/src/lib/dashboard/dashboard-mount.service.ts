@@ -10,6 +10,8 @@ import {
 } from '@nestjs/common';
 import { AbstractHttpAdapter, ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { HistorySources } from '../history/history-sources.registry';
+import { runsPathOf } from '../http/history.controllers';
 import type { EventsRoute } from '../http/sse-fast-path.service';
 import { ORCH_EVENTS_ROUTE } from '../orchestrator-events.constants';
 import { DashboardAssets, DashboardFile } from './dashboard-assets';
@@ -52,7 +54,8 @@ type Request = {
 export class DashboardMount implements OnModuleInit {
   private readonly log = new Logger('OrchestratorEventsDashboard');
   private guards: CanActivate[] = [];
-  private page?: DashboardFile;
+  /** The page without and with `history` in its config, made on first request of each. */
+  private readonly pages = new Map<boolean, DashboardFile>();
   /** `/<path>`: where it is mounted, for the log. */
   mountedAt?: string;
 
@@ -63,6 +66,7 @@ export class DashboardMount implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly appConfig: ApplicationConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly historySources: HistorySources,
   ) {}
 
   /**
@@ -74,10 +78,6 @@ export class DashboardMount implements OnModuleInit {
     // An application context (no HTTP server): nothing to serve.
     if (adapter === undefined || adapter === null) return;
     this.guards = await Promise.all(this.options.guards.map((guard) => this.instance(guard)));
-    this.page = this.assets.index({
-      eventsPath: this.eventsPathFromPage(),
-      ...(this.options.traceUrl ? { traceUrl: this.options.traceUrl } : {}),
-    });
     const base = `/${this.options.path}`;
     const handler = (req: Request, res: unknown) => void this.handle(adapter, req, res);
     adapter.get(base, handler);
@@ -91,11 +91,39 @@ export class DashboardMount implements OnModuleInit {
   }
 
   /**
-   * The events endpoint relative to the page's URL (`../api/v1/orchestrator/events` from
-   * `/dashboard/`): right behind a proxy that serves the app under a path of its own too.
+   * index.html with its config. `history` (the runs and counts endpoints, for the windows of days)
+   * is there only while a `complete` history source (a history store) is registered: asked at each
+   * request, not at init, because an opt-in store registers in its own `onModuleInit`, which may run
+   * after this one.
    */
-  private eventsPathFromPage(): string {
-    const api = [this.appConfig.getGlobalPrefix(), this.eventsRoute.path || '']
+  private page(): DashboardFile {
+    const history = this.historySources.all().some((source) => source.coverage === 'complete');
+    let page = this.pages.get(history);
+    if (page === undefined) {
+      const eventsPath = this.apiPathFromPage(this.eventsRoute.path || '');
+      page = this.assets.index({
+        eventsPath,
+        ...(this.options.traceUrl ? { traceUrl: this.options.traceUrl } : {}),
+        ...(history
+          ? {
+              history: {
+                runsPath: this.apiPathFromPage(runsPathOf(this.eventsRoute.path || '')),
+                countsPath: `${eventsPath}/counts`,
+              },
+            }
+          : {}),
+      });
+      this.pages.set(history, page);
+    }
+    return page;
+  }
+
+  /**
+   * An API path relative to the page's URL (`../api/v1/orchestrator/events` from `/dashboard/`):
+   * right behind a proxy that serves the app under a path of its own too.
+   */
+  private apiPathFromPage(route: string): string {
+    const api = [this.appConfig.getGlobalPrefix(), route]
       .map((part) => part.replace(/^\/+|\/+$/g, ''))
       .filter(Boolean)
       .join('/');
@@ -128,7 +156,7 @@ export class DashboardMount implements OnModuleInit {
       if (rest === '/' || rest === '/index.html') {
         adapter.setHeader(res, 'Content-Security-Policy', PAGE_CSP);
         adapter.setHeader(res, 'Referrer-Policy', 'no-referrer');
-        this.send(adapter, req, res, this.page as DashboardFile, REVALIDATE);
+        this.send(adapter, req, res, this.page(), REVALIDATE);
         return;
       }
       if (rest === '') {

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { request } from 'node:http';
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
+import { HistorySources } from '../history/history-sources.registry';
 import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
 import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { DashboardAssets, dashboardDirCandidates } from './dashboard-assets';
@@ -142,6 +143,36 @@ describe('dashboard (real HTTP)', () => {
     expect(again.status).toBe(304);
     expect((await fetch(`${url}/ops/events/index.html`)).status).toBe(200);
     expect((await fetch(`${url}/api/v1/ops/events/`)).status).toBe(404);
+  });
+
+  it('names the runs and counts endpoints in the config only while a history store is registered', async () => {
+    const url = await serve({ dashboard: { path: '/ops/events/' } });
+    const configOf = async () => {
+      const html = await (await fetch(`${url}/ops/events/`)).text();
+      const json =
+        /<script id="orch-dashboard-config" type="application\/json">(.*?)<\/script>/.exec(
+          html,
+        )?.[1];
+      return JSON.parse(json ?? '') as Record<string, unknown>;
+    };
+    // The files alone are no history store: no windows of days.
+    expect(await configOf()).toEqual({ eventsPath: '../../api/v1/orchestrator/events' });
+    // A store registers at run time (in its onModuleInit): the page served after it says so.
+    const store = {
+      name: 'store',
+      coverage: 'complete' as const,
+      query: async () => ({ events: [], has_more: false }),
+    };
+    const remove = (app as INestApplication).get(HistorySources).add(store);
+    expect(await configOf()).toEqual({
+      eventsPath: '../../api/v1/orchestrator/events',
+      history: {
+        runsPath: '../../api/v1/orchestrator/runs',
+        countsPath: '../../api/v1/orchestrator/events/counts',
+      },
+    });
+    remove();
+    expect(await configOf()).toEqual({ eventsPath: '../../api/v1/orchestrator/events' });
   });
 
   it('redirects the bare path to the directory, keeping the query', async () => {
