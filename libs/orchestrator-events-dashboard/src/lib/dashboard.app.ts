@@ -10,13 +10,9 @@ import { FailuresView } from './failures.view';
 import { Feed, FeedState } from './feed.controller';
 import { FiltersView } from './filters.view';
 import { FrameScheduler } from './frame.scheduler';
-import {
-  CountsRate,
-  HISTORY_MAX_PAGES,
-  HISTORY_RUNS_PAGE,
-  HistoryWindowData,
-  loadHistoryWindow,
-} from './history.window';
+import { HISTORY_MAX_PAGES, HISTORY_RUNS_PAGE, CountsRate } from './history.window';
+import { DashboardSnapshot, historySnapshot, runSnapshot } from './dashboard.snapshot';
+import { HistoryWindowLoader, NO_COUNTS } from './history-window.loader';
 import { RateBuckets } from './rate.buckets';
 import { RateChartView } from './rate-chart.view';
 import { RunSummary, RunSummaryStore } from './run-summary.store';
@@ -34,7 +30,6 @@ import {
   runsFilter,
   sameFilter,
   toEventFilter,
-  WINDOW_MS,
 } from './url.state';
 
 /**
@@ -42,24 +37,6 @@ import {
  * they share one time axis, and a chart a second behind would stand a few px off while it slides.
  */
 const REDRAW_MS = { events: 250, timeline: 250, runView: 250, failures: 500, rate: 250 };
-/** The chart of a window of days while its counts are being read. */
-const NO_COUNTS = new CountsRate({ bucket: 60, buckets: [] });
-/** A window of days is read again from the server this often, in ms (it ends now). */
-const HISTORY_REFRESH_MS = 60_000;
-
-/** What the page exposes as `window.__orchDashboard`, for tests and a look from the devtools. */
-export interface DashboardSnapshot {
-  received: number;
-  kept: number;
-  eventIds: string[];
-  levelTotals: Record<string, number>;
-  runs: { runId: string; status: string; step: number; steps?: number; reason?: string }[];
-  state: string;
-  /** Longest redraw of each part so far, in ms. */
-  longestRenderMs: Record<string, number>;
-  /** The window of days shown, as read from the server (absent in the live windows). */
-  history?: { since: string; until: string; runs: number; capped: boolean; bucket: number };
-}
 
 /**
  * The page: one feed for the filter (event list, rate chart, runs), and when the filter keeps
@@ -92,11 +69,9 @@ export class DashboardApp {
   private range: TimeRange = { fromMs: Date.now() - 60_000, toMs: Date.now() };
   private frames?: FrameScheduler;
   /** The window of days shown (6 h, 24 h, 7 d), read from the server's runs and counts. */
-  private history?: HistoryWindowData & { key: string; loadedAt: number };
+  private readonly history: HistoryWindowLoader;
   /** The chart's counts in a window of days (none while they are being read). */
   private historyRate: CountsRate = NO_COUNTS;
-  /** What is being read for a window of days, and how to cancel it. */
-  private historyLoad?: { key: string; abort: AbortController };
 
   constructor(
     private readonly config: DashboardConfig,
@@ -104,12 +79,16 @@ export class DashboardApp {
   ) {
     this.state = this.allowed(parseUrlState(location.search));
     this.client = this.makeClient();
+    this.history = new HistoryWindowLoader(
+      () => this.client,
+      (text) => this.connection.setNotice('history', text),
+    );
     const openRun = (runId: string) => this.navigate({ ...this.state, run: runId });
     this.connection = new ConnectionView((token) => {
       this.tokens.set(token);
       this.client = this.makeClient();
       // A window of days refused for want of the token is read again, now.
-      this.history = undefined;
+      this.history.forget();
       this.startFeeds();
       const run = this.runView.runId;
       this.runView.close();
@@ -156,61 +135,6 @@ export class DashboardApp {
     return this.config.history === undefined && isHistoryWindow(state.window)
       ? { ...state, window: 'auto', zoom: undefined }
       : state;
-  }
-
-  /**
-   * The window of days to show: the one read, or `undefined` while it is being read (a read is
-   * started when the window, filter or status changed, or the one shown is a minute old).
-   */
-  private historyWindow(now: number): HistoryWindowData | undefined {
-    const { window, filter, status } = this.state;
-    const key = JSON.stringify([window, filter, status ?? '']);
-    const fresh = this.history?.key === key && now - this.history.loadedAt < HISTORY_REFRESH_MS;
-    if (!fresh && this.historyLoad?.key !== key) {
-      this.historyLoad?.abort.abort();
-      const abort = new AbortController();
-      this.historyLoad = { key, abort };
-      loadHistoryWindow(this.client, {
-        filter,
-        status,
-        spanMs: WINDOW_MS[window as Exclude<typeof window, 'auto'>],
-        widthPx: byId('rate-chart').clientWidth,
-        nowMs: now,
-        signal: abort.signal,
-      }).then(
-        (data) => {
-          if (this.historyLoad?.key !== key) return;
-          this.historyLoad = undefined;
-          this.history = { ...data, key, loadedAt: Date.now() };
-          if (data.partial) {
-            this.connection.setNotice(
-              'history',
-              'The history store could not answer: this window shows what the files hold.',
-            );
-          }
-        },
-        (error: Error) => {
-          if (this.historyLoad?.key !== key) return;
-          this.historyLoad = undefined;
-          // Shown, and tried again a minute later (not at every frame).
-          this.history = {
-            key,
-            loadedAt: Date.now(),
-            range: { fromMs: now - WINDOW_MS[window as Exclude<typeof window, 'auto'>], toMs: now },
-            runs: [],
-            capped: false,
-            rate: NO_COUNTS,
-            bucketS: 60,
-            partial: true,
-          };
-          this.connection.setNotice(
-            'history',
-            `Could not read this window's history: ${error.message}`,
-          );
-        },
-      );
-    }
-    return this.history?.key === key ? this.history : undefined;
   }
 
   start(): void {
@@ -312,57 +236,60 @@ export class DashboardApp {
       !this.paused && state.kind !== 'live' && state.kind !== 'reconnecting';
   }
 
+  /** The timeline of the window shown: the page's own runs, or a window of days' from the server. */
+  private drawTimeline(): void {
+    const { level, event } = this.state.filter;
+    const status = this.state.status;
+    const parts: string[] = [];
+    if (status) parts.push(`status ${status}`);
+    if (this.narrowed) {
+      parts.push(
+        `runs with an event matching ${describeFilter({ level, event })}; ` +
+          'steps and durations count all their events',
+      );
+    }
+    const now = Date.now();
+    if (isHistoryWindow(this.state.window)) {
+      // A window of days: the server's runs and counts, not the page's own events.
+      const widthPx = byId('rate-chart').clientWidth;
+      const data = this.history.get({ ...this.state, widthPx }, now);
+      this.historyRate = data?.rate ?? NO_COUNTS;
+      this.range = this.state.zoom ?? data?.range ?? timeRange(this.state.window, [], now);
+      this.shownRuns = (data?.runs ?? []).filter((run) => inRange(run, this.range, now));
+      parts.length = 0;
+      if (status) parts.push(`status ${status}`);
+      if (data === undefined) parts.push('reading the history…');
+      else {
+        parts.push('runs started in the window, from the history store');
+        if (data.capped) {
+          parts.push(
+            `the newest ${formatCount(HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE)} only: older ones not read`,
+          );
+        }
+        if (this.narrowed) parts.push('runs are not narrowed by level or event here');
+      }
+    } else {
+      // Left a window of days: what was being read for it is not needed any more.
+      this.history.cancel();
+      const all = this.runs.list(this.narrowed);
+      // The window fits the runs the filters select; the status filter narrows what is drawn.
+      this.range = timeRange(this.state.window, all, now, this.state.zoom);
+      this.shownRuns = (status ? all.filter((run) => run.status === status) : all).filter((run) =>
+        inRange(run, this.range, now),
+      );
+    }
+    const label = parts.length ? ` · ${parts.join(' · ')}` : '';
+    this.timeline.render(now, this.range, this.shownRuns, label);
+    setText(byId('orch'), this.orchId);
+  }
+
   private startDrawing(): void {
     this.frames = new FrameScheduler([
       { name: 'events', everyMs: REDRAW_MS.events, run: () => this.eventList.render() },
       {
         name: 'timeline',
         everyMs: REDRAW_MS.timeline,
-        run: () => {
-          const { level, event } = this.state.filter;
-          const status = this.state.status;
-          const parts: string[] = [];
-          if (status) parts.push(`status ${status}`);
-          if (this.narrowed) {
-            parts.push(
-              `runs with an event matching ${describeFilter({ level, event })}; ` +
-                'steps and durations count all their events',
-            );
-          }
-          const now = Date.now();
-          if (isHistoryWindow(this.state.window)) {
-            // A window of days: the server's runs and counts, not the page's own events.
-            const data = this.historyWindow(now);
-            this.historyRate = data?.rate ?? NO_COUNTS;
-            this.range = this.state.zoom ?? data?.range ?? timeRange(this.state.window, [], now);
-            this.shownRuns = (data?.runs ?? []).filter((run) => inRange(run, this.range, now));
-            parts.length = 0;
-            if (status) parts.push(`status ${status}`);
-            if (data === undefined) parts.push('reading the history…');
-            else {
-              parts.push('runs started in the window, from the history store');
-              if (data.capped) {
-                parts.push(
-                  `the newest ${formatCount(HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE)} only: older ones not read`,
-                );
-              }
-              if (this.narrowed) parts.push('runs are not narrowed by level or event here');
-            }
-          } else {
-            // Left a window of days: what was being read for it is not needed any more.
-            this.historyLoad?.abort.abort();
-            this.historyLoad = undefined;
-            const all = this.runs.list(this.narrowed);
-            // The window fits the runs the filters select; the status filter narrows what is drawn.
-            this.range = timeRange(this.state.window, all, now, this.state.zoom);
-            this.shownRuns = (status ? all.filter((run) => run.status === status) : all).filter(
-              (run) => inRange(run, this.range, now),
-            );
-          }
-          const label = parts.length ? ` · ${parts.join(' · ')}` : '';
-          this.timeline.render(now, this.range, this.shownRuns, label);
-          setText(byId('orch'), this.orchId);
-        },
+        run: () => this.drawTimeline(),
       },
       { name: 'runView', everyMs: REDRAW_MS.runView, run: () => this.runView.render(Date.now()) },
       {
@@ -384,31 +311,16 @@ export class DashboardApp {
   }
 
   private snapshot(): DashboardSnapshot {
+    const shown = this.history.last();
     return {
       received: this.events.received,
       kept: this.events.size,
       eventIds: this.events.toArray().map((e) => e.event_id),
       levelTotals: { ...this.rate.totals },
-      runs: this.runs.list(false).map((r) => ({
-        runId: r.runId,
-        status: r.status,
-        step: r.step,
-        ...(r.steps !== undefined ? { steps: r.steps } : {}),
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-      })),
+      runs: this.runs.list(false).map(runSnapshot),
       state: byId('conn').dataset['state'] ?? '',
       longestRenderMs: { ...this.frames?.longestMs },
-      ...(this.history && isHistoryWindow(this.state.window)
-        ? {
-            history: {
-              since: new Date(this.history.range.fromMs).toISOString(),
-              until: new Date(this.history.range.toMs).toISOString(),
-              runs: this.history.runs.length,
-              capped: this.history.capped,
-              bucket: this.history.bucketS,
-            },
-          }
-        : {}),
+      ...(shown && isHistoryWindow(this.state.window) ? { history: historySnapshot(shown) } : {}),
     };
   }
 }
