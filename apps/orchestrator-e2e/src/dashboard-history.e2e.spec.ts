@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { Browser, Page } from 'playwright-core';
 import { http, RunningApp, startApp, waitFor } from './support/app-process';
+import { useTestDatabase } from './support/test-database';
 import { launchChromium, requireChromium } from './support/chromium';
 
 /**
@@ -13,7 +12,6 @@ import { launchChromium, requireChromium } from './support/chromium';
  * own events. The demo app on a database of this test's own, its log file filled before it
  * starts with 100,000 events over 24 h, which the store ingests.
  */
-const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = 100_000;
 /** Events per run: started, 8 steps, completed or failed. */
 const PER_RUN = 10;
@@ -23,19 +21,6 @@ const VIEWPORT = { width: 1400, height: 900 };
 const SCREENSHOT = process.env['UPDATE_SCREENSHOTS']
   ? path.resolve(__dirname, '../../../docs/dashboard-24h.png')
   : path.join(os.tmpdir(), 'orch-dashboard-24h.png');
-
-async function admin(text: string): Promise<boolean> {
-  const client = new Client(ADMIN);
-  try {
-    await client.connect();
-    await client.query(text);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * 10,000 runs of 10 events, starting from 24 h - 10 min ago to 5 min ago, one in ten failed
@@ -125,20 +110,8 @@ interface Health {
   history: { name: string; status: string; lag_bytes: number; ingested: number }[];
 }
 
-const name = `orch_e2e_dash_${randomBytes(6).toString('hex')}`;
-let canRun = false;
-
-beforeAll(async () => {
-  canRun = await admin(`CREATE DATABASE ${name}`);
-  if (!canRun) {
-    const message = `dashboard history e2e SKIPPED: no PostgreSQL answers at ${ADMIN}`;
-    if (process.env['CI']) throw new Error(message);
-    console.warn(message);
-  }
-});
-afterAll(async () => {
-  if (canRun) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+const db = useTestDatabase('orch_e2e_dash', 'dashboard history e2e');
+const name = db.name;
 
 (requireChromium() ? describe : describe.skip)('dashboard windows of days in Chromium', () => {
   let browser: Browser;
@@ -150,7 +123,7 @@ afterAll(async () => {
   });
 
   it("a 24 h window of 100,000 events from the PostgreSQL store: runs and counts equal the server's", async () => {
-    if (!canRun) return;
+    if (!db.canRun()) return;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-dash-history-'));
     writeDay(path.join(dir, 'orch.log'), Date.now());
     const app: RunningApp = await startApp({

@@ -1,26 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { freePort, http, postJob, RunningApp, startApp, waitFor } from './support/app-process';
+import { useTestDatabase } from './support/test-database';
 
 /**
  * The PostgreSQL history store in the demo app: ORCH_HISTORY_URL turns it on. Two instances
  * (no Redis) on one database of this run's own; the password in the URL never shows.
  */
-const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'never-show-this-pw';
-
-async function admin(text: string): Promise<boolean> {
-  const client = new Client(ADMIN);
-  try {
-    await client.connect();
-    await client.query(text);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 interface Event {
   event: string;
@@ -37,20 +22,8 @@ interface Health {
   history: { name: string; status: string; url: string; lag_bytes: number }[];
 }
 
-const name = `orch_e2e_${randomBytes(6).toString('hex')}`;
-let canRun = false;
-
-beforeAll(async () => {
-  canRun = await admin(`CREATE DATABASE ${name}`);
-  if (!canRun) {
-    const message = `PostgreSQL e2e tests SKIPPED: no PostgreSQL answers at ${ADMIN}`;
-    if (process.env['CI']) throw new Error(message);
-    console.warn(message);
-  }
-});
-afterAll(async () => {
-  if (canRun) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+const db = useTestDatabase('orch_e2e', 'PostgreSQL e2e tests');
+const name = db.name;
 
 describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${name}`;
@@ -64,7 +37,7 @@ describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
   });
 
   it('a job run on one instance is found by a query on the other', async () => {
-    if (!canRun) return;
+    if (!db.canRun()) return;
     [a, b] = await Promise.all([
       startApp({ env: { ORCH_ID: 'pg-a', ORCH_HISTORY_URL: url, ORCH_HISTORY_RETENTION: '7d' } }),
       startApp({ env: { ORCH_ID: 'pg-b', ORCH_HISTORY_URL: url } }),
@@ -113,7 +86,7 @@ describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
   });
 
   it('the database unreachable: the app starts, queries answer from the files and say partial', async () => {
-    if (!canRun) return;
+    if (!db.canRun()) return;
     const port = await freePort();
     const app = await startApp({
       env: {
@@ -138,7 +111,7 @@ describe('ORCH_HISTORY_URL: every instance history in PostgreSQL', () => {
   });
 
   it('a bad ORCH_HISTORY_RETENTION is a startup error naming the variable, the value and what is allowed', async () => {
-    if (!canRun) return;
+    if (!db.canRun()) return;
     const error = await startApp({
       env: { ORCH_HISTORY_URL: url, ORCH_HISTORY_RETENTION: '2w' },
     }).then(
