@@ -538,16 +538,22 @@ class OpsCookieGuard implements CanActivate {
       expect(server.failed).toBe(failed.length);
 
       // Failures grouped by reason: "step 2 of 4 failed" and "step 3 of 6 failed" are one group.
-      const groups = await page.$$eval('#failures li.f-group', (items) =>
-        items.map((i) => [
-          (i as HTMLElement).dataset['reason'],
-          Number((i as HTMLElement).dataset['count']),
-        ]),
-      );
-      expect(groups).toEqual([
+      // The failures panel redraws on its own, slower beat (500 ms): wait for its next frame.
+      const shownGroups = () =>
+        page.$$eval('#failures li.f-group', (items) =>
+          items.map((i) => [
+            (i as HTMLElement).dataset['reason'],
+            Number((i as HTMLElement).dataset['count']),
+          ]),
+        );
+      const expectedGroups = [
         ['step # of # failed', server.reasons['step']],
         ['quota exceeded for "…" (request <id>)', server.reasons['quota']],
-      ]);
+      ];
+      await waitFor(async () =>
+        JSON.stringify(await shownGroups()) === JSON.stringify(expectedGroups) ? true : undefined,
+      ).catch(() => undefined);
+      expect(await shownGroups()).toEqual(expectedGroups);
       expect(server.reasons['step'] + server.reasons['quota']).toBe(server.failed);
       expect(await page.getAttribute('#failures-count', 'data-count')).toBe(String(server.failed));
       // A group opens its runs.
