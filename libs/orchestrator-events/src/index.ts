@@ -14,10 +14,10 @@ export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.m
 export type { OrchestratorEventsDashboardOptions } from './lib/dashboard/dashboard.options';
 
 // Writing events.
-export { EventLogger } from './lib/event-logger.service';
-export type { EventFields, EventLoggerStats } from './lib/event-logger.service';
-export type { EventContext } from './lib/event-context';
-export type { EventStream } from './lib/event-stream';
+export { EventLogger } from './lib/write/event-logger.service';
+export type { EventFields, EventLoggerStats } from './lib/write/event-logger.service';
+export type { EventContext } from './lib/write/event-context';
+export type { EventStream } from './lib/write/event-stream';
 
 // Past events.
 export { EventHistory } from './lib/history/event-history.service';
@@ -32,7 +32,7 @@ export { OrchestratorEventsStatus } from './lib/orchestrator-events.status';
 export type { OrchestratorEventsSnapshot } from './lib/orchestrator-events.status';
 
 // Nest's own logs as JSON lines (app.useLogger), and the token check for your own routes.
-export { AppLogger } from './lib/app-logger.service';
+export { AppLogger } from './lib/write/app-logger.service';
 export { EventsAccessGuard } from './lib/http/events-access.guard';
 
 // Errors an app may want to recognize.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { AsyncResource } from 'node:async_hooks';
 import { EventBus, EventSubscription } from '../lib/bus/event-bus';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { Alert, payload } from './alert-payload';
 import { ALERT_CLAIMS, ORCH_EVENTS_ALERTS_OPTIONS } from './alerts.constants';
 import { AlertClaims } from './alert-claims';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { redisAvailable, until } from '../testing/require-redis';
 import { readEvents, tempDir } from '../testing/temp-dir';
 import { startReceiver } from '../testing/webhook-receiver';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsAlertsModule } from './orchestrator-events-alerts.module';
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { until } from '../testing/require-redis';
 import { readEvents, tempDir } from '../testing/temp-dir';
 import { ReceivedRequest, startReceiver } from '../testing/webhook-receiver';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsAlertsOptions } from './alerts.options';
 import { OrchestratorEventsAlertsModule } from './orchestrator-events-alerts.module';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEvents, tempDir } from '../testing/temp-dir';
 import { redisAvailable, until } from '../testing/require-redis';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { BullMQJobContext } from './bullmq-job-context';
 import { OrchestratorEventsBullMQOptions } from './bullmq.options';

@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { EventHistory } from '../lib/history/event-history.service';
 import { ORCH_EVENTS_BULLMQ_OPTIONS } from './bullmq.module-definition';
 import { ResolvedBullMQOptions } from './bullmq.options';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventContext } from '../lib/event-context';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventContext } from '../lib/write/event-context';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { ORCH_EVENTS_BULLMQ_OPTIONS } from './bullmq.module-definition';
 import { ResolvedBullMQOptions } from './bullmq.options';
 import { BullMQRunIdSource, BullMQTaskIdSource, JobIdDeriver } from './job-ids';

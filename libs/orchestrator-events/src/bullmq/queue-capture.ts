@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type * as BullMQ from 'bullmq';
 import type Redis from 'ioredis';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { EventHistory } from '../lib/history/event-history.service';
 import { ResolvedBullMQOptions } from './bullmq.options';
 import { CaptureCursor } from './capture-cursor';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus, EventBusState } from './bus/event-bus';
-import { EventLogger, EventLoggerStats } from './event-logger.service';
+import { EventLogger, EventLoggerStats } from './write/event-logger.service';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
 import { HistorySourceState } from './history/history-source';

@@ -1,5 +1,5 @@
 import { EventLevel } from '@orchestrator/events-contract';
-import type { EventLoggerStats } from '../lib/event-logger.service';
+import type { EventLoggerStats } from '../lib/write/event-logger.service';
 import type { EventBusState } from '../lib/bus/event-bus';
 import type { HistorySourceState } from '../lib/history/history-source';
 

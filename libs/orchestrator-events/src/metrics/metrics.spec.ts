@@ -13,7 +13,7 @@ import {
 } from '../testing/prometheus-text';
 import { until } from '../testing/require-redis';
 import { tempDir } from '../testing/temp-dir';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsMetricsOptions } from './metrics.options';
 import { OrchestratorEventsMetricsModule } from './orchestrator-events-metrics.module';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { HistorySourceState } from '../lib/history/history-source';
 import { HistorySources } from '../lib/history/history-sources.registry';
 import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';

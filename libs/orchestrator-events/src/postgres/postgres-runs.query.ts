@@ -1,6 +1,6 @@
 import { RunRecord, RunsPage, RunsQuery } from '@orchestrator/events-contract';
 import type { Pool } from 'pg';
-import { toTimestamp } from '../lib/event-time';
+import { toTimestamp } from '../lib/write/event-time';
 import { clampLimit } from '../lib/history/history-query';
 import { MESSAGES } from '../lib/orchestrator-events.messages';
 

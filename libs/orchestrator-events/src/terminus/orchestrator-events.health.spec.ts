@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { httpGet } from '../testing/prometheus-text';
 import { until } from '../testing/require-redis';
 import { tempDir } from '../testing/temp-dir';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
 import { OrchestratorEventsHealthIndicator } from './orchestrator-events.health';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '../lib/bus/event-bus';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { HistorySources } from '../lib/history/history-sources.registry';
 import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.options';

@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 
 @Injectable()

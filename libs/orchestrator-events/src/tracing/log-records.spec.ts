@@ -10,7 +10,7 @@ import {
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import * as path from 'node:path';
 import { readEvents, tempDir } from '../testing/temp-dir';
-import { EventLogger } from '../lib/event-logger.service';
+import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
 import { OrchestratorEventsTracingModuleOptions } from './tracing-module.options';

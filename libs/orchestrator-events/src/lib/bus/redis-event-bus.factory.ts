@@ -1,5 +1,5 @@
 import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
-import { WriteOutScheduler } from '../write-out.scheduler';
+import { WriteOutScheduler } from '../write/write-out.scheduler';
 import { RedisEventBus } from './redis-event.bus';
 
 /**

@@ -5,7 +5,7 @@ import {
   OrchestratorEvent,
   parseEventLine,
 } from '@orchestrator/events-contract';
-import { toTimestamp } from '../event-time';
+import { toTimestamp } from '../write/event-time';
 import { acceptor, clampLimit } from '../history/history-query';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
 import { firstEventId, seekAfter } from './cursor.seek';

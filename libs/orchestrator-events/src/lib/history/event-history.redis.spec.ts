@@ -6,7 +6,7 @@ import { createLogger } from '../../testing/logger-module';
 import { redisAvailable, until } from '../../testing/require-redis';
 import { tempDir } from '../../testing/temp-dir';
 import { EventBus } from '../bus/event-bus';
-import { EventLogger } from '../event-logger.service';
+import { EventLogger } from '../write/event-logger.service';
 import { EventHistory, HistoryBatch } from './event-history.service';
 
 /**

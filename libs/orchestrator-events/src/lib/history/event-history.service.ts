@@ -11,7 +11,7 @@ import {
   RunsQuery,
 } from '@orchestrator/events-contract';
 import { EventBus } from '../bus/event-bus';
-import { BuiltEvent } from '../event-line';
+import { BuiltEvent } from '../write/event-line';
 import { EventPage } from '../file/event-store';
 import { mergePages } from './history-query';
 import { HistorySource } from './history-source';

@@ -5,7 +5,7 @@ import {
   RunsPage,
   RunsQuery,
 } from '@orchestrator/events-contract';
-import { EventWriter } from '../event-writer.service';
+import { EventWriter } from '../write/event-writer.service';
 import { EventFileScan } from '../file/event-scan';
 import { EventPage, EventStore } from '../file/event-store';
 import { LogFileSet } from '../file/log-file-set';

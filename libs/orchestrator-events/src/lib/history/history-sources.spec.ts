@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import { createLogger } from '../../testing/logger-module';
 import { tempDir } from '../../testing/temp-dir';
-import { EventLogger } from '../event-logger.service';
+import { EventLogger } from '../write/event-logger.service';
 import { OrchestratorEventsHealthIndicator } from '../../terminus/orchestrator-events.health';
 import { OrchestratorEventsMetricsModule } from '../../metrics/orchestrator-events-metrics.module';
 import { OrchestratorEventsModule } from '../orchestrator-events.module';

@@ -1,5 +1,5 @@
 import { RunRecord, RunsPage, RunsQuery } from '@orchestrator/events-contract';
-import { toTimestamp } from '../event-time';
+import { toTimestamp } from '../write/event-time';
 import { MESSAGES } from '../orchestrator-events.messages';
 import { clampLimit } from './history-query';
 

@@ -8,7 +8,7 @@ import {
   parseLevel,
   parseQueryLimit,
 } from '@orchestrator/events-contract';
-import { parseTimestamp } from '../event-time';
+import { parseTimestamp } from '../write/event-time';
 import {
   EXTRAS_PARAM_DOC,
   isExtrasParam,

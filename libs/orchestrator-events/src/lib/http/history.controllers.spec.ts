@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CountsPage, RunsPage } from '@orchestrator/events-contract';
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
-import { EventLogger } from '../event-logger.service';
+import { EventLogger } from '../write/event-logger.service';
 import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { runsPathOf } from './history.controllers';
 

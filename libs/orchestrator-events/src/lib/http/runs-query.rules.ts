@@ -6,7 +6,7 @@ import {
   RunStatus,
 } from '@orchestrator/events-contract';
 import { MESSAGES } from '../orchestrator-events.messages';
-import { parseTimestamp } from '../event-time';
+import { parseTimestamp } from '../write/event-time';
 
 /**
  * The query parameters of `GET <prefix>/orchestrator/runs`: what each accepts and the words of its

@@ -1,4 +1,4 @@
-import { BuiltEvent } from '../event-line';
+import { BuiltEvent } from '../write/event-line';
 
 /**
  * SSE framing. Only real events carry `id:`; heartbeat and reset frames carry none, so a browser's

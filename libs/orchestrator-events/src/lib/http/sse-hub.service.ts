@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EventBus } from '../bus/event-bus';
 import { EventFilter } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../event-line';
+import { BuiltEvent } from '../write/event-line';
 import { EventHistory } from '../history/event-history.service';
 import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
 import { MESSAGES } from '../orchestrator-events.messages';

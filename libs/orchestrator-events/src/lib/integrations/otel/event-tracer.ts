@@ -1,5 +1,5 @@
-import { EventContext } from '../../event-context';
-import type { BuiltEvent } from '../../line-event';
+import { EventContext } from '../../write/event-context';
+import type { BuiltEvent } from '../../write/line-event';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
 export interface TraceFields {

@@ -1,5 +1,5 @@
 import type * as OtelApi from '@opentelemetry/api';
-import { EventContext } from '../../event-context';
+import { EventContext } from '../../write/event-context';
 import { requirePeer } from '../../optional-peer';
 import { EventTracer, TraceFields } from './event-tracer';
 import { OrchestratorEventsTracingOptions } from './tracing.options';

@@ -9,7 +9,7 @@ import {
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readEvents, tempDir } from '../../../testing/temp-dir';
-import { EventLogger } from '../../event-logger.service';
+import { EventLogger } from '../../write/event-logger.service';
 import { OrchestratorEventsModule } from '../../orchestrator-events.module';
 import { OrchestratorEventsTracingOptions } from './tracing.options';
 

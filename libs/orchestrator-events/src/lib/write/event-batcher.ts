@@ -1,7 +1,7 @@
 import type * as winston from 'winston';
-import { EventBus } from './bus/event-bus';
+import { EventBus } from '../bus/event-bus';
 import { BuiltEvent } from './event-line';
-import { LINES } from './file/rotating-file.transport';
+import { LINES } from '../file/rotating-file.transport';
 import { WriteOutScheduler } from './write-out.scheduler';
 
 /**

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TestingModule } from '@nestjs/testing';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { createLogger } from '../testing/logger-module';
-import { readEvents, tempDir } from '../testing/temp-dir';
+import { createLogger } from '../../testing/logger-module';
+import { readEvents, tempDir } from '../../testing/temp-dir';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { EventLogger } from './event-logger.service';
-import { backupPath } from './file/log-files';
-import { EventHistory } from './history/event-history.service';
+import { backupPath } from '../file/log-files';
+import { EventHistory } from '../history/event-history.service';
 
 describe('EventLogger', () => {
   let dir: string;

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as winston from 'winston';
-import { readEvents, tempDir } from '../testing/temp-dir';
-import { MemoryEventBus } from './bus/memory-event.bus';
+import { readEvents, tempDir } from '../../testing/temp-dir';
+import { MemoryEventBus } from '../bus/memory-event.bus';
 import { EventBatcher } from './event-batcher';
 import { EventIdGenerator } from './event-id';
 import { BuiltEvent, EventLineBuilder } from './event-line';
-import { RotatingFileTransport } from './file/rotating-file.transport';
-import { RotatingFileWriter } from './file/rotating-file.writer';
+import { RotatingFileTransport } from '../file/rotating-file.transport';
+import { RotatingFileWriter } from '../file/rotating-file.writer';
 
 /** A real bus that fails on one event: the one fault here that cannot be caused for real. */
 class FailingBus extends MemoryEventBus {

@@ -1,5 +1,5 @@
 import { parseTimestamp, toTimestamp } from './event-time';
-import { parseEventsQuery } from './http/events-query.rules';
+import { parseEventsQuery } from '../http/events-query.rules';
 
 /** The 400 messages the query rules give for these parameters. */
 function queryErrors(params: Record<string, string>): string[] {

@@ -8,10 +8,10 @@ import {
 import * as path from 'node:path';
 import * as winston from 'winston';
 import type DailyRotateFile from 'winston-daily-rotate-file';
-import { prepareLogDirectory } from './file/log-directory';
-import { settingOf } from './options/resolve-options';
-import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
+import { prepareLogDirectory } from '../file/log-directory';
+import { settingOf } from '../options/resolve-options';
+import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
 
 type NestLevel = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 

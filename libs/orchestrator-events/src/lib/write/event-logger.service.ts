@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { EventBus } from './bus/event-bus';
+import { EventBus } from '../bus/event-bus';
 import {
   EVENT_ID_PATTERN,
   EventFilter,
@@ -18,13 +18,13 @@ import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 import { EventStream } from './event-stream';
 import { EventWriter } from './event-writer.service';
-import { EventPage } from './file/event-store';
-import { logFilesNewestFirst, newestLine } from './file/log-files';
-import { FileWriterStats } from './file/rotating-file.writer';
-import { EventHistory } from './history/event-history.service';
-import { EventTracer } from './integrations/otel/event-tracer';
-import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from './orchestrator-events.options';
+import { EventPage } from '../file/event-store';
+import { logFilesNewestFirst, newestLine } from '../file/log-files';
+import { FileWriterStats } from '../file/rotating-file.writer';
+import { EventHistory } from '../history/event-history.service';
+import { EventTracer } from '../integrations/otel/event-tracer';
+import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
 
 /** Fields of an event other than its name, for the level shorthands and `track()`. */
 export type EventFields = Omit<EventInput, 'event' | 'level'>;

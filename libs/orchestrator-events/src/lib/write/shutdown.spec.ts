@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readEvents, tempDir } from '../testing/temp-dir';
-import { logFilesNewestFirst } from './file/log-files';
-import { mount, unmount } from '../testing/mount';
+import { readEvents, tempDir } from '../../testing/temp-dir';
+import { logFilesNewestFirst } from '../file/log-files';
+import { mount, unmount } from '../../testing/mount';
 
-const CHILD = path.join(__dirname, '..', 'testing', 'shutdown-child.ts');
+const CHILD = path.join(__dirname, '..', '..', 'testing', 'shutdown-child.ts');
 const TS_NODE_ENV = {
-  TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.spec.json'),
+  TS_NODE_PROJECT: path.join(__dirname, '..', '..', '..', 'tsconfig.spec.json'),
   TS_NODE_TRANSPILE_ONLY: 'true',
 };
 
@@ -96,7 +96,7 @@ it('writes every event still queued when the app calls process.exit() at once', 
 });
 
 describe('SIGTERM while the disk is full', () => {
-  const FULL_CHILD = path.join(__dirname, '..', 'testing', 'disk-full-child.ts');
+  const FULL_CHILD = path.join(__dirname, '..', '..', 'testing', 'disk-full-child.ts');
 
   /** A 2 MiB tmpfs with 1.5 MiB taken by `filler`, or why it cannot be mounted here. */
   function smallDisk(): { dir: string; filler: string; cleanup: () => void } | string {
