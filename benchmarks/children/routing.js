@@ -19,8 +19,8 @@ const BATCH_NS = 100_000;
 
 function builtEvents(taskIds) {
   const { resolveOptions } = require(path.join(LIBRARY, 'lib', 'options', 'resolve-options'));
-  const { EventLineBuilder } = require(path.join(LIBRARY, 'lib', 'write', 'event-line'));
-  const { EventIdGenerator } = require(path.join(LIBRARY, 'lib', 'write', 'event-id'));
+  const { EventLineBuilder } = require(path.join(LIBRARY, 'lib', 'event', 'event-line'));
+  const { EventIdGenerator } = require(path.join(LIBRARY, 'lib', 'event', 'event-id'));
   // The library's defaults (replay buffer, line limit), without reading this process's environment.
   const dir = freshDir();
   const options = resolveOptions({ env: {}, logFile: path.join(dir, 'unused.log') });

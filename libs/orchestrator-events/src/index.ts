@@ -8,15 +8,15 @@
 
 // The module and its configuration.
 export { OrchestratorEventsModule } from './lib/orchestrator-events.module';
-export type { OrchestratorEventsModuleOptions } from './lib/orchestrator-events.options';
-export { DEFAULT_REDACT_KEYS, optionsFromEnv } from './lib/orchestrator-events.options';
+export type { OrchestratorEventsModuleOptions } from './lib/options/orchestrator-events.options';
+export { DEFAULT_REDACT_KEYS, optionsFromEnv } from './lib/options/orchestrator-events.options';
 export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
 export type { OrchestratorEventsDashboardOptions } from './lib/dashboard/dashboard.options';
 
 // Writing events.
 export { EventLogger } from './lib/write/event-logger.service';
 export type { EventFields, EventLoggerStats } from './lib/write/event-logger.service';
-export type { EventContext } from './lib/write/event-context';
+export type { EventContext } from './lib/event/event-context';
 export type { EventStream } from './lib/write/event-stream';
 
 // Past events.
@@ -41,4 +41,4 @@ export {
   LogFileLockedError,
   MissingPeerError,
   EventIdsExhaustedError,
-} from './lib/orchestrator-events.errors';
+} from './lib/shared/orchestrator-events.errors';

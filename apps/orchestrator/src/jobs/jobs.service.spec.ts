@@ -1,5 +1,5 @@
 import { Test, TestingModule } from '@nestjs/testing';
-import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';
+import { EventHistory, EventLogger, OrchestratorEventsModule } from '@orchestrator/events';
 import type { OrchestratorEvent } from '@orchestrator/events-contract';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +12,7 @@ describe('JobsService', () => {
   let module: TestingModule;
   let jobs: JobsService;
   let events: EventLogger;
+  let past: EventHistory;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-'));
@@ -24,6 +25,7 @@ describe('JobsService', () => {
     await module.init();
     jobs = module.get(JobsService);
     events = module.get(EventLogger);
+    past = module.get(EventHistory);
   });
 
   afterEach(async () => {
@@ -58,7 +60,7 @@ describe('JobsService', () => {
       ['job_step', null, 3],
       ['job_completed', 'success', null],
     ]);
-    const history = await events.query({ run_id: handle.run_id });
+    const history = await past.query({ run_id: handle.run_id });
     expect(history.events[0]).toMatchObject({
       event: 'job_started',
       status: 'running',

@@ -1,4 +1,4 @@
-import { OrchestratorEventsConfigError } from '../lib/orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
 import { alertsOptionsFromEnv } from './alerts-env';
 import { AlertRule } from './alerts.options';
 import { parseDuration } from './duration';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../lib/shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../lib/options/orchestrator-events.options';
 import { AlertClaims, MemoryAlertClaims, RedisAlertClaims } from './alert-claims';
 import { AlertEngine } from './alert-engine.service';
 import { ALERT_CLAIMS, ORCH_EVENTS_ALERTS_OPTIONS } from './alerts.constants';

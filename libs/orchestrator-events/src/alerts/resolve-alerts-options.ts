@@ -1,4 +1,4 @@
-import { OrchestratorEventsConfigError } from '../lib/orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
 import { ALERT_MESSAGES } from './alerts.messages';
 import { AlertKind, AlertRule, OrchestratorEventsAlertsOptions } from './alerts.options';
 import { parseDuration } from './duration';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventContext } from '../lib/write/event-context';
+import { EventContext } from '../lib/event/event-context';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { ORCH_EVENTS_BULLMQ_OPTIONS } from './bullmq.module-definition';
 import { ResolvedBullMQOptions } from './bullmq.options';

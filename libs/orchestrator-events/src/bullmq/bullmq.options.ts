@@ -1,4 +1,4 @@
-import { OrchestratorEventsConfigError } from '../lib/orchestrator-events.options';
+import { OrchestratorEventsConfigError } from '../lib/options/orchestrator-events.options';
 import { BullMQRunIdSource, BullMQTaskIdSource } from './job-ids';
 
 /**

@@ -1,6 +1,6 @@
 import type * as BullMQ from 'bullmq';
 import type Redis from 'ioredis';
-import { requirePeer } from '../lib/optional-peer';
+import { requirePeer } from '../lib/shared/optional-peer';
 
 const FEATURE = 'The BullMQ capture (OrchestratorEventsBullMQModule)';
 

@@ -11,4 +11,4 @@ export type {
   MemoryEventBusState,
   RedisEventBusState,
 } from '../lib/bus/event-bus';
-export type { BuiltEvent } from '../lib/write/event-line';
+export type { BuiltEvent } from '../lib/event/event-line';

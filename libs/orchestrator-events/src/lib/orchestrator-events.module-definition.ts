@@ -14,8 +14,8 @@ import {
   OrchestratorEventsIntegrations,
 } from './integrations/integration.providers';
 import type { EventsRoute } from './http/sse-fast-path.service';
-import { ORCH_EVENTS_ROUTE } from './orchestrator-events.constants';
-import { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
+import { ORCH_EVENTS_ROUTE } from './shared/orchestrator-events.constants';
+import { OrchestratorEventsModuleOptions } from './options/orchestrator-events.options';
 
 /**
  * Default route of the events controller, under the app's global prefix (the client's

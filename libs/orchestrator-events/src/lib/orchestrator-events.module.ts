@@ -9,14 +9,14 @@ import { EventHistory } from './history/event-history.service';
 import { FileHistorySource } from './history/file-history.source';
 import { HISTORY_SOURCES, HistorySource } from './history/history-source';
 import { HistorySources } from './history/history-sources.registry';
-import { WriteOutScheduler } from './write/write-out.scheduler';
+import { WriteOutScheduler } from './file/write-out.scheduler';
 import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
 import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
-import { ORCH_EVENTS_OPTIONS } from './orchestrator-events.constants';
+import { ORCH_EVENTS_OPTIONS } from './shared/orchestrator-events.constants';
 import { OrchestratorEventsStatus } from './orchestrator-events.status';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -28,7 +28,7 @@ import {
   OrchestratorEventsModuleOptions,
   resolveOptions,
   ResolvedOrchestratorEventsOptions,
-} from './orchestrator-events.options';
+} from './options/orchestrator-events.options';
 
 /**
  * Registers `EventLogger`, `EventHistory`, the event bus, `AppLogger` and the events controller

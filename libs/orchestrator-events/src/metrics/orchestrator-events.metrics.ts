@@ -1,6 +1,6 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import type * as PromClient from 'prom-client';
-import { requirePeer } from '../lib/optional-peer';
+import { requirePeer } from '../lib/shared/optional-peer';
 import { OrchestratorEventsStatus } from '../lib/orchestrator-events.status';
 import { METRIC_DEFINITIONS, MetricsSnapshot } from './metric-definitions';
 import {

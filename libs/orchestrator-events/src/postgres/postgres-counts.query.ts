@@ -7,7 +7,7 @@ import {
 } from '@orchestrator/events-contract';
 import type { Pool } from 'pg';
 import { CountsFold, countsWindow } from '../lib/history/counts-query';
-import { acceptor } from '../lib/history/history-query';
+import { acceptor } from '../lib/event/history-query';
 import { whereOf } from './postgres-where';
 
 /** A level's name from its stored rank. */

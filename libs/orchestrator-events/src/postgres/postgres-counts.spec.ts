@@ -6,7 +6,7 @@ import {
 } from '@orchestrator/events-contract';
 import { Pool } from 'pg';
 import { CountsFold, countsWindow } from '../lib/history/counts-query';
-import { acceptor } from '../lib/history/history-query';
+import { acceptor } from '../lib/event/history-query';
 import { createTestDatabase, postgresAvailable } from '../testing/require-postgres';
 import { addLine, emptyColumns } from './event-rows';
 import { queryCounts } from './postgres-counts.query';

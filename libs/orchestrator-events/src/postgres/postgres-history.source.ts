@@ -9,7 +9,7 @@ import {
   RunsQuery,
 } from '@orchestrator/events-contract';
 import type { Pool } from 'pg';
-import { acceptor, clampLimit } from '../lib/history/history-query';
+import { acceptor, clampLimit } from '../lib/event/history-query';
 import { HistorySource, HistorySourceState } from '../lib/history/history-source';
 import { queryCounts } from './postgres-counts.query';
 import { whereOf } from './postgres-where';

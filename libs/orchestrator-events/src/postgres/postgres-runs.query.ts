@@ -1,8 +1,8 @@
 import { RunRecord, RunsPage, RunsQuery } from '@orchestrator/events-contract';
 import type { Pool } from 'pg';
-import { toTimestamp } from '../lib/write/event-time';
-import { clampLimit } from '../lib/history/history-query';
-import { MESSAGES } from '../lib/orchestrator-events.messages';
+import { toTimestamp } from '../lib/event/event-time';
+import { clampLimit } from '../lib/event/history-query';
+import { MESSAGES } from '../lib/shared/orchestrator-events.messages';
 
 /**
  * One page of the `runs` table for `query`: the files' rules (`runsPage`) in SQL. Newest first by

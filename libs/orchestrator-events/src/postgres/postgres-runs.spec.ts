@@ -8,7 +8,7 @@ import {
 } from '@orchestrator/events-contract';
 import { Pool } from 'pg';
 import { CountsFold, countsWindow } from '../lib/history/counts-query';
-import { acceptor } from '../lib/history/history-query';
+import { acceptor } from '../lib/event/history-query';
 import { runsPage } from '../lib/history/runs-query';
 import { createStoreApp, untilStored } from '../testing/postgres-app';
 import { createTestDatabase, postgresAvailable, sql } from '../testing/require-postgres';

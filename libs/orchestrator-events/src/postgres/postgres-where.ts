@@ -1,5 +1,5 @@
 import { EventQuery, levelRank } from '@orchestrator/events-contract';
-import { toTimestamp } from '../lib/write/event-time';
+import { toTimestamp } from '../lib/event/event-time';
 
 /** `%`, `_` and `\` taken literally in a LIKE pattern. */
 function likeEscape(word: string): string {

@@ -1,4 +1,4 @@
-import { OrchestratorEventsConfigError } from '../lib/orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
 import { POSTGRES_MESSAGES as M } from './postgres.messages';
 
 /**

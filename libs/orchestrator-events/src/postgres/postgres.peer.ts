@@ -1,5 +1,5 @@
 import type * as Pg from 'pg';
-import { requirePeer } from '../lib/optional-peer';
+import { requirePeer } from '../lib/shared/optional-peer';
 
 /** `pg`, loaded when the store starts: apps without `OrchestratorEventsPostgresModule` never load it. */
 export function loadPg(): typeof Pg {

@@ -9,7 +9,7 @@ import { until } from '../testing/require-redis';
 import { tempDir } from '../testing/temp-dir';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
-import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
+import { OrchestratorEventsModuleOptions } from '../lib/options/orchestrator-events.options';
 import { OrchestratorEventsHealthIndicator } from './orchestrator-events.health';
 
 /** A health endpoint as an app writes it with Terminus: the indicator is one of its checks. */

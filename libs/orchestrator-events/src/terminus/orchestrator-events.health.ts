@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '../lib/bus/event-bus';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { HistorySources } from '../lib/history/history-sources.registry';
-import { ORCH_EVENTS_OPTIONS } from '../lib/orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../lib/orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../lib/shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../lib/options/orchestrator-events.options';
 
 /** Thresholds of `OrchestratorEventsHealthIndicator.isHealthy()`. */
 export interface OrchestratorEventsHealthOptions {

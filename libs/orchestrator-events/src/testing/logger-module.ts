@@ -1,7 +1,7 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
-import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
+import { OrchestratorEventsModuleOptions } from '../lib/options/orchestrator-events.options';
 
 /** A real Nest module with the library, on the given options and an empty environment. */
 export async function createLogger(

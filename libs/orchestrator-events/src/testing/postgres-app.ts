@@ -2,7 +2,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { EventHistory } from '../lib/history/event-history.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
-import { OrchestratorEventsModuleOptions } from '../lib/orchestrator-events.options';
+import { OrchestratorEventsModuleOptions } from '../lib/options/orchestrator-events.options';
 import { OrchestratorEventsPostgresModule } from '../postgres/orchestrator-events-postgres.module';
 import { PostgresHistoryStore } from '../postgres/postgres-history.store';
 import { OrchestratorEventsPostgresOptions } from '../postgres/postgres.options';

@@ -1,8 +1,8 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type * as LogsApi from '@opentelemetry/api-logs';
 import type { EventLevel, OrchestratorEvent } from '@orchestrator/events-contract';
-import type { BuiltEvent } from '../lib/write/line-event';
-import { requirePeer } from '../lib/optional-peer';
+import type { BuiltEvent } from '../lib/event/line-event';
+import { requirePeer } from '../lib/shared/optional-peer';
 import { ExtrasFlattener } from './log-attributes';
 import { ResolvedLogRecordsOptions } from './tracing-module.options';
 

@@ -1,5 +1,5 @@
 import { EventFilter } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 import type { HistorySource } from '../history/history-source';
 
 /** A live subscription; `unsubscribe()` frees it at once. */

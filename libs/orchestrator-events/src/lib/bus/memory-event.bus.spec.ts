@@ -1,5 +1,5 @@
-import { EventIdGenerator } from '../write/event-id';
-import { BuiltEvent, EventLineBuilder } from '../write/event-line';
+import { EventIdGenerator } from '../event/event-id';
+import { BuiltEvent, EventLineBuilder } from '../event/event-line';
 import { MemoryEventBus } from './memory-event.bus';
 
 describe('MemoryEventBus', () => {

@@ -1,5 +1,5 @@
 import { EventFilter, matches, searchWords } from '@orchestrator/events-contract';
-import { BuiltEvent, LineEvent } from '../write/event-line';
+import { BuiltEvent, LineEvent } from '../event/event-line';
 import { EventBus, EventSubscription, MemoryEventBusState, ReplayResult } from './event-bus';
 import { ReplayRing } from './replay.ring';
 

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { requirePeer } from '../optional-peer';
+import { requirePeer } from '../shared/optional-peer';
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RETRY_MS = 2000;

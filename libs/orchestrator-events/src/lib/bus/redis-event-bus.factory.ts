@@ -1,5 +1,5 @@
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
-import { WriteOutScheduler } from '../write/write-out.scheduler';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
+import { WriteOutScheduler } from '../file/write-out.scheduler';
 import { RedisEventBus } from './redis-event.bus';
 
 /**

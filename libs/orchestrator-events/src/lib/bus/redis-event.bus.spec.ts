@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { redisAvailable } from '../../testing/require-redis';
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
 
 /**

@@ -1,5 +1,5 @@
 import { EventFilter, matches, parseEventLine } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 
 /**
  * The last `capacity` events a bus delivered, for resuming a stream without reading the files: the

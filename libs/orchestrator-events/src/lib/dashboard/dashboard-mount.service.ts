@@ -13,7 +13,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { HistorySources } from '../history/history-sources.registry';
 import { runsPathOf } from '../http/history.controllers';
 import type { EventsRoute } from '../http/sse-fast-path.service';
-import { ORCH_EVENTS_ROUTE } from '../orchestrator-events.constants';
+import { ORCH_EVENTS_ROUTE } from '../shared/orchestrator-events.constants';
 import { DashboardAssets, DashboardFile } from './dashboard-assets';
 import { DashboardGuardContext } from './dashboard-guard.context';
 import { DASHBOARD_OPTIONS, ResolvedDashboardOptions } from './dashboard.options';

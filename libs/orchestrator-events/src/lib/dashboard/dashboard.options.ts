@@ -1,5 +1,5 @@
 import { CanActivate, Type } from '@nestjs/common';
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
 
 /** `dashboard` of `OrchestratorEventsModule.forRoot()`: the page that watches the events. */
 export interface OrchestratorEventsDashboardOptions {

@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
 import { HistorySources } from '../history/history-sources.registry';
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
 import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { DashboardAssets, dashboardDirCandidates } from './dashboard-assets';
 

@@ -5,8 +5,8 @@ import {
   OrchestratorEvent,
   parseEventLine,
 } from '@orchestrator/events-contract';
-import { toTimestamp } from '../write/event-time';
-import { acceptor, clampLimit } from '../history/history-query';
+import { toTimestamp } from '../event/event-time';
+import { acceptor, clampLimit } from '../event/history-query';
 import { LogFileSet, OpenedFiles, OpenFile } from './log-file-set';
 import { firstEventId, seekAfter } from './cursor.seek';
 import { LineIndexCache } from './line-index';

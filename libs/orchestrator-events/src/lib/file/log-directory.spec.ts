@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
+import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
 import { prepareLogDirectory } from './log-directory';
 
 /** The error `prepareLogDirectory` throws for `file`, or undefined. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 
 /**
  * Creates the directory of a log file and checks that it can be written, so that a bad path fails

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LogFileLockedError } from '../orchestrator-events.errors';
+import { LogFileLockedError } from '../shared/orchestrator-events.errors';
 
 export { LogFileLockedError };
 

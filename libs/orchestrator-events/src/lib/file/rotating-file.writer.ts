@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { WriteOutScheduler } from '../write/write-out.scheduler';
+import { WriteOutScheduler } from './write-out.scheduler';
 import type { LogFileLock } from './log-file.lock';
 import { makeDirectory } from './log-directory';
 import { backupPath, staleBackups } from './log-files';

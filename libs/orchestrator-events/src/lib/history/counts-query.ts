@@ -7,7 +7,7 @@ import {
   MAX_COUNTS_BUCKETS,
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
-import { toTimestamp } from '../write/event-time';
+import { toTimestamp } from '../event/event-time';
 
 /**
  * Events per level per time bucket, folded from events in any order. Buckets start at multiples of

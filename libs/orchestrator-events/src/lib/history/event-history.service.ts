@@ -11,12 +11,12 @@ import {
   RunsQuery,
 } from '@orchestrator/events-contract';
 import { EventBus } from '../bus/event-bus';
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 import { EventPage } from '../file/event-store';
-import { mergePages } from './history-query';
+import { mergePages } from '../event/history-query';
 import { HistorySource } from './history-source';
 import { HistorySources } from './history-sources.registry';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 
 /** One step of `EventHistory.after()`: events to send, after a reset when the resume id is gone. */
 export interface HistoryBatch {

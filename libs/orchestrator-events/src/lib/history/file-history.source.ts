@@ -5,14 +5,22 @@ import {
   RunsPage,
   RunsQuery,
 } from '@orchestrator/events-contract';
-import { EventWriter } from '../write/event-writer.service';
 import { EventFileScan } from '../file/event-scan';
 import { EventPage, EventStore } from '../file/event-store';
 import { LogFileSet } from '../file/log-file-set';
 import { CountsFold, countsWindow } from './counts-query';
-import { acceptor } from './history-query';
+import { acceptor } from '../event/history-query';
 import { HistorySource } from './history-source';
 import { FileRunsFold } from './file-runs.fold';
+
+/**
+ * What the source needs of the writer (`EventWriter` is one): its queue written out, and a count
+ * that changes at each rotation. An interface, so that history does not depend on the write path.
+ */
+export interface WrittenFiles {
+  flushSync(): void;
+  rotations(): number;
+}
 
 /**
  * The log files (current and rotated backups) as a history source. Each read first writes out the
@@ -25,7 +33,7 @@ export class FileHistorySource implements HistorySource {
   private readonly scan: EventFileScan;
   private readonly runsFold: FileRunsFold;
 
-  constructor(file: string, maxFiles: number, writer: EventWriter) {
+  constructor(file: string, maxFiles: number, writer: WrittenFiles) {
     this.store = new EventStore(
       file,
       maxFiles,

@@ -10,7 +10,7 @@ import { OrchestratorEventsMetricsModule } from '../../metrics/orchestrator-even
 import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { OrchestratorEventsStatus } from '../orchestrator-events.status';
 import { EventHistory } from './event-history.service';
-import { acceptor, clampLimit } from './history-query';
+import { acceptor, clampLimit } from '../event/history-query';
 import { HistorySource } from './history-source';
 import { HistorySources } from './history-sources.registry';
 

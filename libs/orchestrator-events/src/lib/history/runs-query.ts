@@ -1,7 +1,7 @@
 import { RunRecord, RunsPage, RunsQuery } from '@orchestrator/events-contract';
-import { toTimestamp } from '../write/event-time';
-import { MESSAGES } from '../orchestrator-events.messages';
-import { clampLimit } from './history-query';
+import { toTimestamp } from '../event/event-time';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
+import { clampLimit } from '../event/history-query';
 
 /**
  * The rules of a runs query, for a source that holds run records in memory (the files' fold):

@@ -3,7 +3,7 @@ import {
   MAX_COUNTS_BUCKET_S,
   parseDecimalInteger,
 } from '@orchestrator/events-contract';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 import { parseEventsQuery } from './events-query.rules';
 
 /**

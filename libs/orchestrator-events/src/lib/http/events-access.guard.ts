@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 import { EventsTokenRequiredException, QueryTooLongException } from './events-http.exceptions';
 import { searchOf } from './events-query.rules';
 

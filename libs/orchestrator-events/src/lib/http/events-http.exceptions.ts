@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 
 /**
  * The endpoints' refusals as named exceptions (as @nestjs/throttler has `ThrottlerException`), each

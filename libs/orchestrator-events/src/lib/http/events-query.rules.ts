@@ -8,7 +8,7 @@ import {
   parseLevel,
   parseQueryLimit,
 } from '@orchestrator/events-contract';
-import { parseTimestamp } from '../write/event-time';
+import { parseTimestamp } from '../event/event-time';
 import {
   EXTRAS_PARAM_DOC,
   isExtrasParam,
@@ -16,7 +16,7 @@ import {
   readSearch,
   SEARCH_DOC,
 } from './search-query.rules';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 
 /**
  * The query parameters of both endpoints, once: what each accepts, the words of its 400, and its

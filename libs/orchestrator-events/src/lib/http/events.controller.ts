@@ -10,7 +10,7 @@ import {
 } from './openapi.decorators';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { EventHistory } from '../history/event-history.service';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 import { EventsPageSchema } from './event.schema';
 import { EventsEndpoint } from './events-endpoint.decorator';
 import { TooManyStreamsException } from './events-http.exceptions';

@@ -1,5 +1,5 @@
 import type * as Swagger from '@nestjs/swagger';
-import { loadOptionalPeer } from '../optional-peer';
+import { loadOptionalPeer } from '../shared/optional-peer';
 import type { ParamDoc } from './events-query.rules';
 
 /**

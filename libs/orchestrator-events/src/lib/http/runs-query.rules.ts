@@ -5,8 +5,8 @@ import {
   RunsQuery,
   RunStatus,
 } from '@orchestrator/events-contract';
-import { MESSAGES } from '../orchestrator-events.messages';
-import { parseTimestamp } from '../write/event-time';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
+import { parseTimestamp } from '../event/event-time';
 
 /**
  * The query parameters of `GET <prefix>/orchestrator/runs`: what each accepts and the words of its

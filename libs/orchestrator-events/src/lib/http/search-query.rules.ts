@@ -8,7 +8,7 @@ import {
   MAX_SEARCH_WORDS,
   searchWords,
 } from '@orchestrator/events-contract';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 import type { ParamDoc } from './events-query.rules';
 
 /**

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ORCH_EVENTS_OPTIONS, ORCH_EVENTS_ROUTE } from '../orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS, ORCH_EVENTS_ROUTE } from '../shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 import { EventsAccessGuard } from './events-access.guard';
 import { SseHub } from './sse-hub.service';
 import { readStreamRequest } from './stream-request';

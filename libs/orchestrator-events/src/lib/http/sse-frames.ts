@@ -1,4 +1,4 @@
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 
 /**
  * SSE framing. Only real events carry `id:`; heartbeat and reset frames carry none, so a browser's

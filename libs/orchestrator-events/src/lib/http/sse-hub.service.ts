@@ -2,11 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EventBus } from '../bus/event-bus';
 import { EventFilter } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../write/event-line';
+import { BuiltEvent } from '../event/event-line';
 import { EventHistory } from '../history/event-history.service';
-import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
-import { MESSAGES } from '../orchestrator-events.messages';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 import { SseClient } from './sse-client';
 import { eventFrame, HEARTBEAT_FRAME, resetFrame, retryFrame } from './sse-frames';
 

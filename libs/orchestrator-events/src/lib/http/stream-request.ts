@@ -1,6 +1,6 @@
 import { EVENT_ID_PATTERN, EventFilter } from '@orchestrator/events-contract';
 import { IncomingMessage } from 'node:http';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 import { parseEventsQuery, searchOf } from './events-query.rules';
 import { SseHub } from './sse-hub.service';
 

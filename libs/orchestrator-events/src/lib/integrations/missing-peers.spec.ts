@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
-import { MissingPeerError } from '../optional-peer';
+import { MissingPeerError } from '../shared/optional-peer';
 
 /**
  * A configured integration whose optional package is not installed stops the app at startup with

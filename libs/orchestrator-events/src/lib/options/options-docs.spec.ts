@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_REDACT_KEYS } from '../orchestrator-events.options';
+import { DEFAULT_REDACT_KEYS } from './orchestrator-events.options';
 import { parseSize } from './option-readers';
 import { ENV_VARIABLES } from './options-from-env';
 import { resolveOptions } from './resolve-options';
@@ -13,7 +13,7 @@ import { resolveOptions } from './resolve-options';
  */
 const ROOT = path.join(__dirname, '..', '..', '..', '..', '..');
 const OPTIONS_SOURCE = fs.readFileSync(
-  path.join(__dirname, '..', 'orchestrator-events.options.ts'),
+  path.join(__dirname, 'orchestrator-events.options.ts'),
   'utf8',
 );
 

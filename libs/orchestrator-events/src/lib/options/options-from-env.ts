@@ -1,4 +1,4 @@
-import type { OrchestratorEventsModuleOptions } from '../orchestrator-events.options';
+import type { OrchestratorEventsModuleOptions } from './orchestrator-events.options';
 
 /** Options read from the environment, as text: validation turns them into values. */
 export type EnvOptions = {

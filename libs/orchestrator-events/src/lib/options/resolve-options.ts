@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
-import { MESSAGES } from '../orchestrator-events.messages';
+import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
 import {
   DEFAULT_REDACT_KEYS,
   OrchestratorEventsModuleOptions,
   ResolvedOrchestratorEventsOptions,
-} from '../orchestrator-events.options';
+} from './orchestrator-events.options';
 import { ENV_VARIABLES, optionsFromEnv } from './options-from-env';
 import {
   Read,

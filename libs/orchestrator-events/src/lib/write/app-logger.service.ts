@@ -10,8 +10,8 @@ import * as winston from 'winston';
 import type DailyRotateFile from 'winston-daily-rotate-file';
 import { prepareLogDirectory } from '../file/log-directory';
 import { settingOf } from '../options/resolve-options';
-import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 
 type NestLevel = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 

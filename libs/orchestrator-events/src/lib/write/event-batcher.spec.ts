@@ -3,8 +3,8 @@ import * as winston from 'winston';
 import { readEvents, tempDir } from '../../testing/temp-dir';
 import { MemoryEventBus } from '../bus/memory-event.bus';
 import { EventBatcher } from './event-batcher';
-import { EventIdGenerator } from './event-id';
-import { BuiltEvent, EventLineBuilder } from './event-line';
+import { EventIdGenerator } from '../event/event-id';
+import { BuiltEvent, EventLineBuilder } from '../event/event-line';
 import { RotatingFileTransport } from '../file/rotating-file.transport';
 import { RotatingFileWriter } from '../file/rotating-file.writer';
 

@@ -1,8 +1,8 @@
 import type * as winston from 'winston';
 import { EventBus } from '../bus/event-bus';
-import { BuiltEvent } from './event-line';
+import { BuiltEvent } from '../event/event-line';
 import { LINES } from '../file/rotating-file.transport';
-import { WriteOutScheduler } from './write-out.scheduler';
+import { WriteOutScheduler } from '../file/write-out.scheduler';
 
 /**
  * One event-loop turn's events, on their way out: at the end of the turn their lines go to

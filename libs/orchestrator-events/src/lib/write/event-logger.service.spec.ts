@@ -25,6 +25,9 @@ describe('EventLogger', () => {
     cleanup();
   });
 
+  /** Past events are EventHistory's: the same module's. */
+  const history = (): EventHistory => (module as TestingModule).get(EventHistory);
+
   async function start(options: Parameters<typeof createLogger>[0] = {}): Promise<EventLogger> {
     const created = await createLogger({ logFile: file, ...options });
     module = created.module;
@@ -87,7 +90,7 @@ describe('EventLogger', () => {
     const id2 = second.log({ event: 'b' }) as string;
     expect(id2 > ids1[ids1.length - 1]).toBe(true);
     await second.flush();
-    const page = await second.query({ limit: 3 });
+    const page = await history().query({ limit: 3 });
     // The first logger's last line is its orchestrator_stopped, above its last event too.
     expect(page.events.map((e) => e.event)).toEqual(['a', 'orchestrator_stopped', 'b']);
     expect(page.events[0].event_id).toBe(ids1[ids1.length - 1]);
@@ -377,16 +380,16 @@ describe('EventLogger', () => {
     }
 
     it('returns the newest matches in chronological order, across rotated files, without flushing first', async () => {
-      const { logger } = await seeded();
-      const page = await logger.query({ task_id: 't-2', limit: 5 });
+      await seeded();
+      const page = await history().query({ task_id: 't-2', limit: 5 });
       expect(page.events.map((e) => e['n'])).toEqual([377, 382, 387, 392, 397]);
       expect(page.has_more).toBe(true);
       expect(fs.readdirSync(dir).length).toBe(6);
     });
 
     it('combines task, run, event names and minimum level', async () => {
-      const { logger } = await seeded();
-      const page = await logger.query({
+      await seeded();
+      const page = await history().query({
         task_id: 't-1',
         run_id: 'r-0',
         event: ['odd', 'even'],
@@ -404,18 +407,18 @@ describe('EventLogger', () => {
       const all = Array.from({ length: 400 }, (_, n) => n).filter(
         (n) => n % 5 === 1 && n % 3 === 0 && n % 4 >= 2,
       );
-      const oldestKept = (await logger.query({ limit: 1000 })).events[0]['n'] as number;
+      const oldestKept = (await history().query({ limit: 1000 })).events[0]['n'] as number;
       expect(expected).toEqual(all.filter((n) => n >= oldestKept));
       expect(page.has_more).toBe(false);
     });
 
     it('pages backwards with before and forwards with after, with no gap or repeat', async () => {
-      const { logger } = await seeded();
-      const retained = (await logger.query({ limit: 1000 })).events;
+      await seeded();
+      const retained = (await history().query({ limit: 1000 })).events;
       const backward: number[] = [];
       let before: string | undefined;
       for (;;) {
-        const page = await logger.query({ event: ['even'], limit: 7, before });
+        const page = await history().query({ event: ['even'], limit: 7, before });
         backward.unshift(...page.events.map((e) => e['n'] as number));
         if (!page.has_more) break;
         before = page.events[0].event_id;
@@ -423,7 +426,7 @@ describe('EventLogger', () => {
       const forward: number[] = [];
       let after = '0';
       for (;;) {
-        const page = await logger.query({ event: ['even'], limit: 7, after });
+        const page = await history().query({ event: ['even'], limit: 7, after });
         forward.push(...page.events.map((e) => e['n'] as number));
         if (!page.has_more) break;
         after = page.events[page.events.length - 1].event_id;
@@ -434,11 +437,11 @@ describe('EventLogger', () => {
     });
 
     it('filters by time: since inclusive, until exclusive', async () => {
-      const { logger } = await seeded();
-      const all = (await logger.query({ limit: 1000 })).events;
+      await seeded();
+      const all = (await history().query({ limit: 1000 })).events;
       const since = all[10].timestamp;
       const until = all[20].timestamp;
-      const page = await logger.query({ since, until, limit: 1000 });
+      const page = await history().query({ since, until, limit: 1000 });
       const expected = all.filter((e) => e.timestamp >= since && e.timestamp < until);
       expect(page.events).toEqual(expected);
       expect(expected.length).toBeGreaterThanOrEqual(10);
@@ -450,7 +453,7 @@ describe('EventLogger', () => {
       await logger.flush();
       fs.appendFileSync(file, '{"torn": tr\n');
       logger.info('b');
-      const page = await logger.query();
+      const page = await history().query();
       expect(page.events.map((e) => e.event)).toEqual(['a', 'b']);
       expect(page.skipped_lines).toBe(1);
     });

@@ -7,24 +7,21 @@ import {
   EventFilter,
   EventInput,
   EventLevel,
-  EventQuery,
   levelRank,
   OrchestratorEvent,
   parseEventLine,
   parseLevel,
 } from '@orchestrator/events-contract';
-import { EventContext, EventContextStore } from './event-context';
-import { EventIdGenerator } from './event-id';
-import { EventLineBuilder } from './event-line';
+import { EventContext, EventContextStore } from '../event/event-context';
+import { EventIdGenerator } from '../event/event-id';
+import { EventLineBuilder } from '../event/event-line';
 import { EventStream } from './event-stream';
 import { EventWriter } from './event-writer.service';
-import { EventPage } from '../file/event-store';
 import { logFilesNewestFirst, newestLine } from '../file/log-files';
 import { FileWriterStats } from '../file/rotating-file.writer';
-import { EventHistory } from '../history/event-history.service';
 import { EventTracer } from '../integrations/otel/event-tracer';
-import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
+import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 
 /** Fields of an event other than its name, for the level shorthands and `track()`. */
 export type EventFields = Omit<EventInput, 'event' | 'level'>;
@@ -72,7 +69,6 @@ export class EventLogger implements OnApplicationShutdown {
     @Inject(ORCH_EVENTS_OPTIONS) private readonly options: ResolvedOrchestratorEventsOptions,
     @Inject(EventBus) private readonly bus: EventBus,
     private readonly writer: EventWriter,
-    private readonly history: EventHistory,
     // Set by the `tracing` option only: without it, log() pays one undefined check.
     @Optional() @Inject(EventTracer) private readonly tracer?: EventTracer,
   ) {
@@ -220,23 +216,6 @@ export class EventLogger implements OnApplicationShutdown {
   /** Resolves once every event logged before the call has been written to the file. */
   flush(): Promise<void> {
     return this.writer.flush();
-  }
-
-  /**
-   * Past events: the same as `EventHistory.query()`, kept here for code written before
-   * `EventHistory` existed.
-   * @deprecated Inject `EventHistory` and call its `query()`.
-   */
-  query(query: EventQuery = {}): Promise<EventPage> {
-    return this.history.query(query);
-  }
-
-  /**
-   * The id of the oldest event still kept (the files; with Redis, the stream too), if any.
-   * @deprecated Inject `EventHistory` and call its `oldestEventId()`.
-   */
-  oldestEventId(): Promise<string | undefined> {
-    return this.history.oldestEventId();
   }
 
   /**

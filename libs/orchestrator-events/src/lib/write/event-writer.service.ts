@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as winston from 'winston';
 import { EventBus } from '../bus/event-bus';
 import { EventBatcher } from './event-batcher';
-import { BuiltEvent } from './event-line';
+import { BuiltEvent } from '../event/event-line';
 import { LogFileLock } from '../file/log-file.lock';
 import { RotatingFileTransport } from '../file/rotating-file.transport';
 import { FileWriterStats, RotatingFileWriter } from '../file/rotating-file.writer';
-import { ORCH_EVENTS_OPTIONS } from '../orchestrator-events.constants';
-import { MESSAGES } from '../orchestrator-events.messages';
-import { ResolvedOrchestratorEventsOptions } from '../orchestrator-events.options';
-import { WriteOutScheduler } from './write-out.scheduler';
+import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
+import { MESSAGES } from '../shared/orchestrator-events.messages';
+import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
+import { WriteOutScheduler } from '../file/write-out.scheduler';
 
 const WINSTON_LEVELS = { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 };
 

@@ -1,5 +1,5 @@
-import { EventContext } from '../../write/event-context';
-import type { BuiltEvent } from '../../write/line-event';
+import { EventContext } from '../../event/event-context';
+import type { BuiltEvent } from '../../event/line-event';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
 export interface TraceFields {

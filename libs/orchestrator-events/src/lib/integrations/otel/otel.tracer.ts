@@ -1,6 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
-import { EventContext } from '../../write/event-context';
-import { requirePeer } from '../../optional-peer';
+import { EventContext } from '../../event/event-context';
+import { requirePeer } from '../../shared/optional-peer';
 import { EventTracer, TraceFields } from './event-tracer';
 import { OrchestratorEventsTracingOptions } from './tracing.options';
 

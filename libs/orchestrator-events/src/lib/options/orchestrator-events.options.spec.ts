@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tempDir } from '../testing/temp-dir';
-import { createLogger } from '../testing/logger-module';
+import { tempDir } from '../../testing/temp-dir';
+import { createLogger } from '../../testing/logger-module';
 import {
   DEFAULT_REDACT_KEYS,
   OrchestratorEventsConfigError,

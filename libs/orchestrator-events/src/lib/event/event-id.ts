@@ -1,6 +1,6 @@
 import { MAX_EVENT_ID_MS, parseEventId } from '@orchestrator/events-contract';
 import { DIGITS3 } from './event-clock';
-import { EventIdsExhaustedError } from '../orchestrator-events.errors';
+import { EventIdsExhaustedError } from '../shared/orchestrator-events.errors';
 
 export { EventIdsExhaustedError };
 

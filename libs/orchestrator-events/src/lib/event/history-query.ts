@@ -6,7 +6,7 @@ import {
   MAX_QUERY_LIMIT,
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
-import { toTimestamp } from '../write/event-time';
+import { toTimestamp } from './event-time';
 
 /**
  * The rules of a history query, once for every source: the limit clamp, the filter with its time

@@ -141,7 +141,7 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = [
   'set-cookie',
 ];
 
-export { OrchestratorEventsConfigError } from './orchestrator-events.errors';
-export { optionsFromEnv } from './options/options-from-env';
-export { parseSize } from './options/option-readers';
-export { resolveOptions } from './options/resolve-options';
+export { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
+export { optionsFromEnv } from './options-from-env';
+export { parseSize } from './option-readers';
+export { resolveOptions } from './resolve-options';
