@@ -4,6 +4,7 @@ import { EventQuery } from '@orchestrator/events-contract';
 import { tempDir } from '../../testing/temp-dir';
 import { firstEventId, seekAfter } from './cursor.seek';
 import { EventStore } from './event-store';
+import { LogFileSet } from './log-file-set';
 import { RotatingFileWriter } from './rotating-file.writer';
 
 describe('after= cursor lookup (seekAfter through EventStore)', () => {
@@ -38,7 +39,7 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
     for (let i = 0; i < 20_000; i++) lines.push(CORRUPT);
     for (let n = 1; n <= 5_000; n++) lines.push(line(n));
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    const store = new EventStore(file, 0);
+    const store = new EventStore(new LogFileSet(file, 0));
     const expected = Array.from({ length: 100 }, (_, i) => 4_001 + i);
     // Every way a file is read: a plain scan, the task index, the event-name needle.
     const queries: EventQuery[] = [{}, { task_id: 't' }, { event: ['e'] }];
@@ -94,7 +95,7 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
 
   it('pages forward over rotated files exactly as a full read would, for every cursor', async () => {
     const writer = new RotatingFileWriter(file, 16 * 1024, 3);
-    const store = new EventStore(file, 3, () => writer.flushSync());
+    const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
     for (let n = 0; n < 400; n++) {
       writer.append(line(n, { task_id: `t-${n % 3}`, pad: 'x'.repeat((n * 31) % 200) }));
     }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { tempDir } from '../../testing/temp-dir';
 import { EventFileScan } from './event-scan';
+import { LogFileSet } from './log-file-set';
 
 const line = (minute: number, id: string) =>
   JSON.stringify({
@@ -30,10 +31,13 @@ describe('EventFileScan', () => {
 
   const visit = async (since?: string, stopAt?: string) => {
     const seen: string[] = [];
-    const result = await new EventFileScan(file, 2).forEach((event: OrchestratorEvent) => {
-      seen.push(event.event_id);
-      return event.event_id !== stopAt;
-    }, since);
+    const result = await new EventFileScan(new LogFileSet(file, 2)).forEach(
+      (event: OrchestratorEvent) => {
+        seen.push(event.event_id);
+        return event.event_id !== stopAt;
+      },
+      since,
+    );
     return { seen, skipped: result.skipped_lines };
   };
 

@@ -8,21 +8,15 @@ import { scanForward } from './line-scanner';
  * each line parsed once (see the docs for the figure at the default retention).
  */
 export class EventFileScan {
-  private readonly files: LogFileSet;
-
   /**
+   * @param files the current file and its backups (`new LogFileSet(file, maxFiles, rotations)`).
    * @param beforeRead called first, synchronously, by every scan: the writer writes out its queue
    *   there, so a scan sees everything logged before it.
-   * @param rotations the writer's rotation count, which lets overlapping reads share descriptors.
    */
   constructor(
-    file: string,
-    maxFiles: number,
+    private readonly files: LogFileSet,
     private readonly beforeRead: () => void = () => undefined,
-    rotations?: () => number,
-  ) {
-    this.files = new LogFileSet(file, maxFiles, rotations);
-  }
+  ) {}
 
   /**
    * Calls `visit` with each event, oldest first, until it returns false. Torn lines are passed over

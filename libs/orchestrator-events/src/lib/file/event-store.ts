@@ -40,21 +40,15 @@ export class EventStore {
   /** Where each task and run is in each file: kept across queries, extended as files grow. */
   private readonly indexes = new LineIndexCache();
 
-  private readonly files: LogFileSet;
-
   /**
+   * @param files the current file and its backups (`new LogFileSet(file, maxFiles, rotations)`).
    * @param beforeRead called first, synchronously, by every read: the writer writes out its queue
    *   there, so a read sees everything logged before it.
-   * @param rotations the writer's rotation count, which lets overlapping reads share descriptors.
    */
   constructor(
-    file: string,
-    maxFiles: number,
+    private readonly files: LogFileSet,
     private readonly beforeRead: () => void = () => undefined,
-    rotations?: () => number,
-  ) {
-    this.files = new LogFileSet(file, maxFiles, rotations);
-  }
+  ) {}
 
   /** One page of matching events, in chronological order. Torn lines are skipped and counted. */
   async query(query: EventQuery = {}): Promise<EventPage> {

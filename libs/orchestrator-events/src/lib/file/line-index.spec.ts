@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEvents, tempDir } from '../../testing/temp-dir';
 import { EventStore } from './event-store';
+import { LogFileSet } from './log-file-set';
 import { LineIndexCache } from './line-index';
 import { RotatingFileWriter } from './rotating-file.writer';
 
@@ -29,7 +30,7 @@ describe('LineIndex (through EventStore queries)', () => {
 
   it('finds exactly what a full parse finds, across rotations and growth, for odd ids too', async () => {
     const writer = new RotatingFileWriter(file, 8 * 1024, 3);
-    const store = new EventStore(file, 3, () => writer.flushSync());
+    const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
     const tasks = ['t-1', 't-2', 'quote"in', 'back\\slash', 'ünï'];
     for (let round = 0; round < 3; round++) {
       for (let n = 0; n < 150; n++) {

@@ -34,23 +34,12 @@ export class FileHistorySource implements HistorySource {
   private readonly runsFold: FileRunsFold;
 
   constructor(file: string, maxFiles: number, writer: WrittenFiles) {
-    this.store = new EventStore(
-      file,
-      maxFiles,
-      () => writer.flushSync(),
-      () => writer.rotations(),
-    );
-    this.scan = new EventFileScan(
-      file,
-      maxFiles,
-      () => writer.flushSync(),
-      () => writer.rotations(),
-    );
-    this.runsFold = new FileRunsFold(
-      new LogFileSet(file, maxFiles, () => writer.rotations()),
-      () => writer.flushSync(),
-      () => writer.rotations(),
-    );
+    const flush = () => writer.flushSync();
+    const rotations = () => writer.rotations();
+    const files = () => new LogFileSet(file, maxFiles, rotations);
+    this.store = new EventStore(files(), flush);
+    this.scan = new EventFileScan(files(), flush);
+    this.runsFold = new FileRunsFold(files(), flush, rotations);
   }
 
   query(query: EventQuery): Promise<EventPage> {
