@@ -1,5 +1,3 @@
-import { OrchestratorEventsTracingOptions } from '../lib/integrations/otel/tracing.options';
-
 /** Attribute prefix of an event's extra fields in its log record: `extras.<field>`. */
 export const DEFAULT_EXTRAS_PREFIX = 'extras.';
 
@@ -20,9 +18,18 @@ export interface OrchestratorEventsLogRecordsOptions {
 
 /**
  * Options of `OrchestratorEventsTracingModule.forRoot()`: trace ids on events (always), spans
- * around `track()` (`spans`) and every event as an OpenTelemetry log record (`logs`).
+ * around `track()` (`spans`) and every event as an OpenTelemetry log record (`logs`). Needs the
+ * optional peer `@opentelemetry/api` (and, for ids to exist, an OpenTelemetry SDK that the app
+ * registers itself). `forRoot()` is `{}`: trace ids only.
  */
-export interface OrchestratorEventsTracingModuleOptions extends OrchestratorEventsTracingOptions {
+export interface OrchestratorEventsTracingOptions {
+  /**
+   * Also open a span around each `track(name, fields, fn)`, named `name` (with the
+   * `orchestrator.task_id` / `orchestrator.run_id` attributes it has), ended when `fn` settles and
+   * marked as an error when it throws. Its `<name>_started` / `_completed` / `_failed` events, and
+   * every event logged inside `fn`, then carry that span's ids. Default `false`.
+   */
+  spans?: boolean;
   /**
    * Emit each event as a LogRecord through `@opentelemetry/api-logs` (an optional peer, loaded
    * only when this is on) to the app's registered LoggerProvider: severity from the level, body
@@ -43,7 +50,7 @@ export interface ResolvedLogRecordsOptions {
 
 /** `logs` with its defaults, or `undefined` when off. */
 export function resolveLogRecords(
-  logs: OrchestratorEventsTracingModuleOptions['logs'],
+  logs: OrchestratorEventsTracingOptions['logs'],
 ): ResolvedLogRecordsOptions | undefined {
   if (logs === undefined || logs === false) return undefined;
   const given = logs === true ? {} : logs;
