@@ -8,12 +8,13 @@ import {
   TRACING_OPTIONS_TYPE,
   TracingConfigurableModule,
 } from './tracing.module-definition';
-import { OrchestratorEventsTracingOptions, resolveLogRecords } from './tracing.options';
+import { OrchestratorEventsTracingOptions, resolveTracingOptions } from './tracing.options';
 
 /** The `EventTracer` of the options: trace ids always, spans and log records when asked. */
 function createTracer(options: OrchestratorEventsTracingOptions): EventTracer {
-  const otel = createOtelTracer(options);
-  const logs = resolveLogRecords(options.logs);
+  // Checked first: a bad value is reported before a missing peer.
+  const { spans, logs } = resolveTracingOptions(options);
+  const otel = createOtelTracer({ spans });
   // Without log records, the OpenTelemetry tracer itself: nothing between log() and it.
   if (logs === undefined) return otel;
   const tracer: EventTracer = { current: () => otel.current() };

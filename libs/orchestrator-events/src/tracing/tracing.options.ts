@@ -1,3 +1,6 @@
+import { OrchestratorEventsConfigError } from '../lib/orchestrator-events.errors';
+import { TRACING_MESSAGES as M } from './tracing.messages';
+
 /** Attribute prefix of an event's extra fields in its log record: `extras.<field>`. */
 export const DEFAULT_EXTRAS_PREFIX = 'extras.';
 
@@ -48,16 +51,59 @@ export interface ResolvedLogRecordsOptions {
   loggerName: string;
 }
 
-/** `logs` with its defaults, or `undefined` when off. */
-export function resolveLogRecords(
-  logs: OrchestratorEventsTracingOptions['logs'],
-): ResolvedLogRecordsOptions | undefined {
-  if (logs === undefined || logs === false) return undefined;
-  const given = logs === true ? {} : logs;
-  return {
-    extrasPrefix: given.extrasPrefix ?? DEFAULT_EXTRAS_PREFIX,
-    maxExtras: given.maxExtras ?? 32,
-    maxValueLength: given.maxValueLength ?? 1024,
-    loggerName: given.loggerName ?? '@orchestrator/events',
+type Given = Partial<Record<keyof OrchestratorEventsLogRecordsOptions, unknown>>;
+
+/** The options with defaults applied and checked. */
+export interface ResolvedTracingOptions {
+  spans: boolean;
+  /** `undefined` when log records are off. */
+  logs: ResolvedLogRecordsOptions | undefined;
+}
+
+/**
+ * Defaults and checks; every bad value at once in one `OrchestratorEventsConfigError`, each naming
+ * the option, the value and what is allowed.
+ */
+export function resolveTracingOptions(
+  options: OrchestratorEventsTracingOptions = {},
+): ResolvedTracingOptions {
+  const { spans, logs } = options as { spans?: unknown; logs?: unknown };
+  const problems: string[] = [];
+  const bad = (option: string, value: unknown, allowed: string) =>
+    problems.push(
+      new OrchestratorEventsConfigError(`tracing option ${option}`, value, allowed).message,
+    );
+  if (spans !== undefined && typeof spans !== 'boolean') bad('spans', spans, M.boolean());
+  const off = logs === undefined || logs === false;
+  if (!off && logs !== true && (typeof logs !== 'object' || logs === null)) {
+    bad('logs', logs, M.logs());
+  }
+  const given: Given = typeof logs === 'object' && logs !== null ? logs : {};
+  const integer = (name: 'maxExtras' | 'maxValueLength', fallback: number, min: number) => {
+    const value = given[name] ?? fallback;
+    if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= min &&
+      value <= 1_000_000
+    ) {
+      return value;
+    }
+    bad(`logs.${name}`, value, M.integer(min, 1_000_000));
+    return fallback;
   };
+  const text = (name: 'extrasPrefix' | 'loggerName', fallback: string, allowEmpty: boolean) => {
+    const value = given[name] ?? fallback;
+    if (typeof value === 'string' && (allowEmpty || value !== '')) return value;
+    bad(`logs.${name}`, value, allowEmpty ? M.text() : M.loggerName());
+    return fallback;
+  };
+  const resolved: ResolvedLogRecordsOptions = {
+    extrasPrefix: text('extrasPrefix', DEFAULT_EXTRAS_PREFIX, true),
+    maxExtras: integer('maxExtras', 32, 0),
+    maxValueLength: integer('maxValueLength', 1024, 1),
+    loggerName: text('loggerName', '@orchestrator/events', false),
+  };
+  if (problems.length > 0) throw new OrchestratorEventsConfigError(problems);
+  return { spans: spans === true, logs: off ? undefined : resolved };
 }
