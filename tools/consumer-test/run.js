@@ -20,8 +20,9 @@
  *   - with @nestjs/swagger of the same major installed, the endpoints are in the app's document.
  *   - the integrations: configured without their packages, each is one startup error naming it;
  *     with prom-client, @nestjs/terminus, @opentelemetry/api and bullmq installed, the metrics module
- *     serves orchestrator_events_* metrics, the Terminus health indicator answers, and a BullMQ
- *     job's transitions are recorded.
+ *     serves orchestrator_events_* metrics, the Terminus health indicator answers, the tracing
+ *     module starts, and a BullMQ job's transitions are recorded.
+ *   - the dashboard module (`@orchestrator/events/dashboard`) serves the page from the package.
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
  */
 'use strict';
@@ -660,9 +661,10 @@ async function testIntegrations(major, dir) {
   const core = 'OrchestratorEventsModule.forRoot({ controller: false })';
   const bullmq = "OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })";
   const metrics = 'OrchestratorEventsMetricsModule.forRoot()';
+  const tracing = 'OrchestratorEventsTracingModule.forRoot()';
   const missing = [
     [metrics, 'prom-client', `${core}, ${metrics}`],
-    ['OrchestratorEventsModule.forRoot({ tracing: true })', '@opentelemetry/api'],
+    [tracing, '@opentelemetry/api', `${core}, ${tracing}`],
     [bullmq, 'bullmq', `${core}, ${bullmq}`],
   ];
   for (const [label, name, imported = label] of missing) {
@@ -673,6 +675,7 @@ async function testIntegrations(major, dir) {
       "const { OrchestratorEventsModule } = require('@orchestrator/events');",
       "const { OrchestratorEventsBullMQModule } = require('@orchestrator/events/bullmq');",
       "const { OrchestratorEventsMetricsModule } = require('@orchestrator/events/metrics');",
+      "const { OrchestratorEventsTracingModule } = require('@orchestrator/events/tracing');",
       'class M {}',
       `Module({ imports: [${imported}] })(M);`,
       'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
@@ -707,6 +710,7 @@ async function testIntegrations(major, dir) {
       "import { OrchestratorEventsBullMQModule } from '@orchestrator/events/bullmq';",
       "import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';",
       "import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';",
+      "import { OrchestratorEventsTracingModule } from '@orchestrator/events/tracing';",
       "import { Queue, Worker } from 'bullmq';",
       "import { register } from 'prom-client';",
       '',
@@ -733,7 +737,8 @@ async function testIntegrations(major, dir) {
       '',
       '@Module({',
       '  imports: [',
-      '    OrchestratorEventsModule.forRoot({ tracing: true }),',
+      '    OrchestratorEventsModule.forRoot(),',
+      '    OrchestratorEventsTracingModule.forRoot({ spans: true }),',
       '    OrchestratorEventsMetricsModule.forRoot(),',
       "    OrchestratorEventsBullMQModule.forRoot({ queues: [queue], connection: 'redis://127.0.0.1:6379' }),",
       '    TerminusModule,',
@@ -825,8 +830,9 @@ async function testIntegrations(major, dir) {
 }
 
 /**
- * The dashboard as a user mounts it: `forRoot({ dashboard: { path: 'ops/events' } })` in an app of
- * its own (global prefix api/v1), compiled by the same strict tsc. Its page and its hashed script
+ * The dashboard as a user mounts it: `OrchestratorEventsDashboardModule.forRoot({ path: 'ops/events' })`
+ * from `@orchestrator/events/dashboard` beside the core module, in an app of its own (global prefix
+ * api/v1), compiled by the same strict tsc. Its page and its hashed script
  * come from inside the installed package: index.html (no-cache) names the script and the events
  * endpoint, the script is served immutable.
  */
@@ -838,8 +844,14 @@ async function testDashboard(major, dir) {
       "import { Module } from '@nestjs/common';",
       "import { NestFactory } from '@nestjs/core';",
       "import { OrchestratorEventsModule } from '@orchestrator/events';",
+      "import { OrchestratorEventsDashboardModule } from '@orchestrator/events/dashboard';",
       '',
-      "@Module({ imports: [OrchestratorEventsModule.forRoot({ dashboard: { path: 'ops/events' } })] })",
+      '@Module({',
+      '  imports: [',
+      '    OrchestratorEventsModule.forRoot(),',
+      "    OrchestratorEventsDashboardModule.forRoot({ path: 'ops/events' }),",
+      '  ],',
+      '})',
       'class DashboardModule {}',
       '',
       'async function main(): Promise<void> {',

@@ -5,8 +5,10 @@ import {
   OrchestratorEventsAlertsModule,
   OrchestratorEventsAlertsOptions,
 } from '@orchestrator/events/alerts';
+import { OrchestratorEventsDashboardModule } from '@orchestrator/events/dashboard';
 import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';
 import { OrchestratorEventsPostgresModule } from '@orchestrator/events/postgres';
+import { OrchestratorEventsTracingModule } from '@orchestrator/events/tracing';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DemoQueueModule } from './queue/demo-queue.module';
@@ -33,11 +35,11 @@ const alerts = process.env['ORCH_ALERT_WEBHOOK_URL']
       // The dashboard is served from the same origin and the app has no global guards: nothing the
       // fast path skips is in use here, so the demo turns it on unless ORCH_SSE_FAST_PATH says no.
       sseFastPath: env.sseFastPath ?? true,
-      // The dashboard page at /dashboard/ (main.ts redirects / there), as a user would mount it.
-      dashboard: { path: 'dashboard' },
-      // trace_id/span_id on events logged inside a span, when the app runs with an OpenTelemetry SDK.
-      tracing: true,
     }),
+    // The dashboard page at /dashboard/ (main.ts redirects / there), as a user would mount it.
+    OrchestratorEventsDashboardModule.forRoot({ path: 'dashboard' }),
+    // trace_id/span_id on events logged inside a span, when the app runs with an OpenTelemetry SDK.
+    OrchestratorEventsTracingModule.forRoot(),
     // orchestrator_events_* metrics in prom-client's registry, served at GET /metrics (main.ts).
     OrchestratorEventsMetricsModule.forRoot(),
     ...alerts,

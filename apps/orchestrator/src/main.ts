@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(AppLogger));
   app.use(compression());
   app.setGlobalPrefix('api/v1');
-  // The dashboard is the library's own page (`dashboard: { path: 'dashboard' }` in AppModule).
+  // The dashboard is the library's own page (`OrchestratorEventsDashboardModule` in AppModule).
   app
     .getHttpAdapter()
     .get('/', (_req: unknown, res: unknown) =>

@@ -3,7 +3,7 @@
  * names, checked by public-api.spec.ts). Everything else in src/lib is internal and may change in
  * any release. docs/api.md lists these names. The event and query types and the contract's
  * constants are imported from @orchestrator/events-contract; each opt-in module (bullmq, metrics,
- * terminus, tracing, alerts, postgres) and the bus's types have their own entry point.
+ * terminus, tracing, dashboard, alerts, postgres) and the bus's types have their own entry point.
  */
 
 // The module and its configuration.
@@ -11,7 +11,6 @@ export { OrchestratorEventsModule } from './lib/orchestrator-events.module';
 export type { OrchestratorEventsModuleOptions } from './lib/options/orchestrator-events.options';
 export { DEFAULT_REDACT_KEYS, optionsFromEnv } from './lib/options/orchestrator-events.options';
 export type { OrchestratorEventsModuleExtras } from './lib/orchestrator-events.module-definition';
-export type { OrchestratorEventsDashboardOptions } from './lib/dashboard/dashboard.options';
 
 // Writing events.
 export { EventLogger } from './lib/write/event-logger.service';

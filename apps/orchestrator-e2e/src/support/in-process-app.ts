@@ -1,11 +1,18 @@
 import { INestApplication, Module } from '@nestjs/common';
 import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';
+import {
+  OrchestratorEventsDashboardModule,
+  OrchestratorEventsDashboardOptions,
+} from '@orchestrator/events/dashboard';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-type ForRoot = NonNullable<Parameters<typeof OrchestratorEventsModule.forRoot>[0]>;
+/** The core module's options, and `dashboard`: the dashboard module's, when it is mounted. */
+type ForRoot = NonNullable<Parameters<typeof OrchestratorEventsModule.forRoot>[0]> & {
+  dashboard?: OrchestratorEventsDashboardOptions;
+};
 
 /** A user's app of its own, in the test process: the library from its sources, nothing of the demo. */
 export interface InProcessApp {
@@ -18,8 +25,9 @@ export interface InProcessApp {
 }
 
 /**
- * Starts a fresh Nest app that imports `OrchestratorEventsModule.forRoot(options)`, with its event
- * log in a temp dir and the environment ignored, on a free port of 127.0.0.1.
+ * Starts a fresh Nest app that imports `OrchestratorEventsModule.forRoot(options)` (and
+ * `OrchestratorEventsDashboardModule.forRoot(options.dashboard)` when given), with its event log in
+ * a temp dir and the environment ignored, on a free port of 127.0.0.1.
  */
 export async function startInProcessApp(
   options: ForRoot,
@@ -28,13 +36,15 @@ export async function startInProcessApp(
   adapter?: AbstractHttpAdapter,
 ): Promise<InProcessApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-e2e-app-'));
+  const { dashboard, ...core } = options;
   @Module({
     imports: [
       OrchestratorEventsModule.forRoot({
         env: {},
         logFile: path.join(dir, 'orch.log'),
-        ...options,
+        ...core,
       }),
+      ...(dashboard === undefined ? [] : [OrchestratorEventsDashboardModule.forRoot(dashboard)]),
     ],
   })
   class UserAppModule {}

@@ -1,18 +1,10 @@
 import { CanActivate, ConfigurableModuleBuilder, Type } from '@nestjs/common';
-import {
-  dashboardProviders,
-  OrchestratorEventsDashboardExtra,
-} from './dashboard/dashboard.providers';
 import { createEventsController } from './http/events.controller';
 import {
   createCountsController,
   createRunsController,
   runsPathOf,
 } from './http/history.controllers';
-import {
-  integrationProviders,
-  OrchestratorEventsIntegrations,
-} from './integrations/integration.providers';
 import type { EventsRoute } from './http/sse-fast-path.service';
 import { ORCH_EVENTS_ROUTE } from './shared/orchestrator-events.constants';
 import { OrchestratorEventsModuleOptions } from './options/orchestrator-events.options';
@@ -29,14 +21,13 @@ export const DEFAULT_CONTROLLER_PATH = 'orchestrator/events';
  * - `controller` (default `{ path: 'orchestrator/events' }`): where the REST and SSE endpoints are
  *   registered, or `false` to register none;
  * - `guards` (default none): Nest guards (JWT, sessions, ...) applied to both endpoints after the
- *   `ORCH_EVENTS_TOKEN` check. Guard classes are instantiated in this module's scope;
- * - `tracing` (default off): the OpenTelemetry integration, see `OrchestratorEventsIntegrations`
- *   (Prometheus metrics are `OrchestratorEventsMetricsModule`, `@orchestrator/events/metrics`);
- * - `dashboard` (default off): the dashboard page, served from the app, see
- *   `OrchestratorEventsDashboardExtra`.
+ *   `ORCH_EVENTS_TOKEN` check (and to the dashboard's page). Guard classes are instantiated in
+ *   this module's scope.
+ *
+ * Integrations are modules of their own, each with its entry point (`OrchestratorEventsTracingModule`,
+ * `OrchestratorEventsDashboardModule`, ...), plugged in through the tokens this module exports.
  */
-export interface OrchestratorEventsModuleExtras
-  extends OrchestratorEventsIntegrations, OrchestratorEventsDashboardExtra {
+export interface OrchestratorEventsModuleExtras {
   isGlobal?: boolean;
   controller?: { path?: string } | false;
   guards?: (Type<CanActivate> | CanActivate)[];
@@ -53,16 +44,12 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
         isGlobal: true,
         controller: { path: DEFAULT_CONTROLLER_PATH },
         guards: [],
-        tracing: false,
-        dashboard: false,
       },
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
         providers: [
           ...(definition.providers ?? []),
-          ...integrationProviders(extras),
-          ...dashboardProviders(extras),
           {
             provide: ORCH_EVENTS_ROUTE,
             useValue: {
@@ -70,7 +57,7 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
                 extras.controller === false
                   ? false
                   : (extras.controller?.path ?? DEFAULT_CONTROLLER_PATH),
-              guards: extras.guards?.length ?? 0,
+              guards: extras.guards ?? [],
             } satisfies EventsRoute,
           },
         ],

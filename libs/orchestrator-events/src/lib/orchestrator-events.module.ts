@@ -16,7 +16,7 @@ import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
-import { ORCH_EVENTS_OPTIONS } from './shared/orchestrator-events.constants';
+import { ORCH_EVENTS_OPTIONS, ORCH_EVENTS_ROUTE } from './shared/orchestrator-events.constants';
 import { OrchestratorEventsStatus } from './orchestrator-events.status';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -99,6 +99,8 @@ import {
     // Not SseHub nor SseFastPath: internal to the endpoints (their numbers are in the status).
     AppLogger,
     ORCH_EVENTS_OPTIONS,
+    // Where the endpoints are and their guards: the dashboard module serves its page behind them.
+    ORCH_EVENTS_ROUTE,
   ],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {

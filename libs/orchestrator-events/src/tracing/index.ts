@@ -6,8 +6,6 @@
 export { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
 export type {
   OrchestratorEventsLogRecordsOptions,
-  OrchestratorEventsTracingModuleOptions,
-} from './tracing-module.options';
-export { DEFAULT_EXTRAS_PREFIX } from './tracing-module.options';
-// The options of the core module's own `tracing` extra (`OrchestratorEventsModule.forRoot({ tracing })`).
-export type { OrchestratorEventsTracingOptions } from '../lib/integrations/otel/tracing.options';
+  OrchestratorEventsTracingOptions,
+} from './tracing.options';
+export { DEFAULT_EXTRAS_PREFIX } from './tracing.options';

@@ -1,6 +1,6 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
 import { NAMED_FIELDS } from '@orchestrator/events-contract';
-import { ResolvedLogRecordsOptions } from './tracing-module.options';
+import { ResolvedLogRecordsOptions } from './tracing.options';
 
 /** Deepest nesting flattened into dotted keys; deeper values are JSON text. */
 const MAX_DEPTH = 3;

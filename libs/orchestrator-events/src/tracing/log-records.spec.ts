@@ -13,7 +13,7 @@ import { readEvents, tempDir } from '../testing/temp-dir';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
-import { OrchestratorEventsTracingModuleOptions } from './tracing-module.options';
+import { OrchestratorEventsTracingOptions } from './tracing.options';
 
 /** With OpenTelemetry's own SDKs: log records exported to memory, real spans, a real context manager. */
 describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records', () => {
@@ -37,7 +37,7 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     context.disable();
   });
 
-  async function start(options: OrchestratorEventsTracingModuleOptions) {
+  async function start(options: OrchestratorEventsTracingOptions) {
     ({ dir, cleanup } = tempDir('orch-otel-logs-'));
     module = await Test.createTestingModule({
       imports: [
@@ -150,7 +150,7 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     await start({ logs: true });
     events.debug('below the level');
     expect(await records()).toHaveLength(0);
-    // The span ids are stamped by this module too, as by the core's tracing option.
+    // The span ids are stamped with logs on too.
     tracer.startActiveSpan('s', (span) => {
       events.info('inside');
       span.end();

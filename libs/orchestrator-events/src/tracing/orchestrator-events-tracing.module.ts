@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventTracer } from '../lib/integrations/otel/event-tracer';
-import { createOtelTracer } from '../lib/integrations/otel/otel.tracer';
+import { EventTracer } from '../lib/write/event-tracer';
+import { createOtelTracer } from './otel.tracer';
 import { createLogRecords } from './otel-log-records';
 import {
   TRACING_ASYNC_OPTIONS_TYPE,
@@ -8,30 +8,28 @@ import {
   TRACING_OPTIONS_TYPE,
   TracingConfigurableModule,
 } from './tracing.module-definition';
-import {
-  OrchestratorEventsTracingModuleOptions,
-  resolveLogRecords,
-} from './tracing-module.options';
+import { OrchestratorEventsTracingOptions, resolveTracingOptions } from './tracing.options';
 
 /** The `EventTracer` of the options: trace ids always, spans and log records when asked. */
-function createTracer(options: OrchestratorEventsTracingModuleOptions): EventTracer {
-  const otel = createOtelTracer(options);
+function createTracer(options: OrchestratorEventsTracingOptions): EventTracer {
+  // Checked first: a bad value is reported before a missing peer.
+  const { spans, logs } = resolveTracingOptions(options);
+  const otel = createOtelTracer({ spans });
+  // Without log records, the OpenTelemetry tracer itself: nothing between log() and it.
+  if (logs === undefined) return otel;
   const tracer: EventTracer = { current: () => otel.current() };
   if (otel.span) tracer.span = otel.span;
-  const logs = resolveLogRecords(options.logs);
-  if (logs !== undefined) {
-    const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-    const records = createLogRecords(api, logs);
-    tracer.record = (event) => records.record(event);
-  }
+  const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const records = createLogRecords(api, logs);
+  tracer.record = (event) => records.record(event);
   return tracer;
 }
 
 /**
  * OpenTelemetry for the events: each event logged inside an active span carries its `trace_id`
  * and `span_id`; `spans: true` opens a span per `track()`; `logs: true` emits each event as an
- * OpenTelemetry LogRecord. Import it beside `OrchestratorEventsModule.forRoot()` (without that
- * module's own `tracing` option, which it replaces):
+ * OpenTelemetry LogRecord. Import it beside `OrchestratorEventsModule.forRoot()`: it provides the
+ * core's `EventTracer` hook, which `EventLogger` calls on each event.
  *
  * ```ts
  * OrchestratorEventsTracingModule.forRoot({ logs: true })
@@ -51,7 +49,7 @@ function createTracer(options: OrchestratorEventsTracingModuleOptions): EventTra
   exports: [EventTracer],
 })
 export class OrchestratorEventsTracingModule extends TracingConfigurableModule {
-  /** See `OrchestratorEventsTracingModuleOptions`; `{}` stamps trace ids only. */
+  /** See `OrchestratorEventsTracingOptions`; `{}` stamps trace ids only. */
   static override forRoot(options: typeof TRACING_OPTIONS_TYPE = {}): DynamicModule {
     return super.forRoot(options);
   }

@@ -4,7 +4,7 @@ import type { EventLevel, OrchestratorEvent } from '@orchestrator/events-contrac
 import type { BuiltEvent } from '../lib/event/line-event';
 import { requirePeer } from '../lib/shared/optional-peer';
 import { ExtrasFlattener } from './log-attributes';
-import { ResolvedLogRecordsOptions } from './tracing-module.options';
+import { ResolvedLogRecordsOptions } from './tracing.options';
 
 /**
  * Each event as an OpenTelemetry LogRecord, emitted through the global LoggerProvider that the

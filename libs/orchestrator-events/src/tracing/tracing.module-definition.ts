@@ -1,12 +1,12 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { OrchestratorEventsTracingModuleOptions } from './tracing-module.options';
+import { OrchestratorEventsTracingOptions } from './tracing.options';
 
 export const {
   ConfigurableModuleClass: TracingConfigurableModule,
   MODULE_OPTIONS_TOKEN: TRACING_MODULE_OPTIONS,
   OPTIONS_TYPE: TRACING_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: TRACING_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OrchestratorEventsTracingModuleOptions>({
+} = new ConfigurableModuleBuilder<OrchestratorEventsTracingOptions>({
   moduleName: 'OrchestratorEventsTracing',
 })
   .setClassMethodName('forRoot')

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  CanActivate,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Type,
+} from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ORCH_EVENTS_OPTIONS, ORCH_EVENTS_ROUTE } from '../shared/orchestrator-events.constants';
@@ -11,8 +18,8 @@ import { readStreamRequest } from './stream-request';
 export interface EventsRoute {
   /** The controller's path (under the global prefix), or false when the module registers none. */
   path: string | false;
-  /** Number of user guards on the endpoints. */
-  guards: number;
+  /** The user guards on the endpoints (the dashboard applies them to its page too). */
+  guards: readonly (Type<CanActivate> | CanActivate)[];
 }
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -82,7 +89,8 @@ export class SseFastPath implements OnApplicationBootstrap {
   }
 
   private reasonToStayOff(): string | undefined {
-    if (this.eventsRoute.guards > 0) return 'the module has guards, and they must see every stream';
+    if (this.eventsRoute.guards.length > 0)
+      return 'the module has guards, and they must see every stream';
     const globalGuards =
       this.appConfig.getGlobalGuards().length + this.appConfig.getGlobalRequestGuards().length;
     if (globalGuards > 0) return 'the app has global guards, and they must see every stream';

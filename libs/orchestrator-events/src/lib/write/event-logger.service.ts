@@ -19,7 +19,7 @@ import { EventStream } from './event-stream';
 import { EventWriter } from './event-writer.service';
 import { logFilesNewestFirst, newestLine } from '../file/log-files';
 import { FileWriterStats } from '../file/rotating-file.writer';
-import { EventTracer } from '../integrations/otel/event-tracer';
+import { EventTracer } from './event-tracer';
 import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 
@@ -164,7 +164,7 @@ export class EventLogger implements OnApplicationShutdown {
     const context: EventContext = {};
     if (typeof fields.task_id === 'string') context.task_id = fields.task_id;
     if (typeof fields.run_id === 'string') context.run_id = fields.run_id;
-    // tracing: { spans: true }: the step runs in a span of its own, whose ids its events carry.
+    // OrchestratorEventsTracingModule with spans: true: the step runs in a span of its own, whose ids its events carry.
     if (this.tracer?.span)
       return this.tracer.span(name, context, () => this.tracked(name, fields, context, fn));
     return this.tracked(name, fields, context, fn);

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { tempDir } from '../../testing/temp-dir';
-import { MissingPeerError } from '../shared/optional-peer';
+import { tempDir } from './testing/temp-dir';
+import { MissingPeerError } from './lib/shared/optional-peer';
 
 /**
- * A configured integration whose optional package is not installed stops the app at startup with
- * one error naming the package; an integration not configured never loads its package. Here the
+ * An opt-in module whose optional package is not installed stops the app at startup with one error
+ * naming the package; a module not imported never loads its package. Here the
  * packages are made unloadable in this test's module registry (the consumer test checks the same
  * in an app where they are really absent).
  */
@@ -18,7 +18,7 @@ function notInstalled(name: string) {
   });
 }
 
-describe('integrations without their optional packages', () => {
+describe('opt-in modules without their optional packages', () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => {
@@ -32,13 +32,14 @@ describe('integrations without their optional packages', () => {
   });
 
   /** Compiles and starts an app with the library loaded afresh (so it sees the mocks). */
-  async function start(extras: Record<string, unknown>, optIn = '') {
+  async function start(optIn = '') {
     // Loaded after the mocks above.
     // Nest too: its classes must be the ones the freshly loaded library sees.
     const { Test } = require('@nestjs/testing');
-    const { OrchestratorEventsModule } = require('../orchestrator-events.module');
-    const { OrchestratorEventsBullMQModule } = require('../../bullmq');
-    const { OrchestratorEventsMetricsModule } = require('../../metrics');
+    const { OrchestratorEventsModule } = require('./lib/orchestrator-events.module');
+    const { OrchestratorEventsBullMQModule } = require('./bullmq');
+    const { OrchestratorEventsMetricsModule } = require('./metrics');
+    const { OrchestratorEventsTracingModule } = require('./tracing');
     const module = await (Test as typeof import('@nestjs/testing').Test)
       .createTestingModule({
         imports: [
@@ -46,12 +47,12 @@ describe('integrations without their optional packages', () => {
             logFile: path.join(dir, 'orch.log'),
             env: {},
             controller: false,
-            ...extras,
           }),
           ...(optIn === 'bullmq'
             ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })]
             : []),
           ...(optIn === 'metrics' ? [OrchestratorEventsMetricsModule.forRoot()] : []),
+          ...(optIn === 'tracing' ? [OrchestratorEventsTracingModule.forRoot()] : []),
         ],
       })
       .compile();
@@ -59,11 +60,11 @@ describe('integrations without their optional packages', () => {
   }
 
   it.each([
-    [{}, 'metrics', 'prom-client'],
-    [{ tracing: true }, '', '@opentelemetry/api'],
-    [{}, 'bullmq', 'bullmq'],
-  ])('%j (opt-in module: %s) is one startup error naming %s', async (extras, optIn, name) => {
-    const error = await start(extras, optIn).then(
+    ['metrics', 'prom-client'],
+    ['tracing', '@opentelemetry/api'],
+    ['bullmq', 'bullmq'],
+  ])('the %s module is one startup error naming %s', async (optIn, name) => {
+    const error = await start(optIn).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -72,7 +73,7 @@ describe('integrations without their optional packages', () => {
     expect((error as Error).message).toContain(`npm install ${name}`);
   });
 
-  it('starts without them when no integration is configured', async () => {
-    await expect(start({})).resolves.toBeUndefined();
+  it('starts without them when no opt-in module is imported', async () => {
+    await expect(start()).resolves.toBeUndefined();
   });
 });

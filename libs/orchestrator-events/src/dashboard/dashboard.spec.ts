@@ -5,16 +5,19 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import * as fs from 'node:fs';
 import { request } from 'node:http';
 import * as path from 'node:path';
-import { tempDir } from '../../testing/temp-dir';
-import { HistorySources } from '../history/history-sources.registry';
-import { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
-import { OrchestratorEventsModule } from '../orchestrator-events.module';
+import { tempDir } from '../testing/temp-dir';
+import { HistorySources } from '../lib/history/history-sources.registry';
+import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
+import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { DashboardAssets, dashboardDirCandidates } from './dashboard-assets';
+import { OrchestratorEventsDashboardOptions } from './dashboard.options';
+import { OrchestratorEventsDashboardModule } from './orchestrator-events-dashboard.module';
 
 /** A dashboard build as build.js writes it, small enough to read in a test. */
 function fakeBuild(dir: string): string {
@@ -79,6 +82,15 @@ function rawGet(
 }
 
 type ForRoot = Parameters<typeof OrchestratorEventsModule.forRoot>[0];
+/** The core module's options, and the dashboard module's (options, or the module itself). */
+type Serve = ForRoot & { dashboard?: OrchestratorEventsDashboardOptions | DynamicModule };
+
+const dashboardModule = (dashboard: Serve['dashboard']): DynamicModule[] =>
+  dashboard === undefined
+    ? []
+    : 'module' in dashboard
+      ? [dashboard]
+      : [OrchestratorEventsDashboardModule.forRoot(dashboard)];
 
 describe('dashboard (real HTTP)', () => {
   let dir: string;
@@ -95,7 +107,8 @@ describe('dashboard (real HTTP)', () => {
     cleanup();
   });
 
-  async function serve(forRoot: ForRoot, adapter?: AbstractHttpAdapter): Promise<string> {
+  async function serve(options: Serve, adapter?: AbstractHttpAdapter): Promise<string> {
+    const { dashboard, ...forRoot } = options;
     const moduleRef = await Test.createTestingModule({
       imports: [
         OrchestratorEventsModule.forRoot({
@@ -103,6 +116,7 @@ describe('dashboard (real HTTP)', () => {
           env: {},
           ...forRoot,
         }),
+        ...dashboardModule(dashboard),
       ],
     })
       .overrideProvider(DashboardAssets)
@@ -264,7 +278,18 @@ describe('dashboard (real HTTP)', () => {
     },
   );
 
-  it('is off by default', async () => {
+  it('takes its options from forRootAsync', async () => {
+    const url = await serve({
+      dashboard: OrchestratorEventsDashboardModule.forRootAsync({
+        useFactory: async () => ({ path: 'from/factory' }),
+      }),
+    });
+    const page = await fetch(`${url}/from/factory/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('"eventsPath":"../../api/v1/orchestrator/events"');
+  });
+
+  it('is not served without its module', async () => {
     const url = await serve({});
     expect((await fetch(`${url}/dashboard/`)).status).toBe(404);
   });
@@ -296,6 +321,27 @@ describe('dashboard (real HTTP)', () => {
 });
 
 describe('dashboard options', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  /** The startup error of an app with the core module (`core`) and the dashboard module. */
+  async function startupError(dashboard: DynamicModule, core: ForRoot = {}): Promise<unknown> {
+    const imports = [
+      OrchestratorEventsModule.forRoot({ logFile: path.join(dir, 'orch.log'), env: {}, ...core }),
+      dashboard,
+    ];
+    return Test.createTestingModule({ imports })
+      .overrideProvider(DashboardAssets)
+      .useValue({})
+      .compile()
+      .then(
+        async (module) => module.close(),
+        (error: unknown) => error,
+      );
+  }
+
   it.each([
     ['', 'empty'],
     ['a b', 'a space'],
@@ -303,28 +349,54 @@ describe('dashboard options', () => {
     ['a//b', 'an empty segment'],
     [':id', 'a route parameter'],
     ['*', 'a wildcard'],
-  ])('refuses the path %j (%s) when the module is defined', (bad) => {
-    expect(() => OrchestratorEventsModule.forRoot({ dashboard: { path: bad } })).toThrow(
-      OrchestratorEventsConfigError,
-    );
+  ])('refuses the path %j (%s) at startup, naming the option', async (bad) => {
+    const error = await startupError(OrchestratorEventsDashboardModule.forRoot({ path: bad }));
+    expect(error).toBeInstanceOf(OrchestratorEventsConfigError);
+    expect((error as Error).message).toContain(`dashboard option path=${JSON.stringify(bad)}`);
   });
 
-  it('refuses a trace URL that is not http(s) or lacks {trace_id}', () => {
+  it('refuses a trace URL that is not http(s) or lacks {trace_id}', async () => {
     for (const traceUrl of [
       'javascript:alert({trace_id})',
       'https://x.example/t',
       'ftp://x/{trace_id}',
     ]) {
-      expect(() =>
-        OrchestratorEventsModule.forRoot({ dashboard: { path: 'd', traceUrl } }),
-      ).toThrow(/dashboard\.traceUrl/);
+      const error = await startupError(
+        OrchestratorEventsDashboardModule.forRoot({ path: 'd', traceUrl }),
+      );
+      expect((error as Error).message).toMatch(/dashboard option traceUrl/);
     }
   });
 
-  it('refuses a dashboard without the endpoints it reads', () => {
-    expect(() =>
-      OrchestratorEventsModule.forRoot({ controller: false, dashboard: { path: 'd' } }),
-    ).toThrow(/option controller/);
+  it('reports every bad value at once, from forRootAsync too', async () => {
+    const error = await startupError(
+      OrchestratorEventsDashboardModule.forRootAsync({
+        useFactory: () => ({ path: 'a b', traceUrl: 'https://x.example/t' }),
+      }),
+      { controller: false },
+    );
+    expect(error).toBeInstanceOf(OrchestratorEventsConfigError);
+    expect((error as OrchestratorEventsConfigError).problems).toEqual([
+      expect.stringContaining('dashboard option path="a b"'),
+      expect.stringContaining('dashboard option traceUrl="https://x.example/t"'),
+      expect.stringContaining('option controller=false: the dashboard reads the events endpoints'),
+    ]);
+  });
+
+  it('does not start without the core module, whose route it reads', async () => {
+    const error = await Test.createTestingModule({
+      imports: [OrchestratorEventsDashboardModule.forRoot({ path: 'd' })],
+    })
+      .overrideProvider(DashboardAssets)
+      .useValue({})
+      .compile()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect((error as Error).message).toMatch(
+      /argument Symbol\(ORCH_EVENTS_ROUTE\) .* OrchestratorEventsDashboardModule/,
+    );
   });
 
   it('says where it looked and how to build when the files are missing', () => {
@@ -333,9 +405,13 @@ describe('dashboard options', () => {
     );
   });
 
-  it('looks next to the compiled package first', () => {
-    expect(
-      dashboardDirCandidates('/app/node_modules/@orchestrator/events/src/lib/dashboard')[0],
-    ).toBe('/app/node_modules/@orchestrator/events/dashboard');
+  it('looks next to the compiled package first, then in the workspace build', () => {
+    const candidates = dashboardDirCandidates(
+      '/app/node_modules/@orchestrator/events/src/dashboard',
+    );
+    expect(candidates[0]).toBe('/app/node_modules/@orchestrator/events/dashboard');
+    // From the sources (this file's folder): the dashboard's build output in this workspace's dist/.
+    const workspace = dashboardDirCandidates(__dirname).at(-1);
+    expect(fs.existsSync(path.join(workspace ?? '', '..', '..', '..', 'nx.json'))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { DASHBOARD_MESSAGES as M } from './dashboard.messages';
 
 /** One file the dashboard serves, held in memory (the whole page is about 100 KiB). */
 export interface DashboardFile {
@@ -35,7 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Where the built page may be, in order:
  * - the published package: `<package>/dashboard/`, next to `src/` (this file is
- *   `<package>/src/lib/dashboard/dashboard-assets.js`);
+ *   `<package>/src/dashboard/dashboard-assets.js`);
  * - an app that bundles the library (webpack, esbuild): copied next to the bundle as
  *   `orchestrator-events-dashboard/`, as the demo app does;
  * - this workspace, running from the TypeScript sources (tests): the dashboard's build output,
@@ -43,9 +44,9 @@ const CONTENT_TYPES: Record<string, string> = {
  */
 export function dashboardDirCandidates(dir: string = __dirname): string[] {
   return [
-    join(dir, '..', '..', '..', 'dashboard'),
+    join(dir, '..', '..', 'dashboard'),
     join(dir, 'orchestrator-events-dashboard'),
-    join(dir, '..', '..', '..', '..', '..', 'dist', 'libs', 'orchestrator-events-dashboard'),
+    join(dir, '..', '..', '..', '..', 'dist', 'libs', 'orchestrator-events-dashboard'),
   ];
 }
 
@@ -76,12 +77,7 @@ export class DashboardAssets {
       if (manifest.name !== MANIFEST_NAME) continue;
       return DashboardAssets.read(dir, manifest);
     }
-    throw new Error(
-      `The dashboard's files are missing: none of ${candidates.join(', ')} holds its manifest.json. ` +
-        'In the orchestrator-events workspace, build it with `npx nx build orchestrator-events-dashboard`; ' +
-        'in an app that bundles @orchestrator/events, copy node_modules/@orchestrator/events/dashboard ' +
-        'next to the bundle as orchestrator-events-dashboard/.',
-    );
+    throw new Error(M.assetsMissing(candidates));
   }
 
   private static read(dir: string, manifest: Partial<Manifest>): DashboardAssets {
@@ -89,13 +85,13 @@ export class DashboardAssets {
     const files = new Map<string, DashboardFile>();
     for (const name of names) {
       if (typeof name !== 'string' || !ASSET_NAME.test(name)) {
-        throw new Error(`dashboard manifest in ${dir}: bad asset name ${JSON.stringify(name)}`);
+        throw new Error(M.badAssetName(dir, name));
       }
       files.set(name, fileOf(readFileSync(join(dir, 'assets', name), 'utf8'), name));
     }
     const template = readFileSync(join(dir, 'index.html'), 'utf8');
     if (!template.includes(CONFIG_PLACEHOLDER)) {
-      throw new Error(`dashboard index.html in ${dir} has no config placeholder`);
+      throw new Error(M.noConfigPlaceholder(dir));
     }
     return new DashboardAssets(dir, template, files);
   }

@@ -1,7 +1,8 @@
 import { ExecutionContext, Type } from '@nestjs/common';
+import { DASHBOARD_MESSAGES as M } from './dashboard.messages';
 
 /**
- * The `ExecutionContext` the module's guards get for a dashboard request: an HTTP context like
+ * The `ExecutionContext` the core module's guards get for a dashboard request: an HTTP context like
  * the one Nest builds for a route (request, response), with the dashboard's class and handler
  * for metadata lookups. The page is served outside Nest's router (see `DashboardMount`), so
  * nobody else builds one.
@@ -43,10 +44,10 @@ export class DashboardGuardContext implements ExecutionContext {
   }
 
   switchToRpc(): ReturnType<ExecutionContext['switchToRpc']> {
-    throw new Error('the dashboard is served over HTTP only');
+    throw new Error(M.onlyHttp());
   }
 
   switchToWs(): ReturnType<ExecutionContext['switchToWs']> {
-    throw new Error('the dashboard is served over HTTP only');
+    throw new Error(M.onlyHttp());
   }
 }

@@ -1,7 +1,7 @@
 import type * as OtelApi from '@opentelemetry/api';
-import { EventContext } from '../../event/event-context';
-import { requirePeer } from '../../shared/optional-peer';
-import { EventTracer, TraceFields } from './event-tracer';
+import { EventContext } from '../lib/event/event-context';
+import type { EventTracer, TraceFields } from '../lib/write/event-tracer';
+import { requirePeer } from '../lib/shared/optional-peer';
 import { OrchestratorEventsTracingOptions } from './tracing.options';
 
 /** Name and version of the tracer that `track()` spans come from. */
@@ -9,7 +9,7 @@ const TRACER_NAME = '@orchestrator/events';
 
 /**
  * `EventTracer` over `@opentelemetry/api`: whatever SDK and context manager the app registered
- * decide which span is active. Loaded only when `tracing` is configured.
+ * decide which span is active. Made only when `OrchestratorEventsTracingModule` is imported.
  */
 export class OtelEventTracer implements EventTracer {
   readonly span?: EventTracer['span'];
@@ -60,12 +60,12 @@ export class OtelEventTracer implements EventTracer {
   }
 }
 
-/** The tracer for the `tracing` option; `MissingPeerError` when `@opentelemetry/api` is not installed. */
+/** The tracer of the tracing module; `MissingPeerError` when `@opentelemetry/api` is not installed. */
 export function createOtelTracer(options: OrchestratorEventsTracingOptions): OtelEventTracer {
   const api = requirePeer(
     '@opentelemetry/api',
-    'Tracing (the tracing option of OrchestratorEventsModule)',
-    // A literal require: bundlers see the name; it runs only when the integration is configured.
+    'Tracing (OrchestratorEventsTracingModule)',
+    // A literal require: bundlers see the name; it runs only when the module is imported.
     () => require('@opentelemetry/api') as typeof OtelApi,
   );
   return new OtelEventTracer(api, options);

@@ -1,5 +1,5 @@
-import { EventContext } from '../../event/event-context';
-import type { BuiltEvent } from '../../event/line-event';
+import { EventContext } from '../event/event-context';
+import type { BuiltEvent } from '../event/line-event';
 
 /** Trace ids an event carries: those of the span active where it was logged, as W3C hex. */
 export interface TraceFields {
@@ -10,9 +10,10 @@ export interface TraceFields {
 }
 
 /**
- * What `EventLogger` asks of a tracing integration. The logger knows nothing of OpenTelemetry: it
- * calls this when one is configured (`tracing` option), and nothing at all otherwise, so an app
- * without tracing pays one `undefined` check per event.
+ * The core's hook for a tracing integration: what `EventLogger` asks of it. The logger knows
+ * nothing of OpenTelemetry: it calls this when a module provides one (`OrchestratorEventsTracingModule`,
+ * `@orchestrator/events/tracing`), and nothing at all otherwise, so an app without tracing pays one
+ * `undefined` check per event.
  */
 export interface EventTracer {
   /** Ids of the span active now, or `undefined` outside any (valid) span. */

@@ -10,12 +10,13 @@ import {
 } from '@nestjs/common';
 import { AbstractHttpAdapter, ApplicationConfig, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { HistorySources } from '../history/history-sources.registry';
-import { runsPathOf } from '../http/history.controllers';
-import type { EventsRoute } from '../http/sse-fast-path.service';
-import { ORCH_EVENTS_ROUTE } from '../shared/orchestrator-events.constants';
+import { HistorySources } from '../lib/history/history-sources.registry';
+import { runsPathOf } from '../lib/http/history.controllers';
+import type { EventsRoute } from '../lib/http/sse-fast-path.service';
+import { ORCH_EVENTS_ROUTE } from '../lib/shared/orchestrator-events.constants';
 import { DashboardAssets, DashboardFile } from './dashboard-assets';
 import { DashboardGuardContext } from './dashboard-guard.context';
+import { DASHBOARD_MESSAGES as M } from './dashboard.messages';
 import { DASHBOARD_OPTIONS, ResolvedDashboardOptions } from './dashboard.options';
 
 /** Hashed file names change with their content: cache them for good. */
@@ -45,7 +46,7 @@ type Request = {
  *
  * The routes are registered on the HTTP adapter (Express or Fastify), not as a Nest controller,
  * because a controller always sits under the global prefix, and the dashboard is mounted from the
- * root, like `SwaggerModule.setup()`. The module's `guards` still decide, with an HTTP
+ * root, like `SwaggerModule.setup()`. The core module's `guards` still decide, with an HTTP
  * `ExecutionContext`; the token does not (the page holds no data: the API it calls checks the
  * token, and the page asks for it on a 401). Global guards, interceptors and filters are Nest's
  * router's and do not run here, as for Swagger's page.
@@ -77,7 +78,7 @@ export class DashboardMount implements OnModuleInit {
     const adapter = this.adapterHost?.httpAdapter;
     // An application context (no HTTP server): nothing to serve.
     if (adapter === undefined || adapter === null) return;
-    this.guards = await Promise.all(this.options.guards.map((guard) => this.instance(guard)));
+    this.guards = await Promise.all(this.eventsRoute.guards.map((guard) => this.instance(guard)));
     const base = `/${this.options.path}`;
     const handler = (req: Request, res: unknown) => void this.handle(adapter, req, res);
     adapter.get(base, handler);
@@ -87,7 +88,7 @@ export class DashboardMount implements OnModuleInit {
     adapter.get(`${base}/index.html/`, handler);
     adapter.get(`${base}/assets/:file`, handler);
     this.mountedAt = `${base}/`;
-    this.log.log(`dashboard at ${this.mountedAt}`);
+    this.log.log(M.mounted(this.mountedAt));
   }
 
   /**
@@ -170,14 +171,14 @@ export class DashboardMount implements OnModuleInit {
       const depth = rest.split('/').length - 2;
       adapter.redirect(res, 301, `${depth > 0 ? '../'.repeat(depth) : './'}${query}`);
     } catch (error) {
-      this.log.error(`dashboard request failed: ${(error as Error)?.stack ?? error}`);
+      this.log.error(M.requestFailed(String((error as Error)?.stack ?? error)));
       if (!adapter.isHeadersSent(res)) {
         adapter.reply(res, { statusCode: 500, message: 'Internal server error' }, 500);
       }
     }
   }
 
-  /** Runs the module's guards as Nest would: a false is a 403, a thrown HttpException its answer. */
+  /** Runs the core module's guards as Nest would: a false is a 403, a thrown HttpException its answer. */
   private async refusal(req: Request, res: unknown): Promise<HttpException | undefined> {
     if (this.guards.length === 0) return undefined;
     const context = new DashboardGuardContext([req, res], DashboardMount, this.handle);
@@ -214,7 +215,7 @@ export class DashboardMount implements OnModuleInit {
     adapter.reply(res, file.body, 200);
   }
 
-  /** A guard class as the module's scope makes it (the same instance as the endpoints' if any). */
+  /** A guard class as the app makes it (the same instance as the endpoints' if any). */
   private async instance(guard: Type<CanActivate> | CanActivate): Promise<CanActivate> {
     if (typeof guard !== 'function') return guard;
     try {

@@ -1,3 +1,4 @@
+import { DynamicModule } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -8,13 +9,13 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readEvents, tempDir } from '../../../testing/temp-dir';
-import { EventLogger } from '../../write/event-logger.service';
-import { OrchestratorEventsModule } from '../../orchestrator-events.module';
-import { OrchestratorEventsTracingOptions } from './tracing.options';
+import { readEvents, tempDir } from '../testing/temp-dir';
+import { EventLogger } from '../lib/write/event-logger.service';
+import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
 
 /** With OpenTelemetry's own SDK: real spans, exported to memory, a real async context manager. */
-describe('tracing (OpenTelemetry)', () => {
+describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],
@@ -35,7 +36,8 @@ describe('tracing (OpenTelemetry)', () => {
     context.disable();
   });
 
-  async function start(tracing: boolean | OrchestratorEventsTracingOptions | undefined) {
+  /** The core, and the tracing module when given (no tracing module: no tracer at all). */
+  async function start(tracing: DynamicModule | undefined) {
     ({ dir, cleanup } = tempDir('orch-otel-'));
     module = await Test.createTestingModule({
       imports: [
@@ -43,8 +45,8 @@ describe('tracing (OpenTelemetry)', () => {
           logFile: path.join(dir, 'orch.log'),
           env: {},
           controller: false,
-          ...(tracing === undefined ? {} : { tracing }),
         }),
+        ...(tracing === undefined ? [] : [tracing]),
       ],
     }).compile();
     await module.init();
@@ -63,7 +65,7 @@ describe('tracing (OpenTelemetry)', () => {
   }
 
   it('stamps trace_id and span_id of the active span, across awaits; none outside a span', async () => {
-    await start(true);
+    await start(OrchestratorEventsTracingModule.forRoot());
     let ids: { traceId: string; spanId: string } | undefined;
     await tracer.startActiveSpan('render', async (span) => {
       ids = span.spanContext();
@@ -100,7 +102,7 @@ describe('tracing (OpenTelemetry)', () => {
   });
 
   it("keeps the caller's own trace_id, and opens no span for track() unless asked", async () => {
-    await start(true);
+    await start(OrchestratorEventsTracingModule.forRoot());
     await tracer.startActiveSpan('outer', async (span) => {
       events.info('mine', { trace_id: 'given' });
       await events.track('job', { task_id: 't2' }, async () => 'ok');
@@ -111,8 +113,10 @@ describe('tracing (OpenTelemetry)', () => {
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['outer']);
   });
 
-  it('tracing: { spans: true } runs each track() in a span named after the step', async () => {
-    await start({ spans: true });
+  it('spans: true (here from forRootAsync) runs each track() in a span named after the step', async () => {
+    await start(
+      OrchestratorEventsTracingModule.forRootAsync({ useFactory: async () => ({ spans: true }) }),
+    );
     await events.track('job', { task_id: 't3', run_id: 'r3' }, async () => {
       events.info('job_step');
       return 42;
@@ -139,7 +143,7 @@ describe('tracing (OpenTelemetry)', () => {
     expect(spanIdOf('upload_failed')).toBe(upload.spanContext().spanId);
   });
 
-  it('without the tracing option, events carry no ids even inside a span', async () => {
+  it('without the tracing module, events carry no ids even inside a span', async () => {
     await start(undefined);
     await tracer.startActiveSpan('render', async (span) => {
       events.info('inside');
