@@ -2,8 +2,8 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
-import { redisAvailable } from '../../testing/require-redis';
-import { BuiltEvent } from '../write/event-line';
+import { redisAvailable } from '../testing/require-redis';
+import { BuiltEvent } from '../lib/write/event-line';
 import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
 
 /**
