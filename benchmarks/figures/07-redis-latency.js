@@ -57,8 +57,9 @@ function contenders(size, redisUrl, keyPrefix) {
       cpuTotal: (r) => r.aCpuPercent + r.cpuPercent,
       how:
         'two processes, each a Nest app as in figure 3 (`NestFactory.create()`, prefix `api/v1`, compression) with ' +
-        "`OrchestratorEventsModule.forRoot({ logFile, env: {}, orchId: 'a' | 'b', redisUrl, redisStream: <fresh key>, " +
-        'sseMaxClients: 100000, sseMaxClientsPerIp: 100000, sseFastPath: true })` (every other option at its default: `MAXLEN ~ 100000`, ' +
+        "`OrchestratorEventsModule.forRoot({ logFile, env: {}, orchId: 'a' | 'b', " +
+        'sseMaxClients: 100000, sseMaxClientsPerIp: 100000, sseFastPath: true })` and ' +
+        '`OrchestratorEventsRedisModule.forRoot({ url, stream: <fresh key>, env: {} })` (every other option at its default: `MAXLEN ~ 100000`, ' +
         "buffer 100,000); A logs with `EventLogger.log()` (file and bus), B logs nothing; the clients are on B's " +
         '`GET /api/v1/orchestrator/events/stream?task_id=…`. The bus: A pipelines XADDs, B (and A) run one blocking ' +
         '`XREAD COUNT 1000 BLOCK 2000` reader each',
@@ -80,7 +81,7 @@ function contenders(size, redisUrl, keyPrefix) {
       },
       cpu: (r) => `${fixed(r.cpuPercent, 1)}% (one process)`,
       cpuTotal: (r) => r.cpuPercent,
-      how: "figure 3's server (`children/sse-server.js library`) at this figure's client count and rate: the same app without `redisUrl`, `log()` and the SSE clients on one instance, the in-process bus",
+      how: "figure 3's server (`children/sse-server.js library`) at this figure's client count and rate: the same app without `OrchestratorEventsRedisModule`, `log()` and the SSE clients on one instance, the in-process bus",
     },
     {
       name: 'floor: ioredis XADD → XREAD BLOCK',

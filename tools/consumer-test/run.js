@@ -14,9 +14,11 @@
  *   - each package installed alone in an app of its own with only what it declares, every compiled
  *     file of it loading there (installAlone); the client's app is where the SSE client and the CLI
  *     run, and the client loads from CommonJS there;
- *   - SIGTERM stops the app with code 0; REDIS_URL without ioredis is one startup error naming it;
+ *   - SIGTERM stops the app with code 0; OrchestratorEventsRedisModule without ioredis is one
+ *     startup error naming it;
  *   - with ioredis installed (5 with Nest 11, as BullMQ apps have it; the newest with Nest 12) the
- *     events go through the Redis Stream bus (needs Redis on 127.0.0.1:6379, as .ci/run provides);
+ *     events of an app with OrchestratorEventsRedisModule go through the Redis Stream bus (needs
+ *     Redis on 127.0.0.1:6379, as .ci/run provides);
  *   - with @nestjs/swagger of the same major installed, the endpoints are in the app's document.
  *   - the integrations: configured without their packages, each is one startup error naming it;
  *     with prom-client, @nestjs/terminus, @opentelemetry/api and bullmq installed, the metrics module
@@ -500,17 +502,30 @@ async function testVariant(major, tarballs, version, clientDir) {
       );
     }
 
-    // REDIS_URL without ioredis installed: one startup error that names the package.
-    const redisApp = start(process.execPath, ['dist/main.js'], dir, {
-      PORT: String(await freePort()),
+    // The Redis module without ioredis installed: one startup error that names the package.
+    fs.writeFileSync(
+      path.join(dir, 'redis-peer.cjs'),
+      [
+        "require('reflect-metadata');",
+        "const { Module } = require('@nestjs/common');",
+        "const { NestFactory } = require('@nestjs/core');",
+        "const { OrchestratorEventsModule } = require('@orchestrator/events');",
+        "const { OrchestratorEventsRedisModule } = require('@orchestrator/events/redis');",
+        'class M {}',
+        'Module({ imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsRedisModule.forRoot()] })(M);',
+        'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
+        '  () => process.exit(0),',
+        '  (e) => { process.stdout.write(e.message); process.exit(1); });',
+      ].join('\n'),
+    );
+    const redisPeer = sh(process.execPath, ['redis-peer.cjs'], dir, {
+      ORCH_LOG_FILE: path.join(dir, 'redis-peer.log'),
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
-    const redisExit = await withTimeout(redisApp.exit, 30_000, { code: 'timeout' });
-    if (redisExit.code === 'timeout') redisApp.child.kill('SIGKILL');
     check(
-      redisExit.code !== 0 && /npm install ioredis/.test(redisApp.output()),
-      'REDIS_URL without ioredis: the app does not start; the error says `npm install ioredis`',
-      redisApp.output(),
+      redisPeer.code === 1 && /npm install ioredis/.test(redisPeer.out),
+      'OrchestratorEventsRedisModule without ioredis: one startup error saying `npm install ioredis`',
+      redisPeer.out,
     );
 
     await testDashboard(major, dir);
@@ -523,7 +538,11 @@ async function testVariant(major, tarballs, version, clientDir) {
   }
 }
 
-/** The optional peer once installed: ioredis 5 (as BullMQ apps have it) with Nest 11, the newest with 12. */
+/**
+ * The optional peer once installed: ioredis 5 (as BullMQ apps have it) with Nest 11, the newest with
+ * 12. An app of its own (the README's plus `OrchestratorEventsRedisModule.forRoot()`, which reads
+ * REDIS_URL and ORCH_REDIS_STREAM), compiled by the same strict tsc.
+ */
 async function testRedisBus(major, dir) {
   const ioredis = major === '11' ? 'ioredis@5' : 'ioredis';
   const add = sh('npm', ['install', ...NPM_FLAGS, ioredis], dir);
@@ -533,11 +552,53 @@ async function testRedisBus(major, dir) {
   ) {
     return;
   }
+  fs.writeFileSync(
+    path.join(dir, 'src', 'redis.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Controller, Module, Param, Post } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+      "import { OrchestratorEventsRedisModule } from '@orchestrator/events/redis';",
+      '',
+      "@Controller('jobs')",
+      'class JobsController {',
+      '  constructor(private readonly events: EventLogger) {}',
+      '',
+      "  @Post(':taskId')",
+      "  run(@Param('taskId') taskId: string) {",
+      "    this.events.log({ event: 'job_queued', task_id: taskId });",
+      "    return this.events.track('job', { task_id: taskId }, async () => {",
+      "      this.events.info('job_step', { step: 1 });",
+      '      return { processed: 42 };',
+      '    });',
+      '  }',
+      '}',
+      '',
+      '@Module({',
+      '  imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsRedisModule.forRoot()],',
+      '  controllers: [JobsController],',
+      '})',
+      'class RedisAppModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(RedisAppModule);',
+      "  app.setGlobalPrefix('api/v1');",
+      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
+      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with the Redis module', tsc.out)) return;
   const stream = `orch:consumer:${process.pid}:${major}`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, ['dist/main.js'], dir, {
+  const app = start(process.execPath, ['dist/redis.js'], dir, {
     PORT: String(port),
+    ORCH_LOG_FILE: path.join(dir, 'redis.log'),
     REDIS_URL: 'redis://127.0.0.1:6379',
     ORCH_REDIS_STREAM: stream,
   });

@@ -9,6 +9,7 @@ import { OrchestratorEventsDashboardModule } from '@orchestrator/events/dashboar
 import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';
 import { OrchestratorEventsPostgresModule } from '@orchestrator/events/postgres';
 import { OrchestratorEventsTracingModule } from '@orchestrator/events/tracing';
+import { OrchestratorEventsRedisModule } from '@orchestrator/events/redis';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { DemoQueueModule } from './queue/demo-queue.module';
@@ -43,6 +44,8 @@ const alerts = process.env['ORCH_ALERT_WEBHOOK_URL']
     // orchestrator_events_* metrics in prom-client's registry, served at GET /metrics (main.ts).
     OrchestratorEventsMetricsModule.forRoot(),
     ...alerts,
+    // REDIS_URL: the bus is the Redis Stream ORCH_REDIS_STREAM shared by every instance.
+    ...(process.env['REDIS_URL'] ? [OrchestratorEventsRedisModule.forRoot()] : []),
     // ORCH_HISTORY_URL: every instance's history in PostgreSQL, kept ORCH_HISTORY_RETENTION (30d).
     ...(process.env['ORCH_HISTORY_URL'] ? [OrchestratorEventsPostgresModule.forRoot()] : []),
     JobsModule,

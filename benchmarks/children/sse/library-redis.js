@@ -30,12 +30,10 @@ async function start({ dir, redisUrl, stream, orchId }) {
   const { EventBus } = require(path.join(LIBRARY, 'bus'));
   // The same app as figure 3's server (this figure's one-instance contender): the two contenders
   // differ by the bus only.
-  const app = await startApp({
-    logFile: path.join(dir, `orch-${orchId}.log`),
-    orchId,
-    redisUrl,
-    redisStream: stream,
-  });
+  const { OrchestratorEventsRedisModule } = require(path.join(LIBRARY, 'redis'));
+  const app = await startApp({ logFile: path.join(dir, `orch-${orchId}.log`), orchId }, undefined, [
+    OrchestratorEventsRedisModule.forRoot({ url: redisUrl, stream, env: {} }),
+  ]);
   const bus = app.get(EventBus);
   const logger = app.get(EventLogger);
   try {

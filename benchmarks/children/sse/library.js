@@ -21,11 +21,13 @@ const name = 'orchestrator-events (Express)';
  * route (`GET /api/v1/health`, see `nestHealthController()`), prefix `api/v1`, compression on
  * Express; listening on a free port, the fast path serving streams.
  */
-async function startApp(options, adapter) {
+async function startApp(options, adapter, imports = []) {
   const { OrchestratorEventsModule, OrchestratorEventsStatus } = require(LIBRARY);
   class BenchModule {}
   Module({
     imports: [
+      // An opt-in module beside the core (figure 7: the Redis module).
+      ...imports,
       OrchestratorEventsModule.forRoot({
         // Not this process's environment: the defaults, except the stream limits (10,000 in all,
         // 100 per address by default; every bench client comes from 127.0.0.1).

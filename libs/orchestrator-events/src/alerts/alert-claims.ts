@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { createRedisConnection, redactUrl } from '../lib/bus/redis-connection';
+import { createRedisConnection, redactUrl } from '../redis/redis-connection';
 import { ALERT_MESSAGES } from './alerts.messages';
 
 /** Where "this alert is being sent" is recorded, so that it is sent once. */

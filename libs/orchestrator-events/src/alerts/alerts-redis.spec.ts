@@ -7,6 +7,7 @@ import { readEvents, tempDir } from '../testing/temp-dir';
 import { startReceiver } from '../testing/webhook-receiver';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { OrchestratorEventsRedisModule } from '../redis/orchestrator-events-redis.module';
 import { OrchestratorEventsAlertsModule } from './orchestrator-events-alerts.module';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -27,11 +28,10 @@ describeRedis('alerts with the Redis bus: one alert per run across instances and
         OrchestratorEventsModule.forRoot({
           logFile: path.join(dir, `${name}.log`),
           orchId: name,
-          redisUrl: REDIS_URL,
-          redisStream: stream,
           env: {},
           controller: false,
         }),
+        OrchestratorEventsRedisModule.forRoot({ url: REDIS_URL, stream, env: {} }),
         OrchestratorEventsAlertsModule.forRoot({
           webhook: { url: receiver.url, secret: 's3cret' },
         }),

@@ -73,12 +73,12 @@ export interface OrchestratorEventsAlertsOptions {
   /** Runs held in memory (the least recently active are forgotten first). Default 10,000. */
   maxRuns?: number;
   /**
-   * How long a claim ("this alert was sent") is kept, in Redis when the core's Redis bus is
-   * configured, else in memory. Default `7d`.
+   * How long a claim ("this alert was sent") is kept, in Redis when `OrchestratorEventsRedisModule` is
+   * imported, else in memory. Default `7d`.
    */
   claimTtl?: Duration;
   /**
-   * Where claims are kept, instead of Redis (the core's Redis bus configured) or memory: any
+   * Where claims are kept, instead of Redis (with `OrchestratorEventsRedisModule`) or memory: any
    * `AlertClaims`, e.g. a table with a unique key in your database. Default unset.
    */
   claims?: AlertClaims;

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ORCH_EVENTS_OPTIONS } from '../lib/shared/orchestrator-events.constants';
-import { ResolvedOrchestratorEventsOptions } from '../lib/options/orchestrator-events.options';
+import { ORCH_EVENTS_REDIS_OPTIONS } from '../redis/redis.module-definition';
+import type { ResolvedRedisOptions } from '../redis/redis.options';
 import { AlertClaims, MemoryAlertClaims, RedisAlertClaims } from './alert-claims';
 import { AlertEngine } from './alert-engine.service';
 import { ALERT_CLAIMS, ORCH_EVENTS_ALERTS_OPTIONS } from './alerts.constants';
@@ -25,8 +25,8 @@ import { resolveAlertsOptions } from './resolve-alerts-options';
  * })
  * ```
  *
- * No peer beyond the core's: Node's `fetch` sends. With the core's Redis bus (`redisUrl`), claims
- * are kept in that Redis (`<redisStream>:alerts:<rule>:<id>`), so instances on it send one alert.
+ * No peer beyond the core's: Node's `fetch` sends. With `OrchestratorEventsRedisModule`, claims
+ * are kept in its Redis (`<stream>:alerts:<rule>:<id>`), so instances on it send one alert.
  */
 @Module({
   providers: [
@@ -37,16 +37,16 @@ import { resolveAlertsOptions } from './resolve-alerts-options';
     },
     {
       provide: ALERT_CLAIMS,
-      // The core's resolved options say whether its bus is Redis: no look at the bus's class.
+      // The Redis module's options, when it is imported (it is global): no look at the bus's class.
       useFactory: (
-        core: ResolvedOrchestratorEventsOptions,
         options: OrchestratorEventsAlertsOptions,
+        redis?: ResolvedRedisOptions,
       ): AlertClaims =>
         options.claims ??
-        (core.redisUrl === undefined
+        (redis === undefined
           ? new MemoryAlertClaims()
-          : new RedisAlertClaims(core.redisUrl, `${core.redisStream}:alerts:`)),
-      inject: [ORCH_EVENTS_OPTIONS, ALERTS_MODULE_OPTIONS],
+          : new RedisAlertClaims(redis.url, `${redis.stream}:alerts:`)),
+      inject: [ALERTS_MODULE_OPTIONS, { token: ORCH_EVENTS_REDIS_OPTIONS, optional: true }],
     },
     AlertEngine,
   ],

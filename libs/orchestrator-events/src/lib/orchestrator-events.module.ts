@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppLogger } from './write/app-logger.service';
-import { EventBus } from './bus/event-bus';
+import { EVENT_BUS_PLUGIN, EventBus } from './bus/event-bus';
 import { MemoryEventBus } from './bus/memory-event.bus';
-import { createRedisEventBus } from './bus/redis-event-bus.factory';
 import { EventLogger } from './write/event-logger.service';
 import { EventWriter } from './write/event-writer.service';
 import { EventHistory } from './history/event-history.service';
@@ -45,15 +44,11 @@ import {
     WriteOutScheduler,
     {
       provide: EventBus,
-      // REDIS_URL set: the Redis Stream shared by every instance; else the in-process bus.
-      useFactory: (
-        options: ResolvedOrchestratorEventsOptions,
-        scheduler: WriteOutScheduler,
-      ): EventBus =>
-        options.redisUrl === undefined
-          ? new MemoryEventBus(options.replayBufferSize)
-          : createRedisEventBus(options.redisUrl, options, scheduler),
-      inject: [ORCH_EVENTS_OPTIONS, WriteOutScheduler],
+      // A bus a global module plugs in (the Redis Stream shared by every instance, your own);
+      // else the in-process bus.
+      useFactory: (options: ResolvedOrchestratorEventsOptions, plugged?: EventBus): EventBus =>
+        plugged ?? new MemoryEventBus(options.replayBufferSize),
+      inject: [ORCH_EVENTS_OPTIONS, { token: EVENT_BUS_PLUGIN, optional: true }],
     },
     {
       provide: LogFileLock,
@@ -67,19 +62,18 @@ import {
     EventWriter,
     {
       provide: HISTORY_SOURCES,
-      // The files always (first: they answer every query); a bus's own history (the Redis stream).
-      // More sources (a history store, your own) are added at run time through HistorySources.
+      // The files, always. More sources (the Redis stream, a history store, your own) are added
+      // at run time through HistorySources.
       useFactory: (
         options: ResolvedOrchestratorEventsOptions,
         writer: EventWriter,
-        bus: EventBus,
       ): HistorySource[] => {
         const files = new FileHistorySource(options.logFile, options.maxFiles, writer);
         // Index the retained files in the background: history queries are fast from the first one.
         setImmediate(() => files.warm().catch(() => undefined));
-        return bus.history === undefined ? [files] : [files, bus.history];
+        return [files];
       },
-      inject: [ORCH_EVENTS_OPTIONS, EventWriter, EventBus],
+      inject: [ORCH_EVENTS_OPTIONS, EventWriter],
     },
     HistorySources,
     EventHistory,
@@ -101,6 +95,8 @@ import {
     ORCH_EVENTS_OPTIONS,
     // Where the endpoints are and their guards: the dashboard module serves its page behind them.
     ORCH_EVENTS_ROUTE,
+    // For a plugged-in bus (the Redis module's): its writes go out on the core's one scheduler.
+    WriteOutScheduler,
   ],
 })
 export class OrchestratorEventsModule extends ConfigurableModuleClass {

@@ -95,19 +95,19 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
     name: 'bus_lag_events',
     type: 'gauge',
     help: 'Events of this instance not yet on the shared bus (Redis Stream buffer while Redis is slow or down); 0 for the in-process bus.',
-    read: (s) => (s.bus.kind === 'redis' ? s.bus.buffered : 0),
+    read: (s) => s.bus.buffered ?? 0,
   },
   {
     name: 'bus_connected',
     type: 'gauge',
     help: 'Whether the event bus is connected (1) or not (0); the in-process bus always is.',
-    read: (s) => (s.bus.kind === 'redis' ? Number(s.bus.connected) : 1),
+    read: (s) => Number(s.bus.connected ?? true),
   },
   {
     name: 'bus_dropped_total',
     type: 'counter',
     help: 'Events dropped from the shared bus (never from the file) because its buffer was full.',
-    read: (s) => (s.bus.kind === 'redis' ? s.bus.dropped : 0),
+    read: (s) => s.bus.dropped ?? 0,
   },
   {
     name: 'history_up',

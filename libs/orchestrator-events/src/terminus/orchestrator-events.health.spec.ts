@@ -1,4 +1,4 @@
-import { Controller, Get, INestApplication, Module } from '@nestjs/common';
+import { Controller, DynamicModule, Get, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import { tempDir } from '../testing/temp-dir';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
 import { OrchestratorEventsModuleOptions } from '../lib/options/orchestrator-events.options';
+import { OrchestratorEventsRedisModule } from '../redis/orchestrator-events-redis.module';
 import { OrchestratorEventsHealthIndicator } from './orchestrator-events.health';
 
 /** A health endpoint as an app writes it with Terminus: the indicator is one of its checks. */
@@ -66,10 +67,11 @@ describe('OrchestratorEventsHealthIndicator in a Terminus health check', () => {
   let app: INestApplication;
   let base: string;
 
-  async function start(options: OrchestratorEventsModuleOptions) {
+  async function start(options: OrchestratorEventsModuleOptions, plugins: DynamicModule[] = []) {
     @Module({
       imports: [
         OrchestratorEventsModule.forRoot({ env: {}, controller: false, ...options }),
+        ...plugins,
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
@@ -148,17 +150,17 @@ describe('OrchestratorEventsHealthIndicator in a Terminus health check', () => {
   );
 
   it('is down while the Redis bus is disconnected, unless told the bus is not required', async () => {
-    await start({
-      logFile: path.join(dir, 'orch.log'),
-      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
-    });
+    const url = `redis://127.0.0.1:${await closedPort()}`;
+    await start({ logFile: path.join(dir, 'orch.log') }, [
+      OrchestratorEventsRedisModule.forRoot({ url, env: {} }),
+    ]);
     const { status, body } = await get();
     expect(status).toBe(503);
     expect(body.error['orchestrator_events']).toMatchObject({
       status: 'down',
       bus: 'redis',
       bus_connected: false,
-      message: 'the Redis event bus is disconnected',
+      message: 'the redis event bus is disconnected',
     });
     expect((await get('/lenient')).status).toBe(200);
   });

@@ -19,8 +19,9 @@ export interface OrchestratorEventsHealthOptions {
    */
   requireWritable?: boolean;
   /**
-   * Down while the Redis bus (`REDIS_URL`) is disconnected: events still reach the file and this
-   * instance's streams, but not the other instances. Default `true`; the in-process bus is always up.
+   * Down while a bus between instances (`OrchestratorEventsRedisModule`'s, your own) says it is
+   * disconnected: events still reach the file and this instance's streams, but not the other
+   * instances. Default `true`; the in-process bus is always up.
    */
   requireBus?: boolean;
   /**
@@ -43,7 +44,7 @@ export type OrchestratorEventsHealthResult = Record<
 
 /**
  * A Terminus health indicator for the event log: down when the log cannot be written, when too
- * many bytes wait for it, or when the Redis bus is disconnected; the details say which and show the
+ * many bytes wait for it, or when the bus is disconnected (Redis); the details say which and show the
  * numbers. List it in the providers of the module whose controller checks health (it injects the
  * core's global providers); use it in your own health check:
  *
@@ -81,9 +82,10 @@ export class OrchestratorEventsHealthIndicator {
         `${stats.pendingBytes} bytes of events wait for the log file (over ${maxPendingBytes})`,
       );
     }
-    const busConnected = bus.kind === 'memory' || bus.connected;
+    // A bus that cannot be cut (the in-process one) says nothing: connected.
+    const busConnected = bus.connected ?? true;
     if ((options.requireBus ?? true) && !busConnected) {
-      problems.push('the Redis event bus is disconnected');
+      problems.push(`the ${bus.kind} event bus is disconnected`);
     }
     const history = this.sources.all().flatMap((source) => (source.state ? [source.state()] : []));
     for (const state of history) {

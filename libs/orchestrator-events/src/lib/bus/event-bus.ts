@@ -1,6 +1,5 @@
 import { EventFilter } from '@orchestrator/events-contract';
 import { BuiltEvent } from '../event/event-line';
-import type { HistorySource } from '../history/history-source';
 
 /** A live subscription; `unsubscribe()` frees it at once. */
 export interface EventSubscription {
@@ -30,32 +29,35 @@ export interface EventBus {
   subscriberCount(): number;
   /** What the bus is and whether it is healthy, for health checks. */
   state(): EventBusState;
-  /** The bus's own history, when it keeps one (a shared stream): asked by `EventHistory`. */
-  readonly history?: HistorySource;
+}
+
+/**
+ * What `EventBus.state()` reports: the status, the health indicator and the metrics read it. A bus
+ * between instances (the Redis Stream, your own) says whether it reaches them and what waits.
+ */
+export interface EventBusState {
+  /** What the bus is: `memory` (the in-process bus), `redis`, or your own bus's name. */
+  kind: string;
+  /** Whether events reach the other instances; left out by a bus that cannot be cut (in-process). */
+  connected?: boolean;
+  /** Events waiting to be sent to the other instances. */
+  buffered?: number;
+  /** Events that never reached the other instances (they are in the file). */
+  dropped?: number;
 }
 
 /** State of the in-process bus. */
-export interface MemoryEventBusState {
+export interface MemoryEventBusState extends EventBusState {
   kind: 'memory';
 }
 
-/** State of the Redis Stream bus. */
-export interface RedisEventBusState {
-  kind: 'redis';
-  /** Both connections (writer and blocking reader) are up. */
-  connected: boolean;
-  /** The stream key. */
-  stream: string;
-  /** Events of this instance waiting to be added to the stream. */
-  buffered: number;
-  /** Events dropped from the stream (not from the file) because the buffer was full. */
-  dropped: number;
-  /** The last Redis error since both connections were last (re)established; null when none. */
-  lastError: string | null;
-}
-
-/** What `EventBus.state()` reports. */
-export type EventBusState = MemoryEventBusState | RedisEventBusState;
-
 /** Injection token of the `EventBus`. */
 export const EventBus = Symbol('EventBus');
+
+/**
+ * Injection token of a bus that replaces the in-process one: provide it from a global module (as
+ * `OrchestratorEventsRedisModule` does) and the core module's `EventBus` is that bus, e.g.
+ * `{ provide: EVENT_BUS_PLUGIN, useClass: MyBus }` in a `@Global()` module that exports it.
+ * Default: none provided, the in-process bus.
+ */
+export const EVENT_BUS_PLUGIN = Symbol('EVENT_BUS_PLUGIN');

@@ -64,20 +64,6 @@ export function readText(value: unknown, pattern: RegExp, allowed: string): Read
   return pattern.test(text) ? ok(text) : bad(allowed);
 }
 
-/** A URL ioredis can connect to: `redis:` or `rediss:` with a host. */
-export function readRedisUrl(value: unknown): Read<string> {
-  const text = String(value).trim();
-  try {
-    const url = new URL(text);
-    if ((url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '') {
-      return ok(text);
-    }
-  } catch {
-    // not a URL: the problem below
-  }
-  return bad('expected redis://[user:password@]host[:port][/db] or rediss://...');
-}
-
 /** A comma-separated list (or an array) of field names, trimmed, lower-cased, empty ones left out. */
 export function readKeyList(value: unknown): Read<readonly string[]> {
   const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : null;

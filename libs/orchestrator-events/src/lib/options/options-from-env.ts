@@ -28,10 +28,6 @@ export const ENV_VARIABLES = {
   sseMaxClients: 'ORCH_SSE_MAX_CLIENTS',
   sseMaxClientsPerIp: 'ORCH_SSE_MAX_CLIENTS_PER_IP',
   sseFastPath: 'ORCH_SSE_FAST_PATH',
-  redisUrl: 'REDIS_URL',
-  redisStream: 'ORCH_REDIS_STREAM',
-  redisStreamMaxLen: 'ORCH_REDIS_STREAM_MAXLEN',
-  redisBuffer: 'ORCH_REDIS_BUFFER',
 } as const satisfies Partial<Record<keyof OrchestratorEventsModuleOptions, string>>;
 
 /**

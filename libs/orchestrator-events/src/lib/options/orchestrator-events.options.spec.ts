@@ -39,10 +39,6 @@ describe('resolveOptions', () => {
         sseMaxClients: 10000,
         sseMaxClientsPerIp: 100,
         sseFastPath: false,
-        redisUrl: undefined,
-        redisStream: 'orch:events',
-        redisStreamMaxLen: 100000,
-        redisBuffer: 100000,
       });
       // Resolving has no side effects: the directory is made when the module starts.
       expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(false);
@@ -221,43 +217,6 @@ describe('resolveOptions', () => {
     }
     expect(message).toMatch(/ORCH_EVENTS_TOKEN="<hidden>".*16-512 printable/);
     expect(message).not.toContain('short secret');
-  });
-
-  it('reads the Redis settings, and names variable, value and what is allowed when bad', () => {
-    const logFile = path.join(dir, 'orch.log');
-    const env = {
-      ORCH_LOG_FILE: logFile,
-      REDIS_URL: 'redis://:pw@127.0.0.1:6380/2',
-      ORCH_REDIS_STREAM: 'team:events',
-      ORCH_REDIS_STREAM_MAXLEN: '5000',
-      ORCH_REDIS_BUFFER: '0',
-    };
-    expect(resolveOptions({ env })).toMatchObject({
-      redisUrl: 'redis://:pw@127.0.0.1:6380/2',
-      redisStream: 'team:events',
-      redisStreamMaxLen: 5000,
-      redisBuffer: 0,
-    });
-    expect(resolveOptions({ env, redisStream: 'x', redisBuffer: 7 })).toMatchObject({
-      redisStream: 'x',
-      redisBuffer: 7,
-    });
-    const bad: [Record<string, string>, RegExp][] = [
-      [{ REDIS_URL: 'http://x:6379' }, /^Invalid REDIS_URL="http:\/\/x:6379": expected redis:\/\//],
-      [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL="localhost:6379"/],
-      [{ ORCH_REDIS_STREAM: 'has space' }, /ORCH_REDIS_STREAM="has space": expected a Redis key/],
-      [
-        { ORCH_REDIS_STREAM_MAXLEN: '10' },
-        /ORCH_REDIS_STREAM_MAXLEN="10": expected an integer from 100/,
-      ],
-      [{ ORCH_REDIS_BUFFER: '-1' }, /ORCH_REDIS_BUFFER="-1": expected an integer from 0/],
-    ];
-    for (const [extra, message] of bad) {
-      expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile, ...extra } })).toThrow(message);
-    }
-    expect(() => resolveOptions({ env: { ORCH_LOG_FILE: logFile }, redisUrl: 'nope' })).toThrow(
-      /^Invalid option redisUrl="nope"/,
-    );
   });
 
   it('parses sizes', () => {

@@ -84,18 +84,6 @@ export interface OrchestratorEventsModuleOptions {
    * (`true`/`false`), default false.
    */
   sseFastPath?: boolean | string;
-  /**
-   * Redis for scale-out: when set, the event bus is a Redis Stream shared by every instance
-   * (`redis://[user:password@]host:port[/db]` or `rediss://`). Env `REDIS_URL`, default unset
-   * (the in-process bus).
-   */
-  redisUrl?: string;
-  /** The Redis Stream key. Env `ORCH_REDIS_STREAM`, default `orch:events`. */
-  redisStream?: string;
-  /** The stream is trimmed to about this many entries (`XADD MAXLEN ~`). Env `ORCH_REDIS_STREAM_MAXLEN`, default 100000. */
-  redisStreamMaxLen?: number | string;
-  /** Events buffered for the stream while Redis is down; beyond it the oldest are dropped from the stream (never from the file). Env `ORCH_REDIS_BUFFER`, default 100000. */
-  redisBuffer?: number | string;
   /** Where the environment defaults are read from (through `optionsFromEnv`). Default `process.env`. */
   env?: Record<string, string | undefined>;
 }
@@ -115,10 +103,6 @@ export interface ResolvedOrchestratorEventsOptions {
   sseHeartbeatMs: number;
   sseMaxBacklog: number;
   sseMaxBacklogBytes: number;
-  redisUrl: string | undefined;
-  redisStream: string;
-  redisStreamMaxLen: number;
-  redisBuffer: number;
   token: string | undefined;
   redactKeys: readonly string[];
   sseMaxClients: number;

@@ -13,7 +13,6 @@ import {
   readInteger,
   readKeyList,
   readLevel,
-  readRedisUrl,
   readSize,
   readText,
 } from './option-readers';
@@ -74,28 +73,11 @@ const RULES: {
   sseMaxClients: { fallback: 10000, read: (v) => readInteger(v, 1, 10_000_000) },
   sseMaxClientsPerIp: { fallback: 100, read: (v) => readInteger(v, 1, 10_000_000) },
   sseFastPath: { fallback: false, read: readBoolean },
-  redisUrl: { fallback: undefined, read: readRedisUrl },
-  redisStream: {
-    fallback: 'orch:events',
-    read: (v) =>
-      readText(
-        v,
-        /^[\x21-\x7e]{1,256}$/,
-        'expected a Redis key of 1-256 printable ASCII characters without spaces',
-      ),
-  },
-  redisStreamMaxLen: { fallback: 100000, read: (v) => readInteger(v, 100, 1_000_000_000) },
-  redisBuffer: { fallback: 100000, read: (v) => readInteger(v, 0, 100_000_000) },
 };
 
 /** How a value may appear in an error message: secrets never do. */
 function shown(key: keyof Options, value: unknown): unknown {
   if (key === 'token') return '<hidden>';
-  // A password in a Redis URL stays out of the message.
-  if (key === 'redisUrl')
-    return String(value)
-      .trim()
-      .replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
   return value;
 }
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { EventQuery, EventsPage, OrchestratorEvent } from '@orchestrator/events-contract';
-import { acceptor, clampLimit, compareIds } from '../event/history-query';
+import { acceptor, clampLimit, compareIds } from '../lib/event/history-query';
 import { readRange } from './redis-stream.replay';
 
 /**

@@ -5,13 +5,13 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EventFilter } from '@orchestrator/events-contract';
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { BuiltEvent } from '../event/event-line';
-import { HistorySource } from '../history/history-source';
-import { WriteOutScheduler } from '../file/write-out.scheduler';
-import { EventBus, EventSubscription, RedisEventBusState, ReplayResult } from './event-bus';
-import { MemoryEventBus } from './memory-event.bus';
+import { BuiltEvent } from '../lib/event/event-line';
+import { HistorySource } from '../lib/history/history-source';
+import { WriteOutScheduler } from '../lib/file/write-out.scheduler';
+import { EventBus, EventBusState, EventSubscription, ReplayResult } from '../lib/bus/event-bus';
+import { MemoryEventBus } from '../lib/bus/memory-event.bus';
+import { ReplayRing } from '../lib/bus/replay.ring';
 import { createRedisConnection, redactUrl } from './redis-connection';
-import { ReplayRing } from './replay.ring';
 import { oldestStreamEventId, scanStreamHistory } from './redis-history';
 import { replayFromStream } from './redis-stream.replay';
 import {
@@ -21,8 +21,24 @@ import {
   PendingEntry,
   StreamEntry,
 } from './redis-stream.codec';
+import { REDIS_MESSAGES as M } from './redis.messages';
 
-/** Settings of the Redis Stream bus (resolved from `REDIS_URL` and `ORCH_REDIS_*`). */
+/** What `EventBus.state()` reports for the Redis Stream bus (`OrchestratorEventsStatus`, health). */
+export interface RedisEventBusState extends EventBusState {
+  kind: 'redis';
+  /** Both connections (writer and blocking reader) are up. */
+  connected: boolean;
+  /** The stream key. */
+  stream: string;
+  /** Events of this instance waiting to be added to the stream. */
+  buffered: number;
+  /** Events dropped from the stream (not from the file) because the buffer was full. */
+  dropped: number;
+  /** The last Redis error since both connections were last (re)established; null when none. */
+  lastError: string | null;
+}
+
+/** Settings of the Redis Stream bus (`OrchestratorEventsRedisModule`'s options and the core's). */
 export interface RedisEventBusOptions {
   /** `redis://[user:password@]host:port[/db]`. Env `REDIS_URL`. */
   url: string;
@@ -36,8 +52,8 @@ export interface RedisEventBusOptions {
   orchId: string;
   /** Recent deliveries kept in memory for resumption without a Redis round trip. Env `ORCH_REPLAY_BUFFER`, default 1000. */
   replayBufferSize: number;
-  /** When the XADD queue is written out; the module passes its one scheduler. Default: its own. */
-  scheduler?: WriteOutScheduler;
+  /** When the XADD queue is written out: the core module's one scheduler. */
+  scheduler: WriteOutScheduler;
 }
 
 /** XADDs per pipelined round trip. */
@@ -92,7 +108,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private readonly scheduler: WriteOutScheduler;
 
   constructor(private readonly options: RedisEventBusOptions) {
-    this.scheduler = options.scheduler ?? new WriteOutScheduler();
+    this.scheduler = options.scheduler;
     this.ring = new ReplayRing(options.replayBufferSize, 'delivery');
     this.src = `${options.orchId}:${randomBytes(6).toString('hex')}`;
     this.writer = createRedisConnection(options.url, `orch-events:${this.src}:writer`);
@@ -109,10 +125,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     const where = redactUrl(this.options.url);
     Promise.all([this.writer.connect(), this.reader.connect()]).catch((err: Error) => {
       if (!this.everConnected && !this.closed) {
-        this.logger.warn(
-          `Redis at ${where} is not reachable (${this.lastError ?? describe(err)}): starting without it. Events go to the ` +
-            'file and to local clients, and are added to the stream once Redis is back.',
-        );
+        this.logger.warn(M.notReachable(where, this.lastError ?? describe(err)));
       }
     });
     this.readLoop = this.runReader();
@@ -163,7 +176,8 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
 
   /**
    * The stream as a history source: every instance's events within its retention, merged by
-   * `EventHistory` with this instance's files. It answers `undefined` while Redis is down.
+   * `EventHistory` with this instance's files (the module adds it to `HistorySources`). It
+   * answers `undefined` while Redis is down.
    */
   readonly history: HistorySource = {
     name: 'redis',
@@ -428,9 +442,9 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
       this.down = false;
       // Health shows the errors of the current connection only: an outage's ECONNREFUSED is over.
       this.lastError = null;
+      const where = redactUrl(this.options.url);
       this.logger.log(
-        `${this.everConnected ? 'Redis is back' : 'Connected'}: Redis Stream "${this.options.stream}" ` +
-          `at ${redactUrl(this.options.url)}, ${this.queue.length} buffered events to add`,
+        M.connected(this.everConnected, this.options.stream, where, this.queue.length),
       );
       this.everConnected = true;
     }
@@ -442,10 +456,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
     if (this.closed) return;
     if (!this.down) {
       this.down = true;
-      this.logger.warn(
-        `Lost the Redis connection (${this.lastError ?? 'closed'}): events go to the file and local ` +
-          'clients, and are buffered for the stream until Redis is back.',
-      );
+      this.logger.warn(M.lost(this.lastError ?? 'closed'));
     }
     this.enterLocalMode();
   }

@@ -1,5 +1,5 @@
 import { parseEventLine } from '@orchestrator/events-contract';
-import { BuiltEvent } from '../event/event-line';
+import { BuiltEvent } from '../lib/event/event-line';
 
 /**
  * One event as it sits in the Redis Stream. Fields of the entry:

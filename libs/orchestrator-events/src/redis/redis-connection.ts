@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { requirePeer } from '../shared/optional-peer';
+import { requirePeer } from '../lib/shared/optional-peer';
+import { REDIS_MESSAGES as M } from './redis.messages';
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RETRY_MS = 2000;
@@ -28,15 +29,12 @@ export function createRedisConnection(url: string, name: string): Redis {
 }
 
 /**
- * ioredis, loaded only once a Redis bus is created: apps without `REDIS_URL` need not install it.
+ * ioredis, loaded only once a Redis connection is made: apps without `OrchestratorEventsRedisModule`
+ * need not install it.
  * Its CommonJS export is the client class itself (also as `.default`).
  */
 function loadIoredis(): typeof Redis {
-  return requirePeer(
-    'ioredis',
-    'The Redis event bus (REDIS_URL / redisUrl)',
-    () => require('ioredis') as typeof Redis,
-  );
+  return requirePeer('ioredis', M.peerFeature(), () => require('ioredis') as typeof Redis);
 }
 
 /** The URL without its password, for log messages. */

@@ -2,8 +2,9 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
-import { redisAvailable } from '../../testing/require-redis';
-import { BuiltEvent } from '../event/event-line';
+import { redisAvailable } from '../testing/require-redis';
+import { BuiltEvent } from '../lib/event/event-line';
+import { WriteOutScheduler } from '../lib/file/write-out.scheduler';
 import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
 
 /**
@@ -61,6 +62,7 @@ async function closedPort(): Promise<number> {
       buffer: 100000,
       orchId,
       replayBufferSize: 1000,
+      scheduler: new WriteOutScheduler(),
       ...extra,
     });
     bus.start();

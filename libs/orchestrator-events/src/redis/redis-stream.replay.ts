@@ -1,6 +1,6 @@
 import { EventFilter, matches } from '@orchestrator/events-contract';
 import type Redis from 'ioredis';
-import { BuiltEvent } from '../event/event-line';
+import { BuiltEvent } from '../lib/event/event-line';
 import { decodeRange, PendingEntry, StreamEntry } from './redis-stream.codec';
 
 /** Entries fetched per XRANGE / XREVRANGE round trip. */

@@ -2,12 +2,13 @@ import { TestingModule } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { createLogger } from '../../testing/logger-module';
-import { redisAvailable, until } from '../../testing/require-redis';
-import { tempDir } from '../../testing/temp-dir';
-import { EventBus } from '../bus/event-bus';
-import { EventLogger } from '../write/event-logger.service';
-import { EventHistory, HistoryBatch } from './event-history.service';
+import { createLogger } from '../testing/logger-module';
+import { redisAvailable, until } from '../testing/require-redis';
+import { tempDir } from '../testing/temp-dir';
+import { EventBus } from '../lib/bus/event-bus';
+import { EventHistory, HistoryBatch } from '../lib/history/event-history.service';
+import { EventLogger } from '../lib/write/event-logger.service';
+import { OrchestratorEventsRedisModule } from './orchestrator-events-redis.module';
 
 /**
  * Issue 21 item 8: the `reset` of a resume across instances. Instance B's files begin after an
@@ -39,12 +40,9 @@ async function collect(batches: AsyncGenerator<HistoryBatch>) {
   let newer: string;
 
   const start = async (orchId: string, dir: string) => {
-    const { module, logger } = await createLogger({
-      orchId,
-      logFile: path.join(dir, 'orch.log'),
-      redisUrl: REDIS_URL,
-      redisStream: stream,
-    });
+    const { module, logger } = await createLogger({ orchId, logFile: path.join(dir, 'orch.log') }, [
+      OrchestratorEventsRedisModule.forRoot({ url: REDIS_URL, stream, env: {} }),
+    ]);
     modules.push(module);
     const bus = module.get<EventBus>(EventBus);
     await until(() => (bus.state() as { connected?: boolean }).connected, 15_000, 'connected');
