@@ -17,6 +17,7 @@ export const MESSAGES = {
     `Invalid ${setting}=${JSON.stringify(value)}: ${allowed}`,
   invalidSettings: (problems: readonly string[]) =>
     `${problems.length} invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  appLogIsEventLog: () => 'must differ from the event log file: one file, one writer',
   logDirectoryUnusable: (dir: string, code: string) =>
     `its directory ${dir} cannot be created or written (${code})`,
   logPathIsDirectory: () => 'expected a file path, found a directory',

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { EventLevel, parseLevel } from '@orchestrator/events-contract';
 
 /**
@@ -62,6 +63,13 @@ export function readLevel(value: unknown): Read<EventLevel> {
 export function readText(value: unknown, pattern: RegExp, allowed: string): Read<string> {
   const text = String(value);
   return pattern.test(text) ? ok(text) : bad(allowed);
+}
+
+/** A file path, made absolute (against the working directory). */
+export function readPath(value: unknown): Read<string> {
+  return typeof value === 'string' && value.trim() !== ''
+    ? ok(path.resolve(value))
+    : bad('expected a file path');
 }
 
 /** A URL ioredis can connect to: `redis:` or `rediss:` with a host. */
