@@ -1,4 +1,12 @@
 import { OrchestratorEventsTracingOptions } from '../lib/integrations/otel/tracing.options';
+import { OptionProblems } from '../lib/options/option-problems';
+import { readInteger, readText } from '../lib/options/option-readers';
+
+/** What the log-record options allow, for their start-up errors. */
+const M = {
+  extrasPrefix: 'expected a string of at most 256 characters',
+  loggerName: 'expected a string of 1-256 characters',
+} as const;
 
 /** Attribute prefix of an event's extra fields in its log record: `extras.<field>`. */
 export const DEFAULT_EXTRAS_PREFIX = 'extras.';
@@ -41,16 +49,34 @@ export interface ResolvedLogRecordsOptions {
   loggerName: string;
 }
 
-/** `logs` with its defaults, or `undefined` when off. */
+/**
+ * `logs` with its defaults, or `undefined` when off; every bad value at once in one
+ * `OrchestratorEventsConfigError`.
+ */
 export function resolveLogRecords(
   logs: OrchestratorEventsTracingModuleOptions['logs'],
 ): ResolvedLogRecordsOptions | undefined {
   if (logs === undefined || logs === false) return undefined;
   const given = logs === true ? {} : logs;
-  return {
-    extrasPrefix: given.extrasPrefix ?? DEFAULT_EXTRAS_PREFIX,
-    maxExtras: given.maxExtras ?? 32,
-    maxValueLength: given.maxValueLength ?? 1024,
-    loggerName: given.loggerName ?? '@orchestrator/events',
+  const problems = new OptionProblems();
+  const at = (name: string) => `tracing option logs.${name}`;
+  const resolved = {
+    extrasPrefix: problems.read(
+      at('extrasPrefix'),
+      given.extrasPrefix,
+      DEFAULT_EXTRAS_PREFIX,
+      (v) => readText(v, /^.{0,256}$/s, M.extrasPrefix),
+    ),
+    maxExtras: problems.read(at('maxExtras'), given.maxExtras, 32, (v) =>
+      readInteger(v, 0, 10_000),
+    ),
+    maxValueLength: problems.read(at('maxValueLength'), given.maxValueLength, 1024, (v) =>
+      readInteger(v, 1, 1024 * 1024),
+    ),
+    loggerName: problems.read(at('loggerName'), given.loggerName, '@orchestrator/events', (v) =>
+      readText(v, /^.{1,256}$/s, M.loggerName),
+    ),
   };
+  problems.throwIfAny();
+  return resolved;
 }

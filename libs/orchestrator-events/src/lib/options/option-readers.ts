@@ -8,8 +8,10 @@ import { EventLevel, parseLevel } from '@orchestrator/events-contract';
  */
 export type Read<T> = { ok: true; value: T } | { ok: false; allowed: string };
 
-const ok = <T>(value: T): Read<T> => ({ ok: true, value });
-const bad = (allowed: string): Read<never> => ({ ok: false, allowed });
+/** A value read. */
+export const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+/** A value refused: `allowed` says what is. */
+export const bad = (allowed: string): Read<never> => ({ ok: false, allowed });
 
 const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i;
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

@@ -1,10 +1,10 @@
-import { OrchestratorEventsConfigError } from '../orchestrator-events.errors';
 import { MESSAGES } from '../orchestrator-events.messages';
 import type {
   OrchestratorEventsModuleOptions,
   ResolvedOrchestratorEventsOptions,
 } from '../orchestrator-events.options';
 import { CORE_OPTIONS, OptionKey, OptionRow } from './core-options.table';
+import { OptionProblems } from './option-problems';
 import { optionsFromEnv } from './options-from-env';
 
 /**
@@ -19,7 +19,7 @@ export function resolveOptions(
   const fromEnv: Partial<Record<OptionKey, string>> = optionsFromEnv(options.env ?? process.env);
   const values: Record<string, unknown> = {};
   const sources = {} as Record<OptionKey, string>;
-  const problems: string[] = [];
+  const problems = new OptionProblems();
   for (const key of Object.keys(CORE_OPTIONS) as OptionKey[]) {
     const row: OptionRow<unknown> = CORE_OPTIONS[key];
     const given = options[key] !== undefined;
@@ -31,13 +31,11 @@ export function resolveOptions(
     }
     const read = row.read(value);
     if (read.ok) values[key] = read.value;
-    else problems.push(problem(sources[key], row.shown?.(value) ?? value, read.allowed));
+    else problems.add(sources[key], row.shown?.(value) ?? value, read.allowed);
   }
   if (values['appLogFile'] !== undefined && values['appLogFile'] === values['logFile']) {
-    problems.push(problem(sources.appLogFile, values['appLogFile'], MESSAGES.appLogIsEventLog()));
+    problems.add(sources.appLogFile, values['appLogFile'], MESSAGES.appLogIsEventLog());
   }
-  if (problems.length > 0) throw new OrchestratorEventsConfigError(problems);
+  problems.throwIfAny();
   return { ...values, sources } as unknown as ResolvedOrchestratorEventsOptions;
 }
-
-const problem = MESSAGES.invalidSetting;
