@@ -9,7 +9,7 @@ import { RedisEventBus } from './redis-event.bus';
 export function createRedisEventBus(
   url: string,
   options: ResolvedOrchestratorEventsOptions,
-  scheduler?: WriteOutScheduler,
+  scheduler: WriteOutScheduler,
 ): RedisEventBus {
   const bus = new RedisEventBus({
     url,

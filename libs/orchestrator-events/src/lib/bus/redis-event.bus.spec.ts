@@ -5,6 +5,7 @@ import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { redisAvailable } from '../../testing/require-redis';
 import { BuiltEvent } from '../write/event-line';
 import { RedisEventBus, RedisEventBusOptions } from './redis-event.bus';
+import { WriteOutScheduler } from '../write/write-out.scheduler';
 
 /**
  * Against the real Redis server on 127.0.0.1:6379 (no mocks): each test uses its own stream key and
@@ -48,6 +49,9 @@ async function closedPort(): Promise<number> {
   });
 }
 
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
+
 (redisUp ? describe : describe.skip)('RedisEventBus (real Redis on 6379)', () => {
   let admin: Redis;
   let stream: string;
@@ -61,6 +65,7 @@ async function closedPort(): Promise<number> {
       buffer: 100000,
       orchId,
       replayBufferSize: 1000,
+      scheduler,
       ...extra,
     });
     bus.start();

@@ -36,8 +36,8 @@ export interface RedisEventBusOptions {
   orchId: string;
   /** Recent deliveries kept in memory for resumption without a Redis round trip. Env `ORCH_REPLAY_BUFFER`, default 1000. */
   replayBufferSize: number;
-  /** When the XADD queue is written out; the module passes its one scheduler. Default: its own. */
-  scheduler?: WriteOutScheduler;
+  /** When the XADD queue is written out: the module's one scheduler. */
+  scheduler: WriteOutScheduler;
 }
 
 /** XADDs per pipelined round trip. */
@@ -92,7 +92,7 @@ export class RedisEventBus implements EventBus, OnApplicationShutdown {
   private readonly scheduler: WriteOutScheduler;
 
   constructor(private readonly options: RedisEventBusOptions) {
-    this.scheduler = options.scheduler ?? new WriteOutScheduler();
+    this.scheduler = options.scheduler;
     this.ring = new ReplayRing(options.replayBufferSize, 'delivery');
     this.src = `${options.orchId}:${randomBytes(6).toString('hex')}`;
     this.writer = createRedisConnection(options.url, `orch-events:${this.src}:writer`);
