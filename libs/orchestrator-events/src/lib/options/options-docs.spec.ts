@@ -62,9 +62,10 @@ describe('configuration docs', () => {
 
   it('finds every option of the interface', () => {
     expect(documented.map((d) => d.option)).toEqual(
-      expect.arrayContaining(['orchId', 'logFile', 'maxLineBytes', 'redisBuffer', 'sseFastPath']),
+      expect.arrayContaining(['orchId', 'logFile', 'level', 'maxLineBytes', 'sseFastPath']),
     );
-    expect(documented.length).toBeGreaterThanOrEqual(21);
+    // The parser reads the whole interface (not just its first options).
+    expect(documented.length).toBeGreaterThanOrEqual(15);
   });
 
   it('the table has one row per option of the interface, in its order', () => {
