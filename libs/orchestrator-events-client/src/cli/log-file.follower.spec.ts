@@ -5,6 +5,7 @@ import * as path from 'node:path';
 // The library's own writer: the follower must keep up with its real rotation, not a model of it.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RotatingFileWriter } from '../../../orchestrator-events/src/lib/file/rotating-file.writer';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { WriteOutScheduler } from '../../../orchestrator-events/src/lib/write/write-out.scheduler';
 import { readLogLines } from './log-file.follower';
 
