@@ -5,6 +5,8 @@ import * as path from 'node:path';
 // The library's own writer: the follower must keep up with its real rotation, not a model of it.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RotatingFileWriter } from '../../../orchestrator-events/src/lib/file/rotating-file.writer';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { WriteOutScheduler } from '../../../orchestrator-events/src/lib/file/write-out.scheduler';
 import { readLogLines } from './log-file.follower';
 
 /**
@@ -263,7 +265,7 @@ describe('readLogLines', () => {
   it('prints every line exactly once, in file order, while the real writer rotates every few lines', async () => {
     const total = 3000;
     // 2 KiB files: a rotation every ~12 lines, ~250 backups, all kept (nothing may be lost here).
-    const writer = new RotatingFileWriter(file, 2048, 300);
+    const writer = new RotatingFileWriter(file, 2048, 300, { scheduler: new WriteOutScheduler() });
     const { lines, notices } = await writeAndFollow(writer, total, 40);
     expect(damage(lines, total)).toEqual({ duplicates: 0, outOfOrder: 0, missing: 0 });
     expect(lines).toEqual(Array.from({ length: total }, (_, n) => eventLine(n)));
@@ -305,7 +307,7 @@ describe('readLogLines', () => {
   it('repeats and reorders nothing when retention deletes backups unread, and counts what it lost', async () => {
     const total = 4000;
     // 2 backups of 1 KiB: a burst of up to 120 lines rotates past both before the follower looks.
-    const writer = new RotatingFileWriter(file, 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024, 2, { scheduler: new WriteOutScheduler() });
     const { lines, notices } = await writeAndFollow(writer, total, 120);
     const { duplicates, outOfOrder, missing } = damage(lines, total);
     expect({ duplicates, outOfOrder }).toEqual({ duplicates: 0, outOfOrder: 0 });

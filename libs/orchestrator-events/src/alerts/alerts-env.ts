@@ -1,4 +1,4 @@
-import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
+import { OptionProblems } from '../lib/options/option-problems';
 import { ALERT_MESSAGES } from './alerts.messages';
 import { AlertRule, OrchestratorEventsAlertsOptions } from './alerts.options';
 import { parseDuration } from './duration';
@@ -19,20 +19,18 @@ export function alertsOptionsFromEnv(
   const url = env['ORCH_ALERT_WEBHOOK_URL'] || undefined;
   const secret = env['ORCH_ALERT_SECRET'] || undefined;
   const stuckText = env['ORCH_ALERT_STUCK_AFTER'] || undefined;
-  const problems: string[] = [];
-  const bad = (name: string, value: unknown, allowed: string) =>
-    problems.push(new OrchestratorEventsConfigError(name, value, allowed).message);
+  const problems = new OptionProblems();
   if (url !== undefined && !isWebhookUrl(url)) {
-    bad('ORCH_ALERT_WEBHOOK_URL', url, ALERT_MESSAGES.webhookUrl);
+    problems.add('ORCH_ALERT_WEBHOOK_URL', url, ALERT_MESSAGES.webhookUrl);
   }
   if (url !== undefined && secret === undefined) {
-    bad('ORCH_ALERT_SECRET', '', ALERT_MESSAGES.secretWithUrl);
+    problems.add('ORCH_ALERT_SECRET', '', ALERT_MESSAGES.secretWithUrl);
   }
   const stuckAfter = stuckText === undefined ? undefined : parseDuration(stuckText);
   if (stuckText !== undefined && (stuckAfter === undefined || stuckAfter <= 0)) {
-    bad('ORCH_ALERT_STUCK_AFTER', stuckText, ALERT_MESSAGES.duration);
+    problems.add('ORCH_ALERT_STUCK_AFTER', stuckText, ALERT_MESSAGES.duration);
   }
-  if (problems.length > 0) throw new OrchestratorEventsConfigError(problems);
+  problems.throwIfAny();
   if (url === undefined || secret === undefined) return undefined;
   const rules: AlertRule[] = [{ alert: 'run_failed' }];
   if (stuckAfter !== undefined) rules.push({ alert: 'run_stuck', stuckAfter });

@@ -1,4 +1,5 @@
-import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
+import { OptionProblems } from '../lib/options/option-problems';
+import { bad, ok, Read, readInteger } from '../lib/options/option-readers';
 import { ALERT_MESSAGES } from './alerts.messages';
 import { AlertKind, AlertRule, OrchestratorEventsAlertsOptions } from './alerts.options';
 import { parseDuration } from './duration';
@@ -35,35 +36,35 @@ export interface ResolvedAlertsOptions {
 const KINDS: readonly AlertKind[] = ['run_failed', 'run_stuck', 'error_rate'];
 const MAX_COUNT = 1_000_000;
 
-/** Collects every bad value, so one start-up error lists them all. */
-class Problems {
-  readonly list: string[] = [];
-  add(setting: string, value: unknown, allowed: string): void {
-    this.list.push(new OrchestratorEventsConfigError(setting, value, allowed).message);
-  }
-  duration(setting: string, value: unknown, fallback: number, positive = false): number {
-    if (value === undefined) return fallback;
+function readDuration(positive: boolean): (value: unknown) => Read<number> {
+  return (value) => {
     const ms = parseDuration(value);
-    if (ms === undefined || (positive && ms <= 0)) {
-      this.add(setting, value, ALERT_MESSAGES.duration);
-      return fallback;
-    }
-    return ms;
+    return ms === undefined || (positive && ms <= 0) ? bad(ALERT_MESSAGES.duration) : ok(ms);
+  };
+}
+
+function readCount(value: unknown): Read<number> {
+  return typeof value === 'number'
+    ? readInteger(value, 1, MAX_COUNT)
+    : bad(ALERT_MESSAGES.positiveInteger(MAX_COUNT));
+}
+
+function readPattern(value: unknown): Read<ValuePattern> {
+  return typeof value === 'string' && value !== ''
+    ? ok(compilePattern(value))
+    : bad(ALERT_MESSAGES.pattern);
+}
+
+/** The core's collector of every bad value, with the alerts' own kinds of setting. */
+class Problems extends OptionProblems {
+  duration(setting: string, value: unknown, fallback: number, positive = false): number {
+    return this.read(setting, value, fallback, readDuration(positive));
   }
   count(setting: string, value: unknown, fallback: number): number {
-    if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_COUNT) {
-      return value;
-    }
-    this.add(setting, value, ALERT_MESSAGES.positiveInteger(MAX_COUNT));
-    return fallback;
+    return this.read(setting, value, fallback, readCount);
   }
   pattern(setting: string, value: unknown): ValuePattern {
-    if (value === undefined || (typeof value === 'string' && value !== '')) {
-      return compilePattern(value);
-    }
-    this.add(setting, value, ALERT_MESSAGES.pattern);
-    return compilePattern(undefined);
+    return this.read(setting, value, compilePattern(undefined), readPattern);
   }
 }
 
@@ -151,6 +152,6 @@ export function resolveAlertsOptions(
       true,
     ),
   };
-  if (problems.list.length > 0) throw new OrchestratorEventsConfigError(problems.list);
+  problems.throwIfAny();
   return resolved;
 }

@@ -1,4 +1,6 @@
-import { OrchestratorEventsConfigError } from '../lib/options/orchestrator-events.options';
+import { OptionProblems } from '../lib/options/option-problems';
+import { bad, ok, Read, readInteger } from '../lib/options/option-readers';
+import { BULLMQ_MESSAGES as M } from './bullmq.messages';
 import { BullMQRunIdSource, BullMQTaskIdSource } from './job-ids';
 
 /**
@@ -48,81 +50,74 @@ export interface ResolvedBullMQOptions {
   fetchConcurrency: number;
 }
 
-function integer(value: unknown, setting: string, fallback: number, min: number, max: number) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new OrchestratorEventsConfigError(
-      setting,
-      value,
-      `expected an integer from ${min} to ${max}`,
-    );
-  }
-  return value;
+function readQueues(value: unknown): Read<readonly string[]> {
+  return Array.isArray(value) &&
+    value.every((q) => typeof q === 'string' && q.length > 0 && !q.includes(':'))
+    ? ok([...new Set(value as string[])])
+    : bad(M.queues);
 }
 
-function idSource(value: unknown, setting: string, keyword: string): void {
-  if (value === undefined || value === keyword || typeof value === 'function') return;
-  const field = (value as { dataField?: unknown } | null)?.dataField;
-  if (typeof field === 'string' && field.length > 0) return;
-  throw new OrchestratorEventsConfigError(
-    setting,
-    value,
-    `expected '${keyword}', { dataField: '<field of job.data>' } or a function`,
-  );
+function readConnection(value: unknown): Read<string | object> {
+  return typeof value === 'string' || (typeof value === 'object' && value !== null)
+    ? ok(value)
+    : bad(M.connection);
 }
 
-/** Defaults and validation; `OrchestratorEventsConfigError` names the first bad option. */
+function readPrefix(value: unknown): Read<string> {
+  return typeof value === 'string' && value.length > 0 ? ok(value) : bad(M.prefix);
+}
+
+/** `keyword`, `{ dataField }` with a non-empty field, or a function. */
+function readIdSource<T>(keyword: string): (value: unknown) => Read<T> {
+  return (value) => {
+    const field = (value as { dataField?: unknown } | null)?.dataField;
+    return value === keyword ||
+      typeof value === 'function' ||
+      (typeof field === 'string' && field.length > 0)
+      ? ok(value as T)
+      : bad(M.idSource(keyword));
+  };
+}
+
+/**
+ * Defaults and validation; every bad value at once in one `OrchestratorEventsConfigError`, each
+ * naming the option, the value and what is allowed.
+ */
 export function resolveBullMQOptions(
   options: OrchestratorEventsBullMQOptions,
 ): ResolvedBullMQOptions {
-  const queues = options.queues as unknown;
-  if (
-    !Array.isArray(queues) ||
-    queues.some((q) => typeof q !== 'string' || q.length === 0 || q.includes(':'))
-  ) {
-    throw new OrchestratorEventsConfigError(
-      'bullmq option queues',
-      queues,
-      'expected an array of queue names (non-empty, without ":")',
-    );
-  }
-  const connection = options.connection ?? 'redis://127.0.0.1:6379';
-  if (typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
-    throw new OrchestratorEventsConfigError(
-      'bullmq option connection',
-      String(connection),
-      'expected a redis:// URL, ioredis options or an ioredis client',
-    );
-  }
-  const prefix = options.prefix ?? 'bull';
-  if (typeof prefix !== 'string' || prefix.length === 0) {
-    throw new OrchestratorEventsConfigError(
-      'bullmq option prefix',
-      prefix,
-      'expected a non-empty string',
-    );
-  }
-  idSource(options.taskId, 'bullmq option taskId', 'jobId');
-  idSource(options.runId, 'bullmq option runId', 'attempt');
-  return {
-    queues: [...new Set(queues as string[])],
-    connection,
-    prefix,
-    taskId: options.taskId ?? { dataField: 'task_id' },
-    runId: options.runId ?? 'attempt',
-    maxValueBytes: integer(
-      options.maxValueBytes,
-      'bullmq option maxValueBytes',
-      1024,
-      16,
-      1024 * 1024,
+  const problems = new OptionProblems();
+  const at = (name: string) => `bullmq option ${name}`;
+  const resolved: ResolvedBullMQOptions = {
+    // Required: unset is a problem too.
+    queues: problems.read(at('queues'), options.queues ?? null, [], readQueues),
+    connection: problems.read(
+      at('connection'),
+      options.connection,
+      'redis://127.0.0.1:6379',
+      readConnection,
+      String(options.connection),
     ),
-    fetchConcurrency: integer(
-      options.fetchConcurrency,
-      'bullmq option fetchConcurrency',
-      8,
-      1,
-      256,
+    prefix: problems.read(at('prefix'), options.prefix, 'bull', readPrefix),
+    taskId: problems.read<BullMQTaskIdSource>(
+      at('taskId'),
+      options.taskId,
+      { dataField: 'task_id' },
+      readIdSource('jobId'),
+    ),
+    runId: problems.read<BullMQRunIdSource>(
+      at('runId'),
+      options.runId,
+      'attempt',
+      readIdSource('attempt'),
+    ),
+    maxValueBytes: problems.read(at('maxValueBytes'), options.maxValueBytes, 1024, (v) =>
+      readInteger(v, 16, 1024 * 1024),
+    ),
+    fetchConcurrency: problems.read(at('fetchConcurrency'), options.fetchConcurrency, 8, (v) =>
+      readInteger(v, 1, 256),
     ),
   };
+  problems.throwIfAny();
+  return resolved;
 }

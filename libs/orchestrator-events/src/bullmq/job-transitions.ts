@@ -18,6 +18,16 @@ export interface JobSnapshot {
   finishedOn: number | undefined;
 }
 
+/** One entry being mapped: what every step reads. */
+interface Step {
+  entry: QueueEventEntry;
+  next: QueueEventEntry | undefined;
+  jobId: string;
+  job: JobSnapshot | undefined;
+  /** The ids and common fields of an event of `attempt`. */
+  at: (attempt: number) => Record<string, unknown>;
+}
+
 /**
  * Turns a queue's QueueEvents entries, in stream order, into orchestrator events:
  *
@@ -67,11 +77,9 @@ export class JobTransitions {
   }
 
   /**
-   * The events for `entry` (none for entries that are no job transition). One case per
-   * `QueueEvents` event, so the mapping reads as one table against the events documented in the
-   * README; that is why it is longer than the size rule allows.
+   * The events for `entry` (none for entries that are no job transition): one step per
+   * `QueueEvents` event, so the mapping reads as the table above.
    */
-  // eslint-disable-next-line max-lines-per-function -- see above
   map(
     entry: QueueEventEntry,
     next: QueueEventEntry | undefined,
@@ -87,93 +95,109 @@ export class JobTransitions {
       bullmq_event_id: entry.id,
     };
     const at = (attempt: number) => ({ ...this.ids.idsOf(ref, attempt), ...common, attempt });
+    const step: Step = { entry, next, jobId, job, at };
     switch (entry.event) {
-      case 'added': {
-        this.attempts.ensure(jobId);
-        const queued: EventInput = {
-          event: 'job_queued',
-          status: 'queued',
-          ...this.ids.idsOf(ref, 0),
-          ...common,
-        };
-        if (job !== undefined) queued['max_attempts'] = job.maxAttempts;
-        return [queued];
-      }
-      case 'active': {
-        const track = this.attempts.ensure(jobId, () => ({
-          attempt: Math.max(0, (job?.attemptsStarted ?? 1) - 1),
-          made: job?.attemptsMade ?? 0,
-        }));
-        track.attempt++;
-        track.activeSince = entry.id;
-        return [{ event: 'job_started', status: 'running', ...at(track.attempt) }];
-      }
-      case 'progress': {
-        const attempt = this.attempts.get(jobId)?.attempt ?? job?.attemptsStarted ?? 0;
-        return [
-          {
-            event: 'job_progress',
-            status: 'running',
-            ...at(attempt),
-            ...this.bounded('progress', entry.args['data']),
-          },
-        ];
-      }
-      case 'completed': {
-        const track = this.attempts.get(jobId);
-        this.attempts.forget(jobId);
-        const done: EventInput = {
-          event: 'job_completed',
-          status: 'success',
-          ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
-        };
-        const duration = this.duration(entry, track?.activeSince, job);
-        if (duration !== undefined) done['duration_ms'] = duration;
-        const result = entry.args['returnvalue'];
-        if (result !== undefined && result !== null)
-          Object.assign(done, this.bounded('result', result));
-        return [done];
-      }
-      case 'failed': {
-        const track = this.attempts.get(jobId);
-        this.attempts.forget(jobId);
-        const exhausted = next?.event === 'retries-exhausted' && next.jobId === jobId;
-        const made = exhausted
-          ? Number(next.args['attemptsMade'])
-          : (job?.attemptsMade ?? (track ? track.made + 1 : undefined));
-        const failed: EventInput = {
-          event: 'job_failed',
-          level: 'ERROR',
-          status: 'failed',
-          ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
-          error: { message: String(entry.args['failedReason'] ?? '') },
-          will_retry: false,
-        };
-        if (made !== undefined && Number.isFinite(made)) failed['attempts_made'] = made;
-        if (job !== undefined) failed['max_attempts'] = job.maxAttempts;
-        const duration = this.duration(entry, track?.activeSince, job);
-        if (duration !== undefined) failed['duration_ms'] = duration;
-        return [failed];
-      }
-      case 'stalled': {
-        const track = this.attempts.get(jobId);
-        if (track !== undefined) track.activeSince = undefined;
-        return [
-          {
-            event: 'job_stalled',
-            level: 'WARNING',
-            status: 'stalled',
-            ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
-            message: 'the worker stopped renewing the job lock; the job goes back to waiting',
-          },
-        ];
-      }
+      case 'added':
+        return [this.queued(step, { ...this.ids.idsOf(ref, 0), ...common })];
+      case 'active':
+        return [this.started(step)];
+      case 'progress':
+        return [this.progressed(step)];
+      case 'completed':
+        return [this.completed(step)];
+      case 'failed':
+        return [this.failed(step)];
+      case 'stalled':
+        return [this.stalled(step)];
       case 'removed':
         this.attempts.forget(jobId);
         return [];
       default:
         return this.requeued(entry, next, at, job);
     }
+  }
+
+  /** `added`: `job_queued`, before any attempt (attempt 0). */
+  private queued({ jobId, job }: Step, ids: Record<string, unknown>): EventInput {
+    this.attempts.ensure(jobId);
+    const queued: EventInput = { event: 'job_queued', status: 'queued', ...ids };
+    if (job !== undefined) queued['max_attempts'] = job.maxAttempts;
+    return queued;
+  }
+
+  /** `active`: the next attempt starts (counted from the job when its `added` was not seen). */
+  private started({ entry, jobId, job, at }: Step): EventInput {
+    const track = this.attempts.ensure(jobId, () => ({
+      attempt: Math.max(0, (job?.attemptsStarted ?? 1) - 1),
+      made: job?.attemptsMade ?? 0,
+    }));
+    track.attempt++;
+    track.activeSince = entry.id;
+    return { event: 'job_started', status: 'running', ...at(track.attempt) };
+  }
+
+  /** `progress`: the value the processor reported, bounded. */
+  private progressed({ entry, jobId, job, at }: Step): EventInput {
+    const attempt = this.attempts.get(jobId)?.attempt ?? job?.attemptsStarted ?? 0;
+    return {
+      event: 'job_progress',
+      status: 'running',
+      ...at(attempt),
+      ...this.bounded('progress', entry.args['data']),
+    };
+  }
+
+  /** `completed`: the attempt's duration and its bounded result. */
+  private completed({ entry, jobId, job, at }: Step): EventInput {
+    const track = this.attempts.get(jobId);
+    this.attempts.forget(jobId);
+    const done: EventInput = {
+      event: 'job_completed',
+      status: 'success',
+      ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
+    };
+    const duration = this.duration(entry, track?.activeSince, job);
+    if (duration !== undefined) done['duration_ms'] = duration;
+    const result = entry.args['returnvalue'];
+    if (result !== undefined && result !== null)
+      Object.assign(done, this.bounded('result', result));
+    return done;
+  }
+
+  /** `failed`: BullMQ writes it only for the last attempt (a retried one is a requeue). */
+  private failed({ entry, next, jobId, job, at }: Step): EventInput {
+    const track = this.attempts.get(jobId);
+    this.attempts.forget(jobId);
+    const exhausted = next?.event === 'retries-exhausted' && next.jobId === jobId;
+    const made = exhausted
+      ? Number(next.args['attemptsMade'])
+      : (job?.attemptsMade ?? (track ? track.made + 1 : undefined));
+    const failed: EventInput = {
+      event: 'job_failed',
+      level: 'ERROR',
+      status: 'failed',
+      ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
+      error: { message: String(entry.args['failedReason'] ?? '') },
+      will_retry: false,
+    };
+    if (made !== undefined && Number.isFinite(made)) failed['attempts_made'] = made;
+    if (job !== undefined) failed['max_attempts'] = job.maxAttempts;
+    const duration = this.duration(entry, track?.activeSince, job);
+    if (duration !== undefined) failed['duration_ms'] = duration;
+    return failed;
+  }
+
+  /** `stalled`: the attempt stops counting as active; the job waits again. */
+  private stalled({ jobId, job, at }: Step): EventInput {
+    const track = this.attempts.get(jobId);
+    if (track !== undefined) track.activeSince = undefined;
+    return {
+      event: 'job_stalled',
+      level: 'WARNING',
+      status: 'stalled',
+      ...at(track?.attempt ?? job?.attemptsStarted ?? 1),
+      message: 'the worker stopped renewing the job lock; the job goes back to waiting',
+    };
   }
 
   /** An attempt that ended with the job going back to waiting or delayed. */

@@ -11,7 +11,6 @@ import { HistorySources } from './history/history-sources.registry';
 import { WriteOutScheduler } from './file/write-out.scheduler';
 import { prepareLogDirectory } from './file/log-directory';
 import { LogFileLock } from './file/log-file.lock';
-import { settingOf } from './options/resolve-options';
 import { EventsAccessGuard } from './http/events-access.guard';
 import { SseFastPath } from './http/sse-fast-path.service';
 import { SseHub } from './http/sse-hub.service';
@@ -54,7 +53,7 @@ import {
       provide: LogFileLock,
       // Before the writer opens the file: a second process on it stops here, with the holder's pid.
       useFactory: (options: ResolvedOrchestratorEventsOptions) => {
-        prepareLogDirectory(options.logFile, settingOf(options, 'logFile'));
+        prepareLogDirectory(options.logFile, options.sources.logFile);
         return LogFileLock.acquire(options.logFile);
       },
       inject: [ORCH_EVENTS_OPTIONS],

@@ -199,7 +199,7 @@ describe('metrics (prom-client), scraped over HTTP', () => {
     await app.close();
     cleanup();
     await expect(start({ prefix: 'orchestrator-events' })).rejects.toThrow(
-      'Invalid metrics.prefix "orchestrator-events"',
+      'Invalid metrics option prefix="orchestrator-events": expected [a-zA-Z_:]',
     );
   });
 });

@@ -3,13 +3,12 @@ import type * as PromClient from 'prom-client';
 import { requirePeer } from '../lib/shared/optional-peer';
 import { OrchestratorEventsStatus } from '../lib/orchestrator-events.status';
 import { METRIC_DEFINITIONS, MetricsSnapshot } from './metric-definitions';
+import { METRICS_MESSAGES as M } from './metrics.messages';
 import {
-  DEFAULT_METRICS_PREFIX,
   OrchestratorEventsMetricsOptions,
   PrometheusRegistry,
+  resolveMetricsOptions,
 } from './metrics.options';
-
-const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /**
  * The logger's Prometheus metrics, registered when the module starts and removed when it closes.
@@ -27,10 +26,7 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
   ) {
     for (const name of METRIC_DEFINITIONS.map((d) => prefix + d.name)) {
       if (registry.getSingleMetric(name) !== undefined) {
-        throw new Error(
-          `Metric ${name} is already registered: another OrchestratorEventsModule with metrics ` +
-            'in this process? Give each its own metrics.prefix or metrics.registry.',
-        );
+        throw new Error(M.alreadyRegistered(name));
       }
     }
     const read = () => this.snapshot();
@@ -81,7 +77,7 @@ export class OrchestratorEventsMetrics implements OnModuleDestroy {
 
 /**
  * The metrics of `OrchestratorEventsMetricsModule`: `MissingPeerError` when `prom-client` is not installed,
- * a config error when the prefix breaks Prometheus's naming rule.
+ * an `OrchestratorEventsConfigError` when the prefix breaks Prometheus's naming rule.
  */
 export function createMetrics(
   options: OrchestratorEventsMetricsOptions,
@@ -93,11 +89,6 @@ export function createMetrics(
     // A literal require: bundlers see the name; it runs only when the integration is configured.
     () => require('prom-client') as typeof PromClient,
   );
-  const prefix = options.prefix ?? DEFAULT_METRICS_PREFIX;
-  if (!NAME_PATTERN.test(prefix)) {
-    throw new Error(
-      `Invalid metrics.prefix ${JSON.stringify(prefix)}: expected [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus metric names)`,
-    );
-  }
-  return new OrchestratorEventsMetrics(options.registry ?? prom.register, prom, prefix, status);
+  const { prefix, registry } = resolveMetricsOptions(options);
+  return new OrchestratorEventsMetrics(registry ?? prom.register, prom, prefix, status);
 }

@@ -9,7 +9,6 @@ export const POSTGRES_MESSAGES = {
   badRetention: () => 'expected a whole number of hours or days, from 1h to 3650d: `36h`, `30d`',
   badSchema: () =>
     'expected a PostgreSQL identifier: 1-63 of [a-z0-9_], starting with a letter or _',
-  badInteger: (min: number, max: number) => `expected an integer from ${min} to ${max}`,
   storeDown: (url: string, reason: string) =>
     `PostgreSQL history store ${url} unavailable (${reason}): events stay in the files and are ingested when it answers`,
   storeUp: (url: string) => `PostgreSQL history store ${url} answers: ingesting the backlog`,

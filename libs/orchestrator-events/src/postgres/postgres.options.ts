@@ -1,4 +1,5 @@
-import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
+import { OptionProblems } from '../lib/options/option-problems';
+import { bad, ok, Read, readInteger, readText } from '../lib/options/option-readers';
 import { POSTGRES_MESSAGES as M } from './postgres.messages';
 
 /**
@@ -70,6 +71,24 @@ export function parseRetention(text: string): number | undefined {
   return n >= 1 && ms <= 3650 * 24 * HOUR ? ms : undefined;
 }
 
+function readUrl(value: unknown): Read<string> {
+  try {
+    if (['postgres:', 'postgresql:'].includes(new URL(String(value)).protocol)) {
+      return ok(String(value));
+    }
+  } catch {
+    // not a URL: the problem below
+  }
+  return bad(M.badUrl());
+}
+
+function readRetention(value: unknown): Read<{ text: string; ms: number }> {
+  const ms = typeof value === 'string' ? parseRetention(value) : undefined;
+  return ms === undefined ? bad(M.badRetention()) : ok({ text: value as string, ms });
+}
+
+const integer = (min: number, max: number) => (value: unknown) => readInteger(value, min, max);
+
 /**
  * Defaults and validation; every bad value at once in one `OrchestratorEventsConfigError`, each
  * naming the variable (or option), the value and what is allowed.
@@ -78,62 +97,46 @@ export function resolvePostgresOptions(
   options: OrchestratorEventsPostgresOptions,
 ): ResolvedPostgresOptions {
   const env = options.env ?? process.env;
-  const problems: string[] = [];
-  const bad = (setting: string, value: unknown, allowed: string) =>
-    problems.push(new OrchestratorEventsConfigError(setting, value, allowed).message);
-
-  const urlSetting = options.url === undefined ? 'ORCH_HISTORY_URL' : 'postgres option url';
-  const url = options.url ?? env['ORCH_HISTORY_URL'];
-  let displayUrl = '';
-  if (url === undefined || url === '') {
-    bad(urlSetting, url ?? '', M.urlRequired());
-  } else {
-    displayUrl = redactUrl(url);
-    let ok = false;
-    try {
-      ok = ['postgres:', 'postgresql:'].includes(new URL(url).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) bad(urlSetting, displayUrl, M.badUrl());
-  }
-
-  const retentionSetting =
-    options.retention === undefined ? 'ORCH_HISTORY_RETENTION' : 'postgres option retention';
-  const retentionText = options.retention ?? env['ORCH_HISTORY_RETENTION'] ?? '30d';
-  const retentionMs = typeof retentionText === 'string' ? parseRetention(retentionText) : undefined;
-  if (retentionMs === undefined) bad(retentionSetting, retentionText, M.badRetention());
-
-  const schema = options.schema ?? 'orchestrator_events';
-  if (typeof schema !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    bad('postgres option schema', schema, M.badSchema());
-  }
-
-  const integer = (
-    name: keyof OrchestratorEventsPostgresOptions,
-    fallback: number,
-    min: number,
-    max: number,
-  ) => {
-    const value = options[name] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      bad(`postgres option ${name}`, value, M.badInteger(min, max));
-      return fallback;
-    }
-    return value;
-  };
+  const problems = new OptionProblems();
+  const at = (name: string) => `postgres option ${name}`;
+  const url = options.url ?? (env['ORCH_HISTORY_URL'] || undefined);
+  const urlSetting = options.url === undefined ? 'ORCH_HISTORY_URL' : at('url');
+  if (url === undefined || url === '') problems.add(urlSetting, '', M.urlRequired());
+  const retention = problems.read(
+    options.retention === undefined ? 'ORCH_HISTORY_RETENTION' : at('retention'),
+    options.retention ?? env['ORCH_HISTORY_RETENTION'] ?? '30d',
+    { text: '30d', ms: 0 },
+    readRetention,
+  );
   const resolved: ResolvedPostgresOptions = {
-    url: url ?? '',
-    displayUrl,
-    retentionMs: retentionMs ?? 0,
-    retention: String(retentionText),
-    schema,
-    batchSize: integer('batchSize', 5000, 1, 100_000),
-    ingestIntervalMs: integer('ingestIntervalMs', 200, 1, 3_600_000),
-    retentionIntervalMs: integer('retentionIntervalMs', HOUR, 1000, 7 * 24 * HOUR),
-    maxRetryDelayMs: integer('maxRetryDelayMs', 5000, 10, 600_000),
-    poolSize: integer('poolSize', 4, 1, 100),
+    url: problems.read(urlSetting, url || undefined, '', readUrl, redactUrl(String(url))),
+    displayUrl: url ? redactUrl(url) : '',
+    retentionMs: retention.ms,
+    retention: retention.text,
+    schema: problems.read(at('schema'), options.schema, 'orchestrator_events', (v) =>
+      readText(v, /^[a-z_][a-z0-9_]{0,62}$/, M.badSchema()),
+    ),
+    batchSize: problems.read(at('batchSize'), options.batchSize, 5000, integer(1, 100_000)),
+    ingestIntervalMs: problems.read(
+      at('ingestIntervalMs'),
+      options.ingestIntervalMs,
+      200,
+      integer(1, 3_600_000),
+    ),
+    retentionIntervalMs: problems.read(
+      at('retentionIntervalMs'),
+      options.retentionIntervalMs,
+      HOUR,
+      integer(1000, 7 * 24 * HOUR),
+    ),
+    maxRetryDelayMs: problems.read(
+      at('maxRetryDelayMs'),
+      options.maxRetryDelayMs,
+      5000,
+      integer(10, 600_000),
+    ),
+    poolSize: problems.read(at('poolSize'), options.poolSize, 4, integer(1, 100)),
   };
-  if (problems.length > 0) throw new OrchestratorEventsConfigError(problems);
+  problems.throwIfAny();
   return resolved;
 }

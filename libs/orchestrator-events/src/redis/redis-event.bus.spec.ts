@@ -49,6 +49,9 @@ async function closedPort(): Promise<number> {
   });
 }
 
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
+
 (redisUp ? describe : describe.skip)('RedisEventBus (real Redis on 6379)', () => {
   let admin: Redis;
   let stream: string;
@@ -62,7 +65,7 @@ async function closedPort(): Promise<number> {
       buffer: 100000,
       orchId,
       replayBufferSize: 1000,
-      scheduler: new WriteOutScheduler(),
+      scheduler,
       ...extra,
     });
     bus.start();

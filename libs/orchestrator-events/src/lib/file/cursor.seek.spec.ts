@@ -6,6 +6,10 @@ import { firstEventId, seekAfter } from './cursor.seek';
 import { EventStore } from './event-store';
 import { LogFileSet } from './log-file-set';
 import { RotatingFileWriter } from './rotating-file.writer';
+import { WriteOutScheduler } from './write-out.scheduler';
+
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
 
 describe('after= cursor lookup (seekAfter through EventStore)', () => {
   let dir: string;
@@ -94,7 +98,7 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
   });
 
   it('pages forward over rotated files exactly as a full read would, for every cursor', async () => {
-    const writer = new RotatingFileWriter(file, 16 * 1024, 3);
+    const writer = new RotatingFileWriter(file, 16 * 1024, 3, { scheduler });
     const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
     for (let n = 0; n < 400; n++) {
       writer.append(line(n, { task_id: `t-${n % 3}`, pad: 'x'.repeat((n * 31) % 200) }));

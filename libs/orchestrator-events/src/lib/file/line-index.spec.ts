@@ -5,6 +5,10 @@ import { EventStore } from './event-store';
 import { LogFileSet } from './log-file-set';
 import { LineIndexCache } from './line-index';
 import { RotatingFileWriter } from './rotating-file.writer';
+import { WriteOutScheduler } from './write-out.scheduler';
+
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
 
 describe('LineIndex (through EventStore queries)', () => {
   let dir: string;
@@ -29,7 +33,7 @@ describe('LineIndex (through EventStore queries)', () => {
     });
 
   it('finds exactly what a full parse finds, across rotations and growth, for odd ids too', async () => {
-    const writer = new RotatingFileWriter(file, 8 * 1024, 3);
+    const writer = new RotatingFileWriter(file, 8 * 1024, 3, { scheduler });
     const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
     const tasks = ['t-1', 't-2', 'quote"in', 'back\\slash', 'ünï'];
     for (let round = 0; round < 3; round++) {

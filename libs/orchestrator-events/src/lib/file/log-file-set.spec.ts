@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { tempDir } from '../../testing/temp-dir';
 import { LogFileSet, OpenedFiles } from './log-file-set';
 import { RotatingFileWriter } from './rotating-file.writer';
+import { WriteOutScheduler } from './write-out.scheduler';
+
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
 
 describe('LogFileSet', () => {
   let cleanup: () => void;
@@ -13,7 +17,7 @@ describe('LogFileSet', () => {
     const temp = tempDir();
     cleanup = temp.cleanup;
     file = path.join(temp.dir, 'orch.log');
-    writer = new RotatingFileWriter(file, 4096, 3);
+    writer = new RotatingFileWriter(file, 4096, 3, { scheduler });
     set = new LogFileSet(file, 3, () => writer.stats().rotations);
   });
   afterEach(() => {

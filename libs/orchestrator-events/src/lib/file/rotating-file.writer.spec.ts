@@ -4,6 +4,10 @@ import { mount, unmount } from '../../testing/mount';
 import { tempDir } from '../../testing/temp-dir';
 import { backupPath } from './log-files';
 import { RotatingFileWriter } from './rotating-file.writer';
+import { WriteOutScheduler } from './write-out.scheduler';
+
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
 
 describe('RotatingFileWriter', () => {
   let dir: string;
@@ -25,7 +29,7 @@ describe('RotatingFileWriter', () => {
       .map((l) => (JSON.parse(l) as { n: number }).n);
 
   it('creates the directory and writes lines in order after flush()', async () => {
-    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2, { scheduler });
     for (let n = 0; n < 100; n++) writer.append(line(n));
     expect(writer.stats().pending).toBe(100);
     await writer.flush();
@@ -35,7 +39,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('rotates before the limit, keeps exactly maxFiles backups and loses no line', async () => {
-    const writer = new RotatingFileWriter(file, 4096, 3);
+    const writer = new RotatingFileWriter(file, 4096, 3, { scheduler });
     for (let n = 0; n < 2000; n++) writer.append(line(n));
     await writer.flush();
     writer.close();
@@ -51,7 +55,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('puts an oversized line alone in its own file', async () => {
-    const writer = new RotatingFileWriter(file, 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024, 2, { scheduler });
     writer.append('small-1');
     writer.append('y'.repeat(3000));
     writer.append('small-2');
@@ -63,7 +67,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('writes a batch at once, rotating exactly between multi-byte lines', () => {
-    const writer = new RotatingFileWriter(file, 200, 50);
+    const writer = new RotatingFileWriter(file, 200, 50, { scheduler });
     // 2-, 3- and 4-byte characters: the size limit is in bytes, not characters.
     const lines = Array.from(
       { length: 60 },
@@ -89,7 +93,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('writes lines larger than its reused buffer byte for byte', () => {
-    const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2);
+    const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2, { scheduler });
     // Over the 1 MiB buffer (it grows), and over the largest buffer it keeps (encoded alone).
     const big = 'é'.repeat(600_000);
     const huge = `{"x":"${'z'.repeat(3_000_000)}"}`;
@@ -105,7 +109,7 @@ describe('RotatingFileWriter', () => {
     async () => {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.symlinkSync('/dev/full', file);
-      const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2);
+      const writer = new RotatingFileWriter(file, 64 * 1024 * 1024, 2, { scheduler });
       const huge = 'h'.repeat(3_000_000);
       writer.write([huge, 'after-huge']);
       writer.write(['small', 'y'.repeat(400_000), 'last']);
@@ -126,7 +130,7 @@ describe('RotatingFileWriter', () => {
   it('removes backups above maxFiles left by an earlier run', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     for (const n of [1, 2, 3, 7]) fs.writeFileSync(backupPath(file, n), 'old\n');
-    const writer = new RotatingFileWriter(file, 4096, 2);
+    const writer = new RotatingFileWriter(file, 4096, 2, { scheduler });
     writer.close();
     expect(fs.readdirSync(path.dirname(file)).sort()).toEqual([
       'orch.log',
@@ -138,7 +142,7 @@ describe('RotatingFileWriter', () => {
   it('ends a torn last line before appending, so the next line starts clean', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '{"n":1}\n{"n":2,"tor');
-    const writer = new RotatingFileWriter(file, 4096, 2);
+    const writer = new RotatingFileWriter(file, 4096, 2, { scheduler });
     writer.append('{"n":3}');
     await writer.flush();
     writer.close();
@@ -158,7 +162,7 @@ describe('RotatingFileWriter', () => {
     const onDisk = path.join(disk.dir, 'orch.log');
     try {
       fs.writeFileSync(filler, Buffer.alloc(200 * 1024));
-      const writer = new RotatingFileWriter(onDisk, 1024 * 1024, 2);
+      const writer = new RotatingFileWriter(onDisk, 1024 * 1024, 2, { scheduler });
       // About 90 KiB in one batch: more than the disk has left, cut short inside a line.
       writer.write(Array.from({ length: 1000 }, (_, n) => line(n)));
       const failed = writer.stats();
@@ -182,7 +186,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('keeps the file reachable at its path during rotations (tail -F)', async () => {
-    const writer = new RotatingFileWriter(file, 2048, 2);
+    const writer = new RotatingFileWriter(file, 2048, 2, { scheduler });
     let missing = 0;
     const check = setInterval(() => {
       if (!fs.existsSync(file)) missing++;
@@ -199,14 +203,14 @@ describe('RotatingFileWriter', () => {
   });
 
   it('refuses a second writer on the same file in one process', () => {
-    const writer = new RotatingFileWriter(file, 4096, 2);
-    expect(() => new RotatingFileWriter(file, 4096, 2)).toThrow(/already open/);
+    const writer = new RotatingFileWriter(file, 4096, 2, { scheduler });
+    expect(() => new RotatingFileWriter(file, 4096, 2, { scheduler })).toThrow(/already open/);
     writer.close();
-    new RotatingFileWriter(file, 4096, 2).close();
+    new RotatingFileWriter(file, 4096, 2, { scheduler }).close();
   });
 
   it('writes synchronously after close(), for events logged during shutdown', () => {
-    const writer = new RotatingFileWriter(file, 4096, 2);
+    const writer = new RotatingFileWriter(file, 4096, 2, { scheduler });
     writer.append(line(1));
     writer.close();
     writer.append(line(2));
@@ -214,7 +218,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('recreates the file and its directory when they are deleted while running', async () => {
-    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2, { scheduler });
     writer.append(line(1));
     await writer.flush();
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
@@ -225,7 +229,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('keeps lines queued through a write error and writes them once the disk accepts', async () => {
-    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2, { scheduler });
     writer.append(line(1));
     await writer.flush();
     // A read-only directory cannot be faked for root; a file where the directory should be can.
@@ -246,7 +250,7 @@ describe('RotatingFileWriter', () => {
   });
 
   it('repeats nothing when a rotation cannot open its new file: no backup shifted twice, no line lost, back-off kept', async () => {
-    const writer = new RotatingFileWriter(file, 1024, 50);
+    const writer = new RotatingFileWriter(file, 1024, 50, { scheduler });
     let n = 0;
     for (; n < 40; n++) writer.append(line(n));
     await writer.flush();
@@ -280,6 +284,7 @@ describe('RotatingFileWriter', () => {
   it('bounds memory while writes fail: drops beyond maxPendingBytes, counts them, reports once recovered', async () => {
     const reports: number[] = [];
     const writer = new RotatingFileWriter(file, 1024 * 1024, 2, {
+      scheduler,
       maxPendingBytes: 4096,
       onDropped: (dropped) => reports.push(dropped),
     });

@@ -37,8 +37,8 @@ export interface RotatingFileWriterOptions {
   maxPendingBytes?: number;
   /** Called once writing works again after lines were dropped, with how many. */
   onDropped?: (dropped: number) => void;
-  /** When queued lines are written out (end of turn, process exit). Default: a scheduler of its own. */
-  scheduler?: WriteOutScheduler;
+  /** When queued lines are written out (end of turn, process exit): the module's one scheduler. */
+  scheduler: WriteOutScheduler;
   /**
    * The cross-process lock of the file, which follows it: each new current file (rotation, a
    * reopen) is locked before it takes the path, and the old one freed after. Default: none.
@@ -59,7 +59,10 @@ const SCRATCH_MIN_BYTES = 1 << 20;
 const SCRATCH_MAX_BYTES = 8 << 20;
 const RETRY_MAX_MS = 2000;
 
-/** Files open for writing in this process: two writers on one file is how the seed lost lines. */
+/**
+ * Files open for writing in this process. Deliberately process-wide (not per writer or module):
+ * two writers on one file, from two modules in one process, is how the seed lost lines.
+ */
 const openFiles = new Set<string>();
 
 /**
@@ -111,7 +114,7 @@ export class RotatingFileWriter {
     readonly file: string,
     private readonly maxSize: number,
     private readonly maxFiles: number,
-    private readonly options: RotatingFileWriterOptions = {},
+    private readonly options: RotatingFileWriterOptions,
   ) {
     this.maxPendingBytes = options.maxPendingBytes ?? 64 * 1024 ** 2;
     if (openFiles.has(file)) {
@@ -120,7 +123,7 @@ export class RotatingFileWriter {
     this.open();
     openFiles.add(file);
     for (const stale of staleBackups(file, maxFiles)) fs.rmSync(stale, { force: true });
-    this.scheduler = options.scheduler ?? new WriteOutScheduler();
+    this.scheduler = options.scheduler;
     // A process.exit() right after logging must not lose the queue.
     this.armExit();
   }

@@ -18,6 +18,7 @@ const POOLED_SIZE = SCAN_CHUNK + CARRY_ROOM;
 /** Chunks in use at once: the size of libuv's default thread pool, which does the reads anyway. */
 const SCAN_PERMITS = 4;
 
+// Deliberately process-wide: the reads share libuv's one thread pool, so the cap is per process.
 const free: Buffer[] = [];
 const waiting: Array<() => void> = [];
 let inUse = 0;

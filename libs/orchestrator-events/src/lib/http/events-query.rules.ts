@@ -16,7 +16,7 @@ import {
   readSearch,
   SEARCH_DOC,
 } from './search-query.rules';
-import { MESSAGES } from '../shared/orchestrator-events.messages';
+import { ID_RULE, MESSAGES } from '../shared/orchestrator-events.messages';
 
 /**
  * The query parameters of both endpoints, once: what each accepts, the words of its 400, and its
@@ -68,7 +68,6 @@ interface ParamRule {
   doc: ParamDoc;
 }
 
-const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
 const BOTH: readonly EventsEndpoint[] = ['list', 'stream'];
 const LIST: readonly EventsEndpoint[] = ['list'];
 
@@ -98,7 +97,7 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'access_token',
     endpoints: BOTH,
-    message: 'access_token must be a token',
+    message: MESSAGES.badAccessToken(),
     read: single(/^/, (out, v) => (out.accessToken = v)),
     doc: {
       description:
@@ -108,21 +107,21 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'task_id',
     endpoints: BOTH,
-    message: `task_id must be ${ID_RULE}`,
+    message: MESSAGES.badEntityId('task_id'),
     read: single(ENTITY_ID_PATTERN, (out, v) => (out.filter.task_id = v)),
     doc: { description: `Exact task id: ${ID_RULE}`, example: 'task-123' },
   },
   {
     name: 'run_id',
     endpoints: BOTH,
-    message: `run_id must be ${ID_RULE}`,
+    message: MESSAGES.badEntityId('run_id'),
     read: single(ENTITY_ID_PATTERN, (out, v) => (out.filter.run_id = v)),
     doc: { description: `Exact run id: ${ID_RULE}`, example: 'run-456' },
   },
   {
     name: 'event',
     endpoints: BOTH,
-    message: 'event must be a comma-separated list of names of 1-128 characters of [A-Za-z0-9_.:-]',
+    message: MESSAGES.badEventNames(),
     repeatable: true,
     // `a,b` and repeated parameters (`?event=a&event=b`) alike: one list, names trimmed.
     read: (values, out) => {
@@ -139,7 +138,7 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'level',
     endpoints: BOTH,
-    message: 'level must be one of DEBUG, INFO, WARNING, ERROR',
+    message: MESSAGES.badLevel(),
     read: (values, out) => {
       const level = parseLevel(values[0]);
       if (level === undefined) return false;
@@ -171,14 +170,14 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'after',
     endpoints: LIST,
-    message: 'after must be an event_id',
+    message: MESSAGES.badEventId('after'),
     read: single(EVENT_ID_PATTERN, (out, v) => (out.after = v)),
     doc: { description: 'Cursor: events with an id above this one (the oldest `limit` of them)' },
   },
   {
     name: 'before',
     endpoints: LIST,
-    message: 'before must be an event_id',
+    message: MESSAGES.badEventId('before'),
     read: single(EVENT_ID_PATTERN, (out, v) => (out.before = v)),
     doc: { description: 'Cursor: events with an id below this one' },
   },
@@ -212,7 +211,7 @@ const RULES: readonly ParamRule[] = [
   {
     name: 'last_event_id',
     endpoints: ['stream'],
-    message: 'last_event_id must be an event_id',
+    message: MESSAGES.badEventId('last_event_id'),
     read: single(EVENT_ID_PATTERN, (out, v) => (out.lastEventId = v)),
     doc: {
       description:
@@ -240,7 +239,7 @@ export function parseEventsQuery(search: string, endpoint: EventsEndpoint): Pars
   const known = new Set<string>();
   for (const rule of RULES) if (rule.endpoints.includes(endpoint)) known.add(rule.name);
   for (const key of given.keys()) {
-    if (!known.has(key) && !isExtrasParam(key)) errors.push(`property ${key} should not exist`);
+    if (!known.has(key) && !isExtrasParam(key)) errors.push(MESSAGES.unknownParam(key));
   }
   const query: EventsQuery = { filter: {} };
   for (const rule of RULES) {

@@ -20,26 +20,29 @@ export function resetFrame(oldestEventId: string | undefined): Buffer {
 
 /**
  * Frames are encoded once per event, whatever the number of subscribers: every socket, and every
- * backlog of a slow client, holds a reference to the same bytes instead of a copy of its own.
+ * backlog of a slow client, holds a reference to the same bytes instead of a copy of its own. One
+ * per hub (its state is the hub's, not the process's).
  */
-const frames = new WeakMap<BuiltEvent, Buffer>();
-/**
- * The bus hands one event to all its subscribers before the next: the last event's frame answers
- * most lookups without the WeakMap's hashing.
- */
-let lastBuilt: BuiltEvent | undefined;
-let lastFrame: Buffer | undefined;
+export class EventFrames {
+  private readonly frames = new WeakMap<BuiltEvent, Buffer>();
+  /**
+   * The bus hands one event to all its subscribers before the next: the last event's frame answers
+   * most lookups without the WeakMap's hashing. Two slots rather than one object: nothing
+   * allocated per event for the memo itself.
+   */
+  private lastBuilt: BuiltEvent | undefined;
+  private lastFrame: Buffer | undefined;
 
-/** `id: <event_id>` and `data: <the JSON line>`: the line holds no newline, so one data line. */
-export function eventFrame(built: BuiltEvent): Buffer {
-  if (built === lastBuilt && lastFrame !== undefined) return lastFrame;
-  let frame = frames.get(built);
-  if (frame === undefined) {
-    frame = Buffer.from(`id: ${built.id}\ndata: ${built.line}\n\n`);
-    frames.set(built, frame);
+  /** `id: <event_id>` and `data: <the JSON line>`: the line holds no newline, so one data line. */
+  frameOf(built: BuiltEvent): Buffer {
+    if (built === this.lastBuilt && this.lastFrame !== undefined) return this.lastFrame;
+    let frame = this.frames.get(built);
+    if (frame === undefined) {
+      frame = Buffer.from(`id: ${built.id}\ndata: ${built.line}\n\n`);
+      this.frames.set(built, frame);
+    }
+    this.lastBuilt = built;
+    this.lastFrame = frame;
+    return frame;
   }
-  // Two slots rather than one object: nothing allocated per event for the memo itself.
-  lastBuilt = built;
-  lastFrame = frame;
-  return frame;
 }

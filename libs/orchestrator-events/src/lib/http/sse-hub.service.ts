@@ -8,7 +8,7 @@ import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
 import { MESSAGES } from '../shared/orchestrator-events.messages';
 import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 import { SseClient } from './sse-client';
-import { eventFrame, HEARTBEAT_FRAME, resetFrame, retryFrame } from './sse-frames';
+import { EventFrames, HEARTBEAT_FRAME, resetFrame, retryFrame } from './sse-frames';
 
 /** Reconnection delay suggested to clients. */
 const RETRY_MS = 2000;
@@ -32,6 +32,7 @@ const HEADERS = {
 export class SseHub implements BeforeApplicationShutdown {
   private readonly clients = new Set<SseClient>();
   private readonly perIp = new Map<string, number>();
+  private readonly frames = new EventFrames();
   private readonly heartbeat: NodeJS.Timeout;
   private shuttingDown = false;
   private cut = 0;
@@ -106,7 +107,7 @@ export class SseHub implements BeforeApplicationShutdown {
     // Subscribe before catching up, holding live events back, so none falls between the two.
     let held: BuiltEvent[] | undefined = lastEventId === undefined ? undefined : [];
     const subscription = this.bus.subscribe(filter, (built) => {
-      if (held === undefined) client.send(eventFrame(built));
+      if (held === undefined) client.send(this.frames.frameOf(built));
       else if (held.push(built) > this.options.sseMaxBacklog) client.close(true);
     });
     res.on('close', () => {
@@ -123,7 +124,7 @@ export class SseHub implements BeforeApplicationShutdown {
       const sent = await this.sendHistory(client, filter, lastEventId);
       // Live events that the catch-up already covered are not sent twice. Ids, not their order,
       // decide: on a shared bus, publishing order and id order may differ between instances.
-      for (const built of held) if (!sent.has(built.id)) client.send(eventFrame(built));
+      for (const built of held) if (!sent.has(built.id)) client.send(this.frames.frameOf(built));
     } catch {
       // The files could not be read: the client reconnects and tries again from its last id.
       client.close(true);
@@ -143,7 +144,7 @@ export class SseHub implements BeforeApplicationShutdown {
       if (batch.reset !== undefined) client.send(resetFrame(batch.reset));
       for (const built of batch.events) {
         sent.add(built.id);
-        client.send(eventFrame(built));
+        client.send(this.frames.frameOf(built));
       }
       if (client.isClosed || !batch.more) break;
       await client.writable();

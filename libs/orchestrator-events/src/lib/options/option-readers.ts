@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { EventLevel, parseLevel } from '@orchestrator/events-contract';
 
 /**
@@ -7,8 +8,10 @@ import { EventLevel, parseLevel } from '@orchestrator/events-contract';
  */
 export type Read<T> = { ok: true; value: T } | { ok: false; allowed: string };
 
-const ok = <T>(value: T): Read<T> => ({ ok: true, value });
-const bad = (allowed: string): Read<never> => ({ ok: false, allowed });
+/** A value read. */
+export const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+/** A value refused: `allowed` says what is. */
+export const bad = (allowed: string): Read<never> => ({ ok: false, allowed });
 
 const SIZE_PATTERN = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i;
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -62,6 +65,13 @@ export function readLevel(value: unknown): Read<EventLevel> {
 export function readText(value: unknown, pattern: RegExp, allowed: string): Read<string> {
   const text = String(value);
   return pattern.test(text) ? ok(text) : bad(allowed);
+}
+
+/** A file path, made absolute (against the working directory). */
+export function readPath(value: unknown): Read<string> {
+  return typeof value === 'string' && value.trim() !== ''
+    ? ok(path.resolve(value))
+    : bad('expected a file path');
 }
 
 /** A comma-separated list (or an array) of field names, trimmed, lower-cased, empty ones left out. */

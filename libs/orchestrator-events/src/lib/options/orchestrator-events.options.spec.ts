@@ -20,7 +20,8 @@ describe('resolveOptions', () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      expect(resolveOptions({ env: {} })).toEqual({
+      const { sources, ...values } = resolveOptions({ env: {} });
+      expect(values).toEqual({
         orchId: 'o-glm',
         logFile: path.join(fs.realpathSync(dir), '.devlogs', 'orch-o-glm.log'),
         level: 'INFO',
@@ -39,6 +40,11 @@ describe('resolveOptions', () => {
         sseMaxClients: 10000,
         sseMaxClientsPerIp: 100,
         sseFastPath: false,
+      });
+      // A default is named by its variable (or, without one, by the option).
+      expect(sources).toMatchObject({
+        logFile: 'ORCH_LOG_FILE',
+        maxLineBytes: 'option maxLineBytes',
       });
       // Resolving has no side effects: the directory is made when the module starts.
       expect(fs.existsSync(path.join(dir, '.devlogs'))).toBe(false);
@@ -72,6 +78,7 @@ describe('resolveOptions', () => {
       orchId: 'o-2',
       level: 'DEBUG',
       maxFiles: 0,
+      sources: { orchId: 'option orchId', maxFiles: 'option maxFiles', logFile: 'ORCH_LOG_FILE' },
     });
   });
 

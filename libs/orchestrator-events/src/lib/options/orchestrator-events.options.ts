@@ -1,10 +1,11 @@
-import { EventLevel } from '@orchestrator/events-contract';
+import type { ResolvedCoreOptions } from './core-options.table';
 
 /**
  * Options of `OrchestratorEventsModule.forRoot()`: the one place each setting is documented. Each
  * defaults from the environment variable named in its doc (`optionsFromEnv` maps them), then from
- * the default named there; an option given here wins over the environment. The README's
- * configuration table is checked against these docs by a test.
+ * the default named there; an option given here wins over the environment. Each option has one
+ * row in `CORE_OPTIONS` (options/core-options.table.ts: variable, default, rule); a test checks
+ * the rows and docs/configuration.md against these docs.
  */
 export interface OrchestratorEventsModuleOptions {
   /** Orchestrator id, `[A-Za-z0-9._-]{1,64}`. Env `ORCH_ID`, default `o-glm`. */
@@ -88,43 +89,13 @@ export interface OrchestratorEventsModuleOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Options after defaults and validation: what every other part of the library reads. */
-export interface ResolvedOrchestratorEventsOptions {
-  orchId: string;
-  logFile: string;
-  level: EventLevel;
-  appLogFile: string | undefined;
-  maxSize: number;
-  maxFiles: number;
-  maxPendingBytes: number;
-  shutdownRetryMs: number;
-  maxLineBytes: number;
-  replayBufferSize: number;
-  sseHeartbeatMs: number;
-  sseMaxBacklog: number;
-  sseMaxBacklogBytes: number;
-  token: string | undefined;
-  redactKeys: readonly string[];
-  sseMaxClients: number;
-  sseMaxClientsPerIp: number;
-  sseFastPath: boolean;
-}
+/**
+ * Options after defaults and validation: what every other part of the library reads. Derived
+ * from the interface through the options' table (`CORE_OPTIONS`), never written by hand.
+ */
+export type ResolvedOrchestratorEventsOptions = ResolvedCoreOptions;
 
-/** Field names redacted unless `redactKeys` / `ORCH_REDACT_KEYS` says otherwise. */
-export const DEFAULT_REDACT_KEYS: readonly string[] = [
-  'password',
-  'passwd',
-  'secret',
-  'token',
-  'access_token',
-  'refresh_token',
-  'api_key',
-  'apikey',
-  'authorization',
-  'cookie',
-  'set-cookie',
-];
-
+export { DEFAULT_REDACT_KEYS } from './core-options.table';
 export { OrchestratorEventsConfigError } from '../shared/orchestrator-events.errors';
 export { optionsFromEnv } from './options-from-env';
 export { parseSize } from './option-readers';

@@ -8,6 +8,9 @@ import {
   MAX_SEARCH_WORDS,
 } from '@orchestrator/events-contract';
 
+/** The rule of a task or run id in a query, as the 400s and the OpenAPI docs word it. */
+export const ID_RULE = '1-128 characters of [A-Za-z0-9._:-]';
+
 /**
  * Every message the library puts in an exception, in one place (as @nestjs/terminus keeps its
  * `messages.constant.ts`): the words users see are reviewed together and stay consistent.
@@ -17,6 +20,7 @@ export const MESSAGES = {
     `Invalid ${setting}=${JSON.stringify(value)}: ${allowed}`,
   invalidSettings: (problems: readonly string[]) =>
     `${problems.length} invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  appLogIsEventLog: () => 'must differ from the event log file: one file, one writer',
   logDirectoryUnusable: (dir: string, code: string) =>
     `its directory ${dir} cannot be created or written (${code})`,
   logPathIsDirectory: () => 'expected a file path, found a directory',
@@ -62,7 +66,13 @@ export const MESSAGES = {
   unknownRunCursor: (runId: string) =>
     `before must be the run_id of a run still held: ${JSON.stringify(runId)} is not (rotated away?)`,
   unknownParam: (name: string) => `property ${name} should not exist`,
-  badRunsId: (name: string) => `${name} must be 1-128 characters of [A-Za-z0-9._:-], given once`,
+  badAccessToken: () => 'access_token must be a token',
+  badEntityId: (name: string) => `${name} must be ${ID_RULE}`,
+  badEventNames: () =>
+    'event must be a comma-separated list of names of 1-128 characters of [A-Za-z0-9_.:-]',
+  badLevel: () => 'level must be one of DEBUG, INFO, WARNING, ERROR',
+  badEventId: (name: string) => `${name} must be an event_id`,
+  badRunsId: (name: string) => `${name} must be ${ID_RULE}, given once`,
   badRunStatus: (statuses: readonly string[]) => `status must be one of ${statuses.join(', ')}`,
   badBucket: (max: number) => `bucket must be an integer number of seconds from 1 to ${max}`,
   noHistorySource: () => 'no history source can answer: the files source is missing',

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import * as winston from 'winston';
 import type DailyRotateFile from 'winston-daily-rotate-file';
 import { prepareLogDirectory } from '../file/log-directory';
-import { settingOf } from '../options/resolve-options';
 import { ORCH_EVENTS_OPTIONS } from '../shared/orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../options/orchestrator-events.options';
 
@@ -109,7 +108,7 @@ export class AppLogger implements LoggerService, OnApplicationShutdown {
     if (appLogFile === undefined || this.file === null) return;
     if (this.file === undefined) {
       try {
-        prepareLogDirectory(appLogFile, settingOf(this.options, 'appLogFile'));
+        prepareLogDirectory(appLogFile, this.options.sources.appLogFile);
       } catch (err) {
         // A logger never throws into its caller: say it once on the console, which goes on.
         this.file = null;

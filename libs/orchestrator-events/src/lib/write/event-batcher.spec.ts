@@ -7,6 +7,7 @@ import { EventIdGenerator } from '../event/event-id';
 import { BuiltEvent, EventLineBuilder } from '../event/event-line';
 import { RotatingFileTransport } from '../file/rotating-file.transport';
 import { RotatingFileWriter } from '../file/rotating-file.writer';
+import { WriteOutScheduler } from '../file/write-out.scheduler';
 
 /** A real bus that fails on one event: the one fault here that cannot be caused for real. */
 class FailingBus extends MemoryEventBus {
@@ -16,11 +17,14 @@ class FailingBus extends MemoryEventBus {
   }
 }
 
+/** The one scheduler the module would pass; each writer here registers its own flushes. */
+const scheduler = new WriteOutScheduler();
+
 describe('EventBatcher', () => {
   it('writes the whole turn, publishes after the write, and survives a failing bus', async () => {
     const { dir, cleanup } = tempDir();
     const file = path.join(dir, 'orch.log');
-    const writer = new RotatingFileWriter(file, 1024 * 1024, 2);
+    const writer = new RotatingFileWriter(file, 1024 * 1024, 2, { scheduler });
     const logger = winston.createLogger({
       levels: { ERROR: 0, WARNING: 1, INFO: 2, DEBUG: 3 },
       level: 'DEBUG',
@@ -29,7 +33,7 @@ describe('EventBatcher', () => {
     });
     const bus = new FailingBus();
     const errors: unknown[] = [];
-    const batcher = new EventBatcher(logger, bus, (err) => errors.push(err));
+    const batcher = new EventBatcher(logger, bus, (err) => errors.push(err), scheduler);
     const builder = new EventLineBuilder('o-test', new EventIdGenerator('o-test'), 65536);
     const published: { name: string; onDisk: number }[] = [];
     bus.subscribe({}, (built) =>

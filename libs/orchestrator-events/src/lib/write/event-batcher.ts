@@ -31,7 +31,7 @@ export class EventBatcher {
     private readonly logger: winston.Logger,
     private readonly bus: EventBus,
     private readonly onError: (err: unknown) => void,
-    private readonly scheduler = new WriteOutScheduler(),
+    private readonly scheduler: WriteOutScheduler,
   ) {
     // A process.exit() right after logging must not lose the turn's events.
     this.offExit = scheduler.onExit(() => this.flush());
