@@ -163,6 +163,8 @@ export class DashboardApp {
     this.filters.show(next);
     this.zoomOut.hidden = next.zoom === undefined;
     if (refeed) this.startFeeds();
+    // A window of days is asked for now, not at the timeline's next turn.
+    if (isHistoryWindow(next.window)) this.historyData(Date.now());
     if (next.run) this.runView.open(next.run);
     else this.runView.close();
   }
