@@ -69,8 +69,11 @@ export class HistoryWindowLoader {
       signal: abort.signal,
       onProgress: (data) => {
         if (this.loading?.key !== key || (this.shown?.key === key && this.shown.complete)) return;
+        const first = this.shown?.key !== key;
         this.shown = { ...data, key, loadedAt: Date.now() };
-        this.changed();
+        // The first paint at once; the pages after it at the parts' own pace (each redraw of
+        // thousands of runs would delay the next page).
+        if (first) this.changed();
       },
     }).then(
       (data) => {
