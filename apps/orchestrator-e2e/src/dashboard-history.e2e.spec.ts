@@ -131,6 +131,11 @@ const shownWindow = (page: Page) =>
         window as unknown as { __orchDashboard: { snapshot(): Snapshot } }
       ).__orchDashboard.snapshot().history,
   );
+/** The run ids of the timeline's rows in the DOM (those in view and a few beyond), sorted. */
+const rowsDrawn = (page: Page) =>
+  page.$$eval('#timeline .tl-row.run', (rows) =>
+    rows.map((row) => (row as HTMLElement).dataset['runId'] ?? '').sort(),
+  );
 const windowOptions = (page: Page) =>
   page.$$eval('select[name="window"] option', (options) =>
     options.map((o) => (o as HTMLOptionElement).value),
@@ -190,6 +195,11 @@ const name = db.name;
       await page.selectOption('#filters select[name="window"]', '24h');
       await firstPaint(page);
       const firstPaintMs = Date.now() - started;
+      // The rows in view once the list went to its newest runs (the frame after its first paint).
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
+      const rowsFirst = await rowsDrawn(page);
       // Then every page of runs: the window whole.
       const shown = await waitFor(async () => {
         const history = await shownWindow(page);
@@ -197,6 +207,9 @@ const name = db.name;
       }, 60_000);
       await page.waitForSelector(`#runs-summary[data-runs="${shown.runs}"]`);
       const wholeMs = Date.now() - started;
+      // The older runs came in above: the rows in view did not move.
+      expect(await rowsDrawn(page)).toEqual(rowsFirst);
+      expect(rowsFirst).toContain(`run-${String(RUNS - 1).padStart(5, '0')}`);
       // Where the time went: the page's requests of the runs and counts endpoints, each from its
       // start, which is given in ms after the click.
       const clickedAt = await page.evaluate((at) => at - performance.timeOrigin, started);
