@@ -82,6 +82,8 @@ export class DashboardApp {
     this.history = new HistoryWindowLoader(
       () => this.client,
       (text) => this.connection.setNotice('history', text),
+      // What a window of days shows changed: drawn at the next frame, not at the parts' next turn.
+      () => this.frames?.hurry('timeline', 'rate', 'failures'),
     );
     const openRun = (runId: string) => this.navigate({ ...this.state, run: runId });
     this.connection = new ConnectionView((token) => {
@@ -140,6 +142,8 @@ export class DashboardApp {
   start(): void {
     this.filters.show(this.state);
     this.zoomOut.hidden = this.state.zoom === undefined;
+    // A window of days is asked for first: the live feed's first pages would queue before it.
+    if (isHistoryWindow(this.state.window)) this.historyData(Date.now());
     this.startFeeds();
     if (this.state.run) this.runView.open(this.state.run);
     this.startDrawing();
@@ -159,6 +163,8 @@ export class DashboardApp {
     this.filters.show(next);
     this.zoomOut.hidden = next.zoom === undefined;
     if (refeed) this.startFeeds();
+    // A window of days is asked for now, not at the timeline's next turn.
+    if (isHistoryWindow(next.window)) this.historyData(Date.now());
     if (next.run) this.runView.open(next.run);
     else this.runView.close();
   }
@@ -251,8 +257,7 @@ export class DashboardApp {
     const now = Date.now();
     if (isHistoryWindow(this.state.window)) {
       // A window of days: the server's runs and counts, not the page's own events.
-      const widthPx = byId('rate-chart').clientWidth;
-      const data = this.history.get({ ...this.state, widthPx }, now);
+      const data = this.historyData(now);
       this.historyRate = data?.rate ?? NO_COUNTS;
       this.range = this.state.zoom ?? data?.range ?? timeRange(this.state.window, [], now);
       this.shownRuns = (data?.runs ?? []).filter((run) => inRange(run, this.range, now));
@@ -281,6 +286,11 @@ export class DashboardApp {
     const label = parts.length ? ` · ${parts.join(' · ')}` : '';
     this.timeline.render(now, this.range, this.shownRuns, label);
     setText(byId('orch'), this.orchId);
+  }
+
+  /** The window of days shown, or `undefined` while it is read (a read is started). */
+  private historyData(now: number) {
+    return this.history.get({ ...this.state, widthPx: byId('rate-chart').clientWidth }, now);
   }
 
   private startDrawing(): void {

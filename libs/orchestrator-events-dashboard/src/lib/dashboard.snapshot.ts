@@ -12,7 +12,15 @@ export interface DashboardSnapshot {
   /** Longest redraw of each part so far, in ms. */
   longestRenderMs: Record<string, number>;
   /** The window of days shown, as read from the server (absent in the live windows). */
-  history?: { since: string; until: string; runs: number; capped: boolean; bucket: number };
+  history?: {
+    since: string;
+    until: string;
+    runs: number;
+    capped: boolean;
+    bucket: number;
+    /** Every page of runs is read (false while older ones are still being read). */
+    complete: boolean;
+  };
 }
 
 /** A run as the snapshot lists it. */
@@ -34,5 +42,6 @@ export function historySnapshot(shown: HistoryWindowData): DashboardSnapshot['hi
     runs: shown.runs.length,
     capped: shown.capped,
     bucket: shown.bucketS,
+    complete: shown.complete,
   };
 }

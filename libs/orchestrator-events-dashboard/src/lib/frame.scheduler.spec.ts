@@ -37,4 +37,22 @@ describe('FrameScheduler', () => {
     expect(scheduler.nextDue(30)).toBe(110);
     expect(scheduler.nextDue(500)).toBe(500);
   });
+
+  it('runs a hurried task at the next frame, not at its next turn', () => {
+    const ran: string[] = [];
+    const scheduler = new FrameScheduler(
+      [
+        { name: 'timeline', everyMs: 250, run: () => ran.push('timeline') },
+        { name: 'rate', everyMs: 250, run: () => ran.push('rate') },
+      ],
+      () => 0,
+    );
+    scheduler.tick(0);
+    scheduler.tick(10);
+    expect(scheduler.nextDue(20)).toBe(250);
+    scheduler.hurry('rate');
+    expect(scheduler.nextDue(20)).toBe(20);
+    expect(scheduler.tick(20)).toBe('rate');
+    expect(scheduler.nextDue(30)).toBe(250);
+  });
 });

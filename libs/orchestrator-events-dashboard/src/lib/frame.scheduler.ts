@@ -14,6 +14,9 @@ export class FrameScheduler {
   private readonly last = new Map<string, number>();
   /** Longest run of each task so far, in ms (for the snapshot). */
   readonly longestMs: Record<string, number> = {};
+  /** The sleep until the next due task (`start()`), cut short by `hurry()`. */
+  private sleep?: ReturnType<typeof setTimeout>;
+  private wake?: () => void;
 
   constructor(
     private readonly tasks: readonly FrameTask[],
@@ -52,21 +55,36 @@ export class FrameScheduler {
   }
 
   /**
+   * Makes `names` due now (new data to draw: not at their next turn, up to an interval later),
+   * and wakes `start()`'s loop if it sleeps.
+   */
+  hurry(...names: string[]): void {
+    for (const name of names) this.last.delete(name);
+    if (this.sleep === undefined) return;
+    clearTimeout(this.sleep);
+    this.sleep = undefined;
+    this.wake?.();
+  }
+
+  /**
    * Ticks from now on: sleeps until a task is due, then runs it in an animation frame. Frames are
    * asked for only when there is something to draw (an idle page costs no frames).
    */
   start(): void {
     const wake = () => {
       const now = performance.now();
-      setTimeout(
-        () =>
+      this.sleep = setTimeout(
+        () => {
+          this.sleep = undefined;
           requestAnimationFrame((t) => {
             this.tick(t);
             wake();
-          }),
+          });
+        },
         this.nextDue(now) - now,
       );
     };
+    this.wake = wake;
     wake();
   }
 }

@@ -15,7 +15,9 @@ export type HistoryWindowRequest = Pick<DashboardState, 'window' | 'filter' | 's
 /**
  * Keeps the window of days the page shows: one read at a time (a new window or filter cancels the
  * one under way), read again once a minute old, and a failure shown once and retried a minute
- * later rather than at every frame.
+ * later rather than at every frame. A window read for the first time is shown as soon as its
+ * counts and newest runs are in, then grows page by page; one read again replaces the one shown
+ * once it is whole (the runs never drop to a page's worth for a moment).
  */
 export class HistoryWindowLoader {
   private shown?: HistoryWindowData & { key: string; loadedAt: number };
@@ -24,6 +26,8 @@ export class HistoryWindowLoader {
   constructor(
     private readonly client: () => OrchestratorEventsClient,
     private readonly notice: (text: string) => void,
+    /** Called when what is shown changed (the page redraws now rather than at its next turn). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   /** The window read for `request`, or `undefined` while it is being read (a read is started). */
@@ -63,11 +67,20 @@ export class HistoryWindowLoader {
       widthPx,
       nowMs: now,
       signal: abort.signal,
+      onProgress: (data) => {
+        if (this.loading?.key !== key || (this.shown?.key === key && this.shown.complete)) return;
+        const first = this.shown?.key !== key;
+        this.shown = { ...data, key, loadedAt: Date.now() };
+        // The first paint at once; the pages after it at the parts' own pace (each redraw of
+        // thousands of runs would delay the next page).
+        if (first) this.changed();
+      },
     }).then(
       (data) => {
         if (this.loading?.key !== key) return;
         this.loading = undefined;
         this.shown = { ...data, key, loadedAt: Date.now() };
+        this.changed();
         if (data.partial) {
           this.notice('The history store could not answer: this window shows what the files hold.');
         }
@@ -84,7 +97,9 @@ export class HistoryWindowLoader {
           rate: NO_COUNTS,
           bucketS: 60,
           partial: true,
+          complete: true,
         };
+        this.changed();
         this.notice(`Could not read this window's history: ${error.message}`);
       },
     );

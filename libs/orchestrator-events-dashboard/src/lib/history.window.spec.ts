@@ -175,6 +175,33 @@ describe('history window', () => {
       expect(data.rate.totalsBetween(data.range.fromMs, data.range.toMs).counts.ERROR).toBe(1);
     });
 
+    it('hands out the counts and the newest page first, then each further page', async () => {
+      total = 2500;
+      const seen: { runs: number; complete: boolean; error: number }[] = [];
+      const data = await loadHistoryWindow(client, {
+        filter: {},
+        status: undefined,
+        spanMs: WINDOW_MS['24h'],
+        widthPx: 1000,
+        nowMs: Date.parse('2026-12-06T02:07:11Z'),
+        onProgress: (partial) =>
+          seen.push({
+            runs: partial.runs.length,
+            complete: partial.complete,
+            error: partial.rate.totalsBetween(partial.range.fromMs, partial.range.toMs).counts
+              .ERROR,
+          }),
+      });
+      expect(seen).toEqual([
+        { runs: 1000, complete: false, error: 1 },
+        { runs: 2000, complete: false, error: 1 },
+      ]);
+      expect(data.runs).toHaveLength(2500);
+      expect(data.complete).toBe(true);
+      // The newest runs came first.
+      expect(data.runs[0].runId).toBe('r-0');
+    });
+
     it('stops at the page cap and says so', async () => {
       total = HISTORY_MAX_PAGES * HISTORY_RUNS_PAGE + 1;
       const data = await load();

@@ -124,24 +124,34 @@ export interface HistoryWindowData {
   bucketS: number;
   /** A source that should have answered could not: the files answered alone. */
   partial: boolean;
+  /** Every page of runs is read (false while older pages are being read). */
+  complete: boolean;
+}
+
+/** A window of days to read: the page's filters, its span ending now, the chart's width. */
+export interface HistoryWindowRequest {
+  filter: FilterText;
+  status: RunStatus | undefined;
+  spanMs: number;
+  widthPx: number;
+  nowMs: number;
+  signal?: AbortSignal;
+  /**
+   * Called with what is read so far: once the counts and the first (newest) page of runs are in,
+   * then after each further page, so the page draws before the older runs arrive.
+   */
+  onProgress?: (data: HistoryWindowData) => void;
 }
 
 /**
  * Reads a window of days from the server: its runs (started in it, newest first, paged with
- * `before`, at most `HISTORY_MAX_PAGES` pages) and its counts at a bucket for `widthPx`.
- * Runs are selected by task and status (the runs endpoint's filters; a run id filter is applied
- * here); the counts by the whole filter.
+ * `before`, at most `HISTORY_MAX_PAGES` pages) and its counts at a bucket for `widthPx`, asked
+ * at the same time. Runs are selected by task and status (the runs endpoint's filters; a run id
+ * filter is applied here); the counts by the whole filter.
  */
 export async function loadHistoryWindow(
   client: OrchestratorEventsClient,
-  request: {
-    filter: FilterText;
-    status: RunStatus | undefined;
-    spanMs: number;
-    widthPx: number;
-    nowMs: number;
-    signal?: AbortSignal;
-  },
+  request: HistoryWindowRequest,
 ): Promise<HistoryWindowData> {
   const bucketS = countsBucketS(request.spanMs, request.widthPx);
   const range = alignedRange(request.spanMs, bucketS, request.nowMs);
@@ -152,12 +162,24 @@ export async function loadHistoryWindow(
     { ...toEventFilter(request.filter), since, until, bucket: bucketS },
     options,
   );
-  // Awaited after the runs: a refusal of the runs must not leave this one unhandled.
+  // Awaited after the first runs page: a refusal of the runs must not leave this one unhandled.
   countsPage.catch(() => undefined);
-  const records: RunRecord[] = [];
+  const runId = request.filter.run_id;
+  const runs: RunSummary[] = [];
+  let counts: CountsPage | undefined;
   let partial = false;
   let capped = false;
   let before: string | undefined;
+  const data = (complete: boolean): HistoryWindowData => ({
+    range,
+    // A copy: what was handed out before does not grow under its reader.
+    runs: runs.slice(),
+    capped,
+    rate: new CountsRate(counts as CountsPage),
+    bucketS: (counts as CountsPage).bucket,
+    partial: partial || counts?.partial === true,
+    complete,
+  });
   for (let page = 0; ; page++) {
     if (page === HISTORY_MAX_PAGES) {
       capped = true;
@@ -174,19 +196,15 @@ export async function loadHistoryWindow(
       },
       options,
     );
-    records.push(...answer.runs);
+    for (const record of answer.runs) {
+      if (runId === undefined || record.run_id === runId) runs.push(runSummaryOf(record));
+    }
     partial ||= answer.partial === true;
+    counts ??= await countsPage;
     if (!answer.has_more || answer.runs.length === 0) break;
     before = answer.runs[answer.runs.length - 1].run_id;
+    request.onProgress?.(data(false));
   }
-  const counts = await countsPage;
-  const runId = request.filter.run_id;
-  return {
-    range,
-    runs: records.filter((r) => runId === undefined || r.run_id === runId).map(runSummaryOf),
-    capped,
-    rate: new CountsRate(counts),
-    bucketS: counts.bucket,
-    partial: partial || counts.partial === true,
-  };
+  counts ??= await countsPage;
+  return data(true);
 }

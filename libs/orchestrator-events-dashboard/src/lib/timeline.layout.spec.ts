@@ -4,6 +4,7 @@ import {
   barGeometry,
   countRuns,
   keepRows,
+  rowsInsertedAbove,
   MAX_AUTO_SPAN_MS,
   MIN_AUTO_SPAN_MS,
   pickMarks,
@@ -151,6 +152,19 @@ describe('timeline layout', () => {
     const row = (runId: string) => ({ kind: 'run' as const, run: run({ runId }) });
     const kept = keepRows([row('a'), row('b')], [row('b'), row('c')]);
     expect(kept.map((r) => r.run.runId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('counts the rows inserted above the top row in view (older runs read page by page)', () => {
+    const rows = (...ids: string[]) =>
+      ids.map((runId) => ({ kind: 'run' as const, run: run({ runId }) }));
+    const before = rows('c', 'd', 'e', 'f');
+    // Scrolled to the third row (e), two rows of 22 px above it.
+    expect(rowsInsertedAbove(before, rows('a', 'b', 'c', 'd', 'e', 'f'), 44, 22)).toBe(2);
+    // Appended below, or nothing new: the rows in view stay put.
+    expect(rowsInsertedAbove(before, rows('c', 'd', 'e', 'f', 'g'), 44, 22)).toBe(0);
+    // The top row left the list (the window slid): nothing to hold.
+    expect(rowsInsertedAbove(before, rows('a', 'f'), 44, 22)).toBe(0);
+    expect(rowsInsertedAbove([], rows('a'), 0, 22)).toBe(0);
   });
 
   it('says 1 run, 2 runs', () => {

@@ -92,6 +92,24 @@ export function timelineRows(
   return shown.map((run) => ({ kind: 'run', run }));
 }
 
+/**
+ * How many rows `next` has above the row at the top of the view in `previous` (scrolled
+ * `scrollTopPx` down, rows `rowHeight` px high) more than `previous` had: rows inserted above
+ * it, which would push the rows in view down. 0 when that row is not in `next` any more.
+ */
+export function rowsInsertedAbove(
+  previous: readonly TimelineRow[],
+  next: readonly TimelineRow[],
+  scrollTopPx: number,
+  rowHeight: number,
+): number {
+  const top = Math.floor(scrollTopPx / rowHeight);
+  const anchor = previous[top]?.run.runId;
+  if (anchor === undefined || next[top]?.run.runId === anchor) return 0;
+  const at = next.findIndex((row) => row.run.runId === anchor);
+  return Math.max(0, at - top);
+}
+
 /** `previous` in its order (runs no longer listed kept), then the rows of `next` it lacked. */
 export function keepRows(
   previous: readonly TimelineRow[],

@@ -10,6 +10,7 @@ import {
   pickMarks,
   plural,
   progressText,
+  rowsInsertedAbove,
   runDurationMs,
   runEndMs,
   TimelineRow,
@@ -99,6 +100,7 @@ export class TimelineView {
     this.now = nowMs;
     this.range = range;
     const next = timelineRows(runs, this.range, nowMs);
+    const before = this.rows;
     // Under the pointer no row moves: rows that left the window stay until it leaves, new ones
     // are appended.
     this.rows = this.pointerIn ? keepRows(this.rows, next) : next;
@@ -112,11 +114,21 @@ export class TimelineView {
     this.shownRows = rows.length;
     this.list.setItems({ size: rows.length, at: (i) => rows[i] }, true);
     this.list.render();
-    if (atBottom && !this.pointerIn && height > 0 && rows.length * TIMELINE_ROW_HEIGHT > height) {
+    const above = rowsInsertedAbove(before, rows, this.list.scrollTop, TIMELINE_ROW_HEIGHT);
+    const inView = Math.floor(height / TIMELINE_ROW_HEIGHT);
+    if (above > 0 && height > 0) {
+      // Older runs came in above the view (a window of days, page by page): the rows in view do
+      // not move, in this very frame (a deferred scroll would show older rows for a frame).
+      this.list.scrollTo(
+        atBottom
+          ? Math.max(0, rows.length - inView) * TIMELINE_ROW_HEIGHT
+          : this.list.scrollTop + above * TIMELINE_ROW_HEIGHT,
+      );
+      this.list.render();
+    } else if (atBottom && !this.pointerIn && height > 0 && rows.length > inView) {
       // The scroll event draws the rows now in view, at the next frame.
       // Whole rows from the top: no row is cut under the axis. At the next frame: setting the
       // scroll position now would force a layout of the rows just changed, inside this redraw.
-      const inView = Math.floor(height / TIMELINE_ROW_HEIGHT);
       const y = (rows.length - inView) * TIMELINE_ROW_HEIGHT;
       requestAnimationFrame(() => this.list.scrollTo(y));
     }
