@@ -1261,28 +1261,41 @@ async function testPostgres(major, dir) {
   }
 }
 
+/** The ids of the events of `taskId` in the store's table, in order ([] while it is not there). */
+async function storedIds(url, taskId) {
+  const { Client } = require('pg');
+  const client = new Client(url);
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      'SELECT event_id FROM orchestrator_events.events WHERE task_id = $1 ORDER BY event_id',
+      [taskId],
+    );
+    return rows.map((row) => row.event_id);
+  } catch {
+    return [];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** The events of `taskId` in the file are in the table, and the endpoints return them. */
 async function checkStored(base, url, taskId, logFile) {
-  const { Client } = require('pg');
-  const logged = readJsonLines(fs.readFileSync(logFile, 'utf8'))
-    .filter((e) => e.task_id === taskId)
-    .map((e) => e.event_id);
-  // Ingest runs in the background: wait (bounded) until the table holds all of them.
+  let logged = [];
+  const written = () => {
+    logged = fs.existsSync(logFile)
+      ? readJsonLines(fs.readFileSync(logFile, 'utf8'))
+          .filter((e) => e.task_id === taskId)
+          .map((e) => e.event_id)
+      : [];
+    return logged.length === 4;
+  };
+  // The writer and the ingest both run in the background: wait (bounded) for each in turn.
+  await waitUntil(written, 10_000);
   let stored = [];
-  for (let i = 0; i < 100 && stored.length < logged.length; i++) {
+  for (let i = 0; i < 100 && stored.length < 4; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    const client = new Client(url);
-    await client.connect();
-    stored = await client
-      .query(
-        'SELECT event_id FROM orchestrator_events.events WHERE task_id = $1 ORDER BY event_id',
-        [taskId],
-      )
-      .then(
-        (r) => r.rows.map((row) => row.event_id),
-        () => [],
-      );
-    await client.end();
+    stored = await storedIds(url, taskId);
   }
   check(
     logged.length === 4 && stored.join() === logged.join(),
