@@ -6,7 +6,7 @@
  * the README's `npm install` lines (Nest pinned to the major under test), the README's tsconfig.json
  * and src/main.ts (taken from the README itself), and checks:
  *   - npm resolves without ERESOLVE or peer warnings, and `npm ls --all` finds nothing invalid;
- *   - ioredis and @nestjs/swagger (optional peers) were not installed;
+ *   - ioredis, pg and @nestjs/swagger (optional peers) were not installed;
  *   - `npx tsc` compiles the app: strict, skipLibCheck off, so our .d.ts files are checked;
  *   - the app starts; `EventLogger.log` and `track` write NDJSON lines to ORCH_LOG_FILE;
  *   - GET /api/v1/orchestrator/events?task_id= returns them; a live SSE client (the client, from an
@@ -25,6 +25,12 @@
  *     serves orchestrator_events_* metrics, the Terminus health indicator answers, the tracing
  *     module starts, and a BullMQ job's transitions are recorded.
  *   - the dashboard module (`@orchestrator/events/dashboard`) serves the page from the package.
+ *   - the alerts module (`@orchestrator/events/alerts`, no peer): a run that fails in the app is one
+ *     `run_failed` POST to a webhook receiver of the test's own, signed with the secret;
+ *   - the PostgreSQL store (`@orchestrator/events/postgres`): without pg one startup error naming
+ *     `npm install pg`; with pg installed, on a database of the test's own (PostgreSQL on
+ *     127.0.0.1:5432, as .ci/run provides; outside CI a missing server is a printed skip), the
+ *     events are ingested into its table and the events and runs endpoints return them.
  * Options: --nest 11|12 (one version only), --keep (leave the temp directories), --no-pack.
  */
 'use strict';
@@ -39,6 +45,8 @@ const README = path.join(root, 'README.md');
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const NPM_FLAGS = ['--no-audit', '--no-fund'];
+/** The PostgreSQL server of the tests (trust auth, user postgres), as require-postgres.ts has it. */
+const PG_ADMIN_URL = process.env.ORCH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const only = args.includes('--nest') ? [args[args.indexOf('--nest') + 1]] : ['11', '12'];
 
 /** Each Nest major as a user would start it: Nest 11 apps are mostly CommonJS, Nest 12 is ESM. */
@@ -179,6 +187,7 @@ function installAlone(tarballs) {
         '@opentelemetry/api',
         'bullmq',
         'ioredis',
+        'pg',
         'prom-client',
       ],
     },
@@ -402,6 +411,7 @@ async function testVariant(major, tarballs, version, clientDir) {
     check(nestVersion.startsWith(`${major}.`), `@nestjs/core ${nestVersion} is Nest ${major}`);
     check(!installed('ioredis'), 'ioredis (optional peer) not installed');
     check(!installed('@nestjs/swagger'), '@nestjs/swagger (optional peer) not installed');
+    check(!installed('pg'), 'pg (optional peer) not installed');
 
     const tsc = sh('npx', ['--no-install', 'tsc'], dir);
     const tsVersion = versionOf('typescript');
@@ -532,6 +542,8 @@ async function testVariant(major, tarballs, version, clientDir) {
     await testRedisBus(major, dir);
     testOpenApi(major, dir);
     await testIntegrations(major, dir);
+    await testAlerts(major, dir);
+    await testPostgres(major, dir);
   } finally {
     if (keep) process.stdout.write(`  (kept ${dir})\n`);
     else fs.rmSync(dir, { recursive: true, force: true });
@@ -723,10 +735,12 @@ async function testIntegrations(major, dir) {
   const bullmq = "OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })";
   const metrics = 'OrchestratorEventsMetricsModule.forRoot()';
   const tracing = 'OrchestratorEventsTracingModule.forRoot()';
+  const postgres = `OrchestratorEventsPostgresModule.forRoot({ url: '${PG_ADMIN_URL}' })`;
   const missing = [
     [metrics, 'prom-client', `${core}, ${metrics}`],
     [tracing, '@opentelemetry/api', `${core}, ${tracing}`],
     [bullmq, 'bullmq', `${core}, ${bullmq}`],
+    ['OrchestratorEventsPostgresModule.forRoot()', 'pg', `${core}, ${postgres}`],
   ];
   for (const [label, name, imported = label] of missing) {
     const script = [
@@ -736,6 +750,7 @@ async function testIntegrations(major, dir) {
       "const { OrchestratorEventsModule } = require('@orchestrator/events');",
       "const { OrchestratorEventsBullMQModule } = require('@orchestrator/events/bullmq');",
       "const { OrchestratorEventsMetricsModule } = require('@orchestrator/events/metrics');",
+      "const { OrchestratorEventsPostgresModule } = require('@orchestrator/events/postgres');",
       "const { OrchestratorEventsTracingModule } = require('@orchestrator/events/tracing');",
       'class M {}',
       `Module({ imports: [${imported}] })(M);`,
@@ -966,6 +981,352 @@ async function testDashboard(major, dir) {
     const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
     if (stopped.code === 'timeout') app.child.kill('SIGKILL');
   }
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 and a free port, as a user's would be: records each request's
+ * headers and raw body (the signature is over the raw bytes) and answers 200.
+ */
+async function startWebhookReceiver() {
+  const http = require('node:http');
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ headers: req.headers, raw: Buffer.concat(chunks) });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** The alerts app: the core, `OrchestratorEventsAlertsModule` (default rules: `run_failed`), a run that fails. */
+function writeAlertsApp(dir) {
+  fs.writeFileSync(
+    path.join(dir, 'src', 'alerts.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Controller, Module, Param, Post } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+      "import { OrchestratorEventsAlertsModule } from '@orchestrator/events/alerts';",
+      '',
+      "@Controller('jobs')",
+      'class FailingJobs {',
+      '  constructor(private readonly events: EventLogger) {}',
+      '',
+      "  @Post(':taskId')",
+      "  async run(@Param('taskId') taskId: string): Promise<{ failed: boolean }> {",
+      "    const run = this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, () => {",
+      "      throw new Error('step 2 of 3 failed');",
+      '    });',
+      '    return run.then(',
+      '      () => ({ failed: false }),',
+      '      () => ({ failed: true }),',
+      '    );',
+      '  }',
+      '}',
+      '',
+      '@Module({',
+      '  imports: [',
+      '    OrchestratorEventsModule.forRoot(),',
+      '    OrchestratorEventsAlertsModule.forRoot({',
+      "      webhook: { url: String(process.env['WEBHOOK_URL']), secret: String(process.env['WEBHOOK_SECRET']) },",
+      '    }),',
+      '  ],',
+      '  controllers: [FailingJobs],',
+      '})',
+      'class AlertsModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(AlertsModule, { logger: false });',
+      "  app.setGlobalPrefix('api/v1');",
+      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
+      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * The alerts module (no peer) as a user mounts it, compiled by the same strict tsc: a run that
+ * fails in the app gives exactly one POST to the webhook, `run_failed`, whose
+ * `X-Orchestrator-Signature` is the HMAC-SHA256 of the raw body with the secret (docs/alerts.md).
+ */
+async function testAlerts(major, dir) {
+  writeAlertsApp(dir);
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with the alerts module', tsc.out)) return;
+  const receiver = await startWebhookReceiver();
+  const secret = `consumer-secret-${process.pid}`;
+  const logFile = path.join(dir, 'alerts.log');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = start(process.execPath, ['dist/alerts.js'], dir, {
+    PORT: String(port),
+    ORCH_LOG_FILE: logFile,
+    WEBHOOK_URL: receiver.url,
+    WEBHOOK_SECRET: secret,
+  });
+  try {
+    if (!check(await waitForHttp(base, app, 30_000), 'the alerts app starts', app.output())) return;
+    const taskId = `task-alerts-${major}`;
+    const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
+    const answer = await posted.text();
+    check(posted.status === 201 && answer === '{"failed":true}', 'a run fails in the app', answer);
+    // The delivery is logged (alert_sent) after the receiver answered: then every POST is in.
+    const sent = () =>
+      fs.existsSync(logFile) &&
+      readJsonLines(fs.readFileSync(logFile, 'utf8')).some((e) => e.event === 'alert_sent');
+    await waitUntil(sent, 20_000);
+    checkAlert(receiver.requests, secret, taskId);
+  } finally {
+    app.child.kill('SIGTERM');
+    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
+    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
+    check(stopped.code === 0, 'SIGTERM stops the alerts app with exit code 0', app.output());
+    await receiver.close();
+  }
+}
+
+/** Exactly one request: a signed `run_failed` alert for the run of `taskId`. */
+function checkAlert(requests, secret, taskId) {
+  const { createHmac } = require('node:crypto');
+  const [request] = requests;
+  let body = {};
+  try {
+    body = JSON.parse(request?.raw.toString('utf8') ?? '{}');
+  } catch {
+    // reported below with the raw body
+  }
+  const signature = request
+    ? `sha256=${createHmac('sha256', secret).update(request.raw).digest('hex')}`
+    : '';
+  check(
+    requests.length === 1 &&
+      request.headers['content-type'] === 'application/json' &&
+      request.headers['x-orchestrator-signature'] === signature &&
+      /^[0-9a-f-]{36}$/.test(request.headers['x-orchestrator-delivery'] ?? '') &&
+      body.alert === 'run_failed' &&
+      body.task_id === taskId &&
+      body.run_id === `run-${taskId}` &&
+      body.status === 'failed' &&
+      body.failure === 'step 2 of 3 failed',
+    'OrchestratorEventsAlertsModule: the failed run is one run_failed POST, signed with the secret',
+    requests.map((r) => `${JSON.stringify(r.headers)} ${r.raw}`).join('\n       ') || 'no request',
+  );
+}
+
+/**
+ * A database of the test's own on the tests' PostgreSQL server, with a unique name (as
+ * require-postgres.ts makes them); `drop()` removes it. Without a server: under CI=true a failed
+ * check, else a printed skip with the reason; undefined either way.
+ */
+async function ownDatabase() {
+  const { Client } = require('pg');
+  const name = `orch_consumer_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new Client(PG_ADMIN_URL);
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    const reason = `no PostgreSQL server answers at ${PG_ADMIN_URL} (${error.message}); .ci/run starts one`;
+    if (process.env.CI) check(false, 'PostgreSQL for the store', reason);
+    else process.stdout.write(`  SKIP the PostgreSQL store: ${reason}\n`);
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client(PG_ADMIN_URL);
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The store's app: the core, `OrchestratorEventsPostgresModule.forRoot()` (ORCH_HISTORY_URL), a job, the store's state. */
+function writePostgresApp(dir) {
+  fs.writeFileSync(
+    path.join(dir, 'src', 'postgres.ts'),
+    [
+      "import 'reflect-metadata';",
+      "import { Controller, Get, Module, Param, Post } from '@nestjs/common';",
+      "import { NestFactory } from '@nestjs/core';",
+      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+      'import {',
+      '  OrchestratorEventsPostgresModule,',
+      '  PostgresHistoryStore,',
+      '  type PostgresStoreState,',
+      "} from '@orchestrator/events/postgres';",
+      '',
+      '@Controller()',
+      'class JobsController {',
+      '  constructor(',
+      '    private readonly events: EventLogger,',
+      '    private readonly store: PostgresHistoryStore,',
+      '  ) {}',
+      '',
+      "  @Post('jobs/:taskId')",
+      "  run(@Param('taskId') taskId: string) {",
+      "    this.events.log({ event: 'job_queued', task_id: taskId });",
+      "    return this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, async () => {",
+      "      this.events.info('job_step', { step: 1 });",
+      '      return { processed: 42 };',
+      '    });',
+      '  }',
+      '',
+      "  @Get('store')",
+      '  state(): PostgresStoreState {',
+      '    return this.store.state();',
+      '  }',
+      '}',
+      '',
+      '@Module({',
+      '  imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsPostgresModule.forRoot()],',
+      '  controllers: [JobsController],',
+      '})',
+      'class PostgresAppModule {}',
+      '',
+      'async function main(): Promise<void> {',
+      '  const app = await NestFactory.create(PostgresAppModule, { logger: false });',
+      "  app.setGlobalPrefix('api/v1');",
+      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
+      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
+      '}',
+      'void main();',
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * The PostgreSQL history store with its optional peer installed (`npm install pg`, no warning), in
+ * an app of its own compiled by the same strict tsc, on a database of the test's own: the events
+ * logged through `EventLogger` are ingested into `orchestrator_events.events` (read back with pg),
+ * and the events and runs endpoints return them while the store says it is up.
+ */
+async function testPostgres(major, dir) {
+  const add = sh('npm', ['install', ...NPM_FLAGS, 'pg'], dir);
+  const warnings = npmWarnings(add.out);
+  if (!check(add.code === 0 && warnings.length === 0, 'npm install pg: no warning', add.out))
+    return;
+  writePostgresApp(dir);
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  if (!check(tsc.code === 0, '`npx tsc` with the PostgreSQL module', tsc.out)) return;
+  const db = await ownDatabase();
+  if (db === undefined) return;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const logFile = path.join(dir, 'postgres.log');
+  const app = start(process.execPath, ['dist/postgres.js'], dir, {
+    PORT: String(port),
+    ORCH_ID: `consumer-pg-${major}`,
+    ORCH_LOG_FILE: logFile,
+    ORCH_HISTORY_URL: db.url,
+  });
+  try {
+    if (
+      !check(
+        await waitForHttp(base, app, 30_000),
+        'starts with pg and ORCH_HISTORY_URL',
+        app.output(),
+      )
+    ) {
+      return;
+    }
+    const taskId = `task-pg-${major}`;
+    const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
+    check(posted.status === 201, 'POST /api/v1/jobs/:taskId with the store', await posted.text());
+    await checkStored(base, db.url, taskId, logFile);
+  } finally {
+    app.child.kill('SIGTERM');
+    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
+    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
+    check(stopped.code === 0, 'SIGTERM stops the store app with exit code 0', app.output());
+    await db.drop();
+  }
+}
+
+/** The ids of the events of `taskId` in the store's table, in order ([] while it is not there). */
+async function storedIds(url, taskId) {
+  const { Client } = require('pg');
+  const client = new Client(url);
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      'SELECT event_id FROM orchestrator_events.events WHERE task_id = $1 ORDER BY event_id',
+      [taskId],
+    );
+    return rows.map((row) => row.event_id);
+  } catch {
+    return [];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The events of `taskId` in the file are in the table, and the endpoints return them. */
+async function checkStored(base, url, taskId, logFile) {
+  let logged = [];
+  const written = () => {
+    logged = fs.existsSync(logFile)
+      ? readJsonLines(fs.readFileSync(logFile, 'utf8'))
+          .filter((e) => e.task_id === taskId)
+          .map((e) => e.event_id)
+      : [];
+    return logged.length === 4;
+  };
+  // The writer and the ingest both run in the background: wait (bounded) for each in turn.
+  await waitUntil(written, 10_000);
+  let stored = [];
+  for (let i = 0; i < 100 && stored.length < 4; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    stored = await storedIds(url, taskId);
+  }
+  check(
+    logged.length === 4 && stored.join() === logged.join(),
+    'the four events are ingested into orchestrator_events.events',
+    `file: ${logged.join()} | table: ${stored.join()}`,
+  );
+  const res = await fetch(`${base}/api/v1/orchestrator/events?task_id=${taskId}`);
+  const page = await res.json();
+  check(
+    res.status === 200 &&
+      page.partial === undefined &&
+      page.events.map((e) => e.event_id).join() === logged.join(),
+    'GET /api/v1/orchestrator/events?task_id= returns them, not partial',
+    JSON.stringify(page),
+  );
+  const runs = await (await fetch(`${base}/api/v1/orchestrator/runs?task_id=${taskId}`)).json();
+  const [run = {}] = runs.runs ?? [];
+  check(
+    runs.runs?.length === 1 &&
+      run.run_id === `run-${taskId}` &&
+      run.status === 'success' &&
+      run.events === 3,
+    'GET /api/v1/orchestrator/runs?task_id= returns the run, with its three events',
+    JSON.stringify(runs),
+  );
+  const state = await (await fetch(`${base}/api/v1/store`)).json();
+  check(
+    state.name === 'postgres' && state.status === 'up' && state.ingested >= 4 && state.url === url,
+    'PostgresHistoryStore.state(): up, the events ingested, its own database',
+    JSON.stringify(state),
+  );
 }
 
 async function main() {
