@@ -5,7 +5,8 @@
  * line is built as JSON and turned into its columns by the module's own `addLine()` (event-rows),
  * so `search` and `extras` are exactly what the ingest would store.
  *
- * The spread: events over the last `DAYS` days (one partition each, as the module makes them),
+ * The spread: events over the last `DAYS` days (one partition each, as the module makes them; 30, the
+ * default retention),
  * `TASKS` tasks, runs of 3 to 20 events a few seconds apart (a start, steps, then a completion or,
  * for 1 run in 12, a failure; a run that would end after `now` is still running), messages of
  * words drawn from a vocabulary (the failures' carry `quota`, `timeout`, ... for `q=`), and ten
@@ -17,7 +18,8 @@ const { pipeline } = require('node:stream/promises');
 const { LIBRARY } = require('./shared');
 
 const SCHEMA = 'orchestrator_events';
-const DAYS = 14;
+// The demo app's default retention (ORCH_HISTORY_RETENTION=30d): as many day partitions.
+const DAYS = 30;
 const TASKS = 1000;
 const DAY = 86_400_000;
 const WORDS = [
@@ -231,4 +233,13 @@ async function prepare(pool, now) {
   await new Partitions(pool, SCHEMA).ensure(days);
 }
 
-module.exports = { seed, prepare, SCHEMA, DAYS, TASKS, FAILURES };
+/**
+ * The seeded history's "now": 23:30 UTC today, so that the day partition holding the last hour is
+ * nearly full (the worst time of day for `q=` over the last hour, which reads that partition's
+ * trigram index), whatever the hour the benchmark runs.
+ */
+function seedNow() {
+  return Math.floor(Date.now() / DAY) * DAY + 23.5 * 3_600_000;
+}
+
+module.exports = { seed, prepare, seedNow, SCHEMA, DAYS, TASKS, FAILURES };

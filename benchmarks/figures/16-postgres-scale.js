@@ -142,7 +142,7 @@ async function queries(ctx, size) {
   const section = [
     `**(a) Queries with ${int(largest.events)} events stored.** One child seeds a database of its ` +
       "own (the module's migrations; one partition per day) by `COPY ... FROM STDIN` in stages, " +
-      `${size.SIZES.map(int).join(' → ')} events: 14 days, 1,000 tasks, ten instances per 10 M, ` +
+      `${size.SIZES.map(int).join(' → ')} events: 30 days (the default retention; the history's "now" is 23:30 UTC, so the last hour's day partition is nearly full), 1,000 tasks, ten instances per 10 M, ` +
       'runs of 3 to 20 events a few seconds apart (1 in 12 failed, with a reason such as `quota ' +
       'exceeded on bucket`), messages of words; each line turned into its columns by the ' +
       "module's own `addLine()`, the run rows as the ingest folds them, then `VACUUM ANALYZE`. At " +
