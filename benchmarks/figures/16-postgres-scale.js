@@ -272,7 +272,7 @@ async function scaleOut(ctx, size) {
 async function writePath(ctx, size) {
   const { table, verdict } = require('../lib/markdown');
   const { medianOf, perRun, failures } = require('../lib/runs');
-  const { int, fixed, ratio } = require('../lib/stats');
+  const { int, ratio } = require('../lib/stats');
   const spec = (sink) => ({
     script: 'throughput.js',
     args: [sink, String(size.WRITE_EVENTS), '1000'],
