@@ -31,7 +31,7 @@ const FULL = {
 const QUICK = {
   SIZES: [30_000, 60_000],
   SHORT: 1_000,
-  LONG: 5_000,
+  LONG: 2_000,
   SEQUENTIAL: 50,
   ROUNDS: 2,
   PEER_SEQUENTIAL: 5,
