@@ -5,6 +5,7 @@
  */
 const SINKS = {
   'event-logger': './event-logger',
+  'event-logger-postgres': './event-logger-postgres',
   pino: './pino',
   winston: './winston',
   stream: './stream',
