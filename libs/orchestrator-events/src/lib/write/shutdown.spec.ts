@@ -118,6 +118,22 @@ describe('SIGTERM while the disk is full', () => {
     };
   }
 
+  /** Runs `test` on a fresh small disk and removes it after; skips (with a note) where tmpfs cannot be mounted. */
+  async function onSmallDisk(
+    test: (disk: { file: string; filler: string }) => Promise<void>,
+  ): Promise<void> {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      await test({ file: path.join(disk.dir, 'orch.log'), filler: disk.filler });
+    } finally {
+      disk.cleanup();
+    }
+  }
+
   /** Runs the child until the disk is full, sends SIGTERM, then calls `afterSignal`. */
   function runFull(
     file: string,
@@ -160,6 +176,14 @@ describe('SIGTERM while the disk is full', () => {
     });
   }
 
+  /** The one stderr line the process writes when events could not be written before it exits. */
+  function lostNotice(lost: number, file: string, retryMs: number): string {
+    return (
+      `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+      `(ENOSPC: no space left on device, write), retried for ${retryMs} ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`
+    );
+  }
+
   /** Every line of the file, parsed; a torn line (no newline at the end, or not JSON) fails here. */
   function wholeLines(file: string): Record<string, unknown>[] {
     const text = fs.readFileSync(file, 'utf8');
@@ -167,14 +191,9 @@ describe('SIGTERM while the disk is full', () => {
     return readEvents(file);
   }
 
-  it('retries for ORCH_SHUTDOWN_RETRY_MS, then says on stderr how many events were lost and where, and exits 1', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('retries for ORCH_SHUTDOWN_RETRY_MS, then says on stderr how many events were lost and where, and exits 1', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 1000);
       const lines = wholeLines(file);
       const fills = lines.filter((e) => e['event'] === 'fill').map((e) => e['n']);
@@ -182,24 +201,13 @@ describe('SIGTERM while the disk is full', () => {
       // Accepted: the fills, the job's shutdown failure and orchestrator_stopped.
       const lost = result.logged + 2 - lines.length;
       expect(lost).toBeGreaterThanOrEqual(300);
-      expect(result.stderr).toBe(
-        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
-          `(ENOSPC: no space left on device, write), retried for 1000 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
-      );
+      expect(result.stderr).toBe(lostNotice(lost, file, 1000));
       expect(result.code).toBe(1);
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 
-  it('writes everything, in order, and exits 0 when space comes back within ORCH_SHUTDOWN_RETRY_MS', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('writes everything, in order, and exits 0 when space comes back within ORCH_SHUTDOWN_RETRY_MS', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 60_000, () =>
         setTimeout(() => fs.rmSync(disk.filler), 500),
       );
@@ -211,29 +219,15 @@ describe('SIGTERM while the disk is full', () => {
         expect.objectContaining({ event: 'job_failed', signal: 'SIGTERM' }),
         expect.objectContaining({ event: 'orchestrator_stopped', signal: 'SIGTERM' }),
       ]);
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 
-  it('says how many were lost also when Nest ends the process by re-raising the signal', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('says how many were lost also when Nest ends the process by re-raising the signal', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 500, undefined, 'reraise');
       const lines = wholeLines(file);
       const lost = result.logged + 2 - lines.length;
-      expect(result.stderr).toBe(
-        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
-          `(ENOSPC: no space left on device, write), retried for 500 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
-      );
+      expect(result.stderr).toBe(lostNotice(lost, file, 500));
       expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 });
