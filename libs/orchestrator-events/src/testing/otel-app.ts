@@ -4,7 +4,6 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import * as path from 'node:path';
 import { OrchestratorEventsModuleOptions } from '../lib/options/orchestrator-events.options';
-import { OrchestratorEventsModuleExtras } from '../lib/orchestrator-events.module-definition';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { createLogger } from './logger-module';
 import { tempDir } from './temp-dir';

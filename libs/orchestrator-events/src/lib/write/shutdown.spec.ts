@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { readEvents, tempDir } from '../../testing/temp-dir';
 import { logFilesNewestFirst } from '../file/log-files';
 import { mount, unmount } from '../../testing/mount';
@@ -11,41 +12,44 @@ const TS_NODE_ENV = {
   TS_NODE_TRANSPILE_ONLY: 'true',
 };
 
-function runChild(file: string, count: number, signal: NodeJS.Signals | 'exit') {
-  return new Promise<{ code: number | null; signal: string | null; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register',
-          '-r',
-          'tsconfig-paths/register',
-          CHILD,
-          file,
-          String(count),
-          signal,
-        ],
-        {
-          env: { ...process.env, ...TS_NODE_ENV },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child did not finish: ${stderr}`));
-      }, 30_000);
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdout.on('data', (d: Buffer) => {
-        if (signal !== 'exit' && d.toString().includes('logged')) child.kill(signal);
-      });
-      child.on('exit', (code, sig) => {
-        clearTimeout(timer);
-        resolve({ code, signal: sig, stderr });
-      });
-    },
-  );
+/** How a child process ended: its exit code or signal, and all it wrote on stderr. */
+type Ended = { code: number | null; signal: string | null; stderr: string };
+
+/**
+ * Runs a testing child under ts-node with `env` added; `onStdout` sees each chunk of its stdout
+ * (to signal it at the right moment). Fails, killing it, when it has not ended after `timeoutMs`.
+ */
+function runTsChild(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  onStdout: (text: string, child: ChildProcessByStdio<null, Readable, Readable>) => void,
+): Promise<Ended> {
+  return new Promise<Ended>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', script, ...args],
+      { env: { ...process.env, ...TS_NODE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child did not finish: ${stderr}`));
+    }, timeoutMs);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => onStdout(d.toString(), child));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+function runChild(file: string, count: number, signal: NodeJS.Signals | 'exit'): Promise<Ended> {
+  return runTsChild(CHILD, [file, String(count), signal], {}, 30_000, (text, child) => {
+    if (signal !== 'exit' && text.includes('logged')) child.kill(signal);
+  });
 }
 
 function eventsIn(file: string) {
@@ -135,45 +139,22 @@ describe('SIGTERM while the disk is full', () => {
   }
 
   /** Runs the child until the disk is full, sends SIGTERM, then calls `afterSignal`. */
-  function runFull(
+  async function runFull(
     file: string,
     retryMs: number,
     afterSignal: () => void = () => undefined,
     mode: 'exit' | 'reraise' = 'exit',
-  ) {
-    return new Promise<{
-      code: number | null;
-      signal: string | null;
-      stderr: string;
-      logged: number;
-    }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', FULL_CHILD, file, mode],
-        {
-          env: { ...process.env, ...TS_NODE_ENV, ORCH_SHUTDOWN_RETRY_MS: String(retryMs) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      let logged = -1;
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child did not finish: ${stderr}`));
-      }, 60_000);
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdout.on('data', (d: Buffer) => {
-        const full = /full (\d+)/.exec(d.toString());
-        if (full === null) return;
-        logged = Number(full[1]);
-        child.kill('SIGTERM');
-        afterSignal();
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stderr, logged });
-      });
+  ): Promise<Ended & { logged: number }> {
+    let logged = -1;
+    const env = { ORCH_SHUTDOWN_RETRY_MS: String(retryMs) };
+    const ended = await runTsChild(FULL_CHILD, [file, mode], env, 60_000, (text, child) => {
+      const full = /full (\d+)/.exec(text);
+      if (full === null) return;
+      logged = Number(full[1]);
+      child.kill('SIGTERM');
+      afterSignal();
     });
+    return { ...ended, logged };
   }
 
   /** The one stderr line the process writes when events could not be written before it exits. */
