@@ -80,19 +80,21 @@ describe('alerts in the demo app (ORCH_ALERT_*)', () => {
     }
   });
 
-  it('bad ORCH_ALERT_* values stop the start, naming each variable and what is allowed, never the secret', async () => {
-    const refused = await startApp({
-      env: {
-        ORCH_ALERT_WEBHOOK_URL: 'hooks.example.com/x',
-        ORCH_ALERT_STUCK_AFTER: 'ten minutes',
-      },
-    }).then(
+  /** Why the app refused to start on `env`, or 'started' (the app is then stopped after the test). */
+  const refusal = (env: Record<string, string>): Promise<string> =>
+    startApp({ env }).then(
       (started) => {
         app = started;
         return 'started';
       },
       (error: Error) => error.message,
     );
+
+  it('bad ORCH_ALERT_* values stop the start, naming each variable and what is allowed, never the secret', async () => {
+    const refused = await refusal({
+      ORCH_ALERT_WEBHOOK_URL: 'hooks.example.com/x',
+      ORCH_ALERT_STUCK_AFTER: 'ten minutes',
+    });
     expect(refused).toContain('app exited with 1 before listening');
     expect(refused).toContain(
       'Invalid ORCH_ALERT_WEBHOOK_URL="hooks.example.com/x": expected an absolute http:// or https:// URL',
@@ -101,15 +103,10 @@ describe('alerts in the demo app (ORCH_ALERT_*)', () => {
       'Invalid ORCH_ALERT_SECRET="": required when ORCH_ALERT_WEBHOOK_URL is set',
     );
     expect(refused).toContain('Invalid ORCH_ALERT_STUCK_AFTER="ten minutes": expected a duration');
-    const withSecret = await startApp({
-      env: { ORCH_ALERT_WEBHOOK_URL: 'ftp://x', ORCH_ALERT_SECRET: SECRET },
-    }).then(
-      (started) => {
-        app = started;
-        return 'started';
-      },
-      (error: Error) => error.message,
-    );
+    const withSecret = await refusal({
+      ORCH_ALERT_WEBHOOK_URL: 'ftp://x',
+      ORCH_ALERT_SECRET: SECRET,
+    });
     expect(withSecret).toContain('Invalid ORCH_ALERT_WEBHOOK_URL="ftp://x"');
     expect(withSecret).not.toContain(SECRET);
   });

@@ -77,6 +77,14 @@ const line = (n: number, fields: Record<string, unknown> = {}) =>
     ...fields,
   }) + '\n';
 
+/** The events of `--json` output: one JSON object a line. */
+function jsonLines(stdout: string): unknown[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
 describe('orch-events without a server', () => {
   let dir: string;
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orch-cli-'))));
@@ -244,12 +252,7 @@ describe('orch-events against the demo app', () => {
     });
     const all = await runCli(['query', '--json', '--run-id', job.body.run_id, '--url', app.origin]);
     expect(all.code).toBe(0);
-    expect(
-      all.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual(stored);
+    expect(jsonLines(all.stdout)).toEqual(stored);
 
     const newest = await runCli(
       ['query', '-n', '2', '--task-id', 'cli-query', '--url', app.origin],
@@ -278,12 +281,7 @@ describe('orch-events against the demo app', () => {
       ]),
     );
     expect(since.code).toBe(0);
-    expect(
-      since.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    ).toEqual(stored);
+    expect(jsonLines(since.stdout)).toEqual(stored);
     for (const args of [
       ['--limit', '05'],
       ['--limit', '1e2'],

@@ -20,6 +20,7 @@ import {
   startApp,
   waitFor,
 } from './support/app-process';
+import { useDemoWithClient } from './support/demo-client';
 
 /** Every event of the history for a query string, one request (fewer than 1000 here). */
 async function history(app: RunningApp, query: string): Promise<OrchestratorEvent[]> {
@@ -53,24 +54,16 @@ function opened() {
 }
 
 describe('OrchestratorEventsClient against the demo app', () => {
-  let app: RunningApp;
-  let client: OrchestratorEventsClient;
-  beforeAll(async () => {
-    app = await startApp();
-    client = new OrchestratorEventsClient({ baseUrl: app.origin });
-  });
-  afterAll(async () => {
-    expect(await app.stop()).toBe(0);
-  });
+  const demo = useDemoWithClient();
 
   it("stream() yields a job's events in order, the same as the history", async () => {
     const open = opened();
     const { received, finished } = collect(
-      client.stream({ task_id: 'client-order' }, { onOpen: open.onOpen }),
+      demo.client.stream({ task_id: 'client-order' }, { onOpen: open.onOpen }),
       (r) => r.some((e) => e.event === 'job_completed'),
     );
     await open.promise;
-    const job = await postJob(app, { task_id: 'client-order', steps: 4, step_ms: 5 });
+    const job = await postJob(demo.app, { task_id: 'client-order', steps: 4, step_ms: 5 });
     await finished;
     expect(received.map((e) => e.event)).toEqual([
       'job_started',
@@ -81,20 +74,20 @@ describe('OrchestratorEventsClient against the demo app', () => {
       'job_completed',
     ]);
     expect(received.every((e) => e.run_id === job.body.run_id)).toBe(true);
-    expect(received).toEqual(await history(app, `run_id=${job.body.run_id}`));
+    expect(received).toEqual(await history(demo.app, `run_id=${job.body.run_id}`));
   });
 
   it('stream() applies the shared filter type (event names, level)', async () => {
     const open = opened();
     const { received, finished } = collect(
-      client.stream(
+      demo.client.stream(
         { task_id: 'client-filter', event: ['job_failed'], level: 'ERROR' },
         { onOpen: open.onOpen },
       ),
       (r) => r.length >= 1,
     );
     await open.promise;
-    await postJob(app, { task_id: 'client-filter', steps: 3, step_ms: 5, fail_at_step: 2 });
+    await postJob(demo.app, { task_id: 'client-filter', steps: 3, step_ms: 5, fail_at_step: 2 });
     await finished;
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ event: 'job_failed', level: 'ERROR', status: 'failed' });
@@ -104,38 +97,38 @@ describe('OrchestratorEventsClient against the demo app', () => {
     const stop = new AbortController();
     const open = opened();
     const { received, finished } = collect(
-      client.stream({ task_id: 'client-abort' }, { signal: stop.signal, onOpen: open.onOpen }),
+      demo.client.stream({ task_id: 'client-abort' }, { signal: stop.signal, onOpen: open.onOpen }),
       () => false,
     );
     await open.promise;
-    await waitFor(async () => ((await health(app)).sse_clients >= 1 ? true : undefined));
+    await waitFor(async () => ((await health(demo.app)).sse_clients >= 1 ? true : undefined));
     stop.abort();
     await expect(finished).resolves.toBeUndefined();
     expect(received).toEqual([]);
-    await waitFor(async () => ((await health(app)).sse_clients === 0 ? true : undefined));
+    await waitFor(async () => ((await health(demo.app)).sse_clients === 0 ? true : undefined));
   });
 
   it('a break ends the loop and frees the connection', async () => {
     const open = opened();
     const { received, finished } = collect(
-      client.stream({ task_id: 'client-break' }, { onOpen: open.onOpen }),
+      demo.client.stream({ task_id: 'client-break' }, { onOpen: open.onOpen }),
       (r) => r.length === 1,
     );
     await open.promise;
-    await postJob(app, { task_id: 'client-break', steps: 5, step_ms: 5 });
+    await postJob(demo.app, { task_id: 'client-break', steps: 5, step_ms: 5 });
     await finished;
     expect(received.map((e) => e.event)).toEqual(['job_started']);
-    await waitFor(async () => ((await health(app)).sse_clients === 0 ? true : undefined));
+    await waitFor(async () => ((await health(demo.app)).sse_clients === 0 ? true : undefined));
   });
 
   it('lastEventId replays what came after it', async () => {
-    const job = await postJob(app, { task_id: 'client-resume', steps: 2, step_ms: 1 });
+    const job = await postJob(demo.app, { task_id: 'client-resume', steps: 2, step_ms: 1 });
     const stored = await waitFor(async () => {
-      const events = await history(app, `run_id=${job.body.run_id}`);
+      const events = await history(demo.app, `run_id=${job.body.run_id}`);
       return events.some((e) => e.event === 'job_completed') ? events : undefined;
     });
     const { received, finished } = collect(
-      client.stream({ run_id: job.body.run_id }, { lastEventId: stored[0].event_id }),
+      demo.client.stream({ run_id: job.body.run_id }, { lastEventId: stored[0].event_id }),
       (r) => r.length === stored.length - 1,
     );
     await finished;
@@ -143,15 +136,15 @@ describe('OrchestratorEventsClient against the demo app', () => {
   });
 
   it('queryAll() pages across more than one page, oldest first, with after cursors', async () => {
-    const job = await postJob(app, { task_id: 'client-pages', steps: 25, step_ms: 0 });
+    const job = await postJob(demo.app, { task_id: 'client-pages', steps: 25, step_ms: 0 });
     const stored = await waitFor(async () => {
-      const events = await history(app, `run_id=${job.body.run_id}`);
+      const events = await history(demo.app, `run_id=${job.body.run_id}`);
       return events.some((e) => e.event === 'job_completed') ? events : undefined;
     });
     expect(stored).toHaveLength(27);
     const urls: string[] = [];
     const counting = new OrchestratorEventsClient({
-      baseUrl: app.origin,
+      baseUrl: demo.app.origin,
       fetch: (input, init) => {
         urls.push(String(input));
         return fetch(input, init);
@@ -168,15 +161,15 @@ describe('OrchestratorEventsClient against the demo app', () => {
   });
 
   it('query() returns one page; a bad filter is a typed 400 with the server message', async () => {
-    const job = await postJob(app, { task_id: 'client-page', steps: 3, step_ms: 0 });
+    const job = await postJob(demo.app, { task_id: 'client-page', steps: 3, step_ms: 0 });
     await waitFor(async () =>
-      (await history(app, `run_id=${job.body.run_id}`)).length === 5 ? true : undefined,
+      (await history(demo.app, `run_id=${job.body.run_id}`)).length === 5 ? true : undefined,
     );
-    const page = await client.query({ run_id: job.body.run_id, limit: 2 });
+    const page = await demo.client.query({ run_id: job.body.run_id, limit: 2 });
     expect(page.has_more).toBe(true);
     expect(page.events.map((e) => e.event)).toEqual(['job_step', 'job_completed']);
 
-    const error = await client.query({ task_id: 'not valid!' }).catch((e: unknown) => e);
+    const error = await demo.client.query({ task_id: 'not valid!' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OrchestratorEventsBadRequestError);
     expect((error as OrchestratorEventsBadRequestError).status).toBe(400);
     expect((error as OrchestratorEventsBadRequestError).messages).toEqual([
@@ -184,14 +177,17 @@ describe('OrchestratorEventsClient against the demo app', () => {
     ]);
 
     // The years 0000-0099 reach the server and are read as written.
-    const ancient = await client.query({ run_id: job.body.run_id, since: '0001-01-01T00:00:00Z' });
+    const ancient = await demo.client.query({
+      run_id: job.body.run_id,
+      since: '0001-01-01T00:00:00Z',
+    });
     expect(ancient.events).toHaveLength(5);
     // What the server would refuse, the client refuses first, naming the parameter.
     for (const [query, parameter] of [
       [{ since: '2026-12-05T23:00:00' }, 'since'],
       [{ limit: '05' as unknown as number }, 'limit'],
     ] as const) {
-      const refused = await client.query(query).catch((e: unknown) => e);
+      const refused = await demo.client.query(query).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(OrchestratorEventsQueryError);
       expect((refused as OrchestratorEventsQueryError).parameter).toBe(parameter);
     }
@@ -199,7 +195,7 @@ describe('OrchestratorEventsClient against the demo app', () => {
 
   it('stream() throws a 400 at once instead of retrying it', async () => {
     const retries: StreamRetry[] = [];
-    const error = await client
+    const error = await demo.client
       .stream({ run_id: 'bad run!' }, { onRetry: (r) => retries.push(r) })
       .next()
       .catch((e: unknown) => e);

@@ -92,45 +92,52 @@ function typeCheck(blocks: CodeBlock[], root: string = ROOT): string[] {
   return messages;
 }
 
-/** The variables of the configuration tables: each row's variables, in backticks, first column. */
-function documentedVariables(files: Record<string, string>): Map<string, string[]> {
-  const rows = new Map<string, string[]>();
+/**
+ * The body rows of the configuration tables (those whose header's first column is `variable`),
+ * as trimmed cells without the outer pipes, each with its `file:line`.
+ */
+function configRows(files: Record<string, string>): { cells: string[]; at: string }[] {
+  const rows: { cells: string[]; at: string }[] = [];
   for (const [file, text] of Object.entries(files)) {
     let inTable = false;
     text.split('\n').forEach((line, i) => {
-      const first = /^\|([^|]*)\|/.exec(line)?.[1].trim();
-      if (first === undefined) {
+      if (!line.startsWith('|')) {
         inTable = false;
         return;
       }
-      if (first === 'variable') inTable = true;
-      if (!inTable || first === 'variable' || /^-+$/.test(first)) return;
-      for (const name of first.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) {
-        rows.set(name[1], [...(rows.get(name[1]) ?? []), `${file}:${i + 1}`]);
-      }
+      const cells = line
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim());
+      if (cells[0] === 'variable') inTable = true;
+      else if (inTable && !/^-+$/.test(cells[0])) rows.push({ cells, at: `${file}:${i + 1}` });
     });
   }
   return rows;
 }
 
+/** Adds `at` to the places of `key`. */
+function addPlace(places: Map<string, string[]>, key: string, at: string): void {
+  places.set(key, [...(places.get(key) ?? []), at]);
+}
+
+/** The variables of the configuration tables: each row's variables, in backticks, first column. */
+function documentedVariables(files: Record<string, string>): Map<string, string[]> {
+  const places = new Map<string, string[]>();
+  for (const { cells, at } of configRows(files)) {
+    for (const name of cells[0].matchAll(/`([A-Z][A-Z0-9_]*)`/g)) addPlace(places, name[1], at);
+  }
+  return places;
+}
+
 /** The options of the configuration tables: `file:line` of each row naming it (second column). */
 function documentedOptionRows(files: Record<string, string>): Map<string, string[]> {
-  const rows = new Map<string, string[]>();
-  for (const [file, text] of Object.entries(files)) {
-    let inTable = false;
-    text.split('\n').forEach((line, i) => {
-      const cells = line.split('|').map((cell) => cell.trim());
-      if (!line.startsWith('|')) {
-        inTable = false;
-        return;
-      }
-      if (cells[1] === 'variable') inTable = true;
-      const option = /^`(\w+)`$/.exec(cells[2] ?? '')?.[1];
-      if (!inTable || option === undefined) return;
-      rows.set(option, [...(rows.get(option) ?? []), `${file}:${i + 1}`]);
-    });
+  const places = new Map<string, string[]>();
+  for (const { cells, at } of configRows(files)) {
+    const option = /^`(\w+)`$/.exec(cells[1] ?? '')?.[1];
+    if (option !== undefined) addPlace(places, option, at);
   }
-  return rows;
+  return places;
 }
 
 /**

@@ -1,5 +1,4 @@
-import * as path from 'node:path';
-import { tempDir } from './testing/temp-dir';
+import { usePeersMissing } from './testing/missing-peers';
 import { MissingPeerError } from './lib/shared/optional-peer';
 
 /**
@@ -10,54 +9,21 @@ import { MissingPeerError } from './lib/shared/optional-peer';
  */
 const PEERS = ['prom-client', '@opentelemetry/api', 'bullmq'];
 
-function notInstalled(name: string) {
-  jest.doMock(name, () => {
-    throw Object.assign(new Error(`Cannot find module '${name}' from 'test'`), {
-      code: 'MODULE_NOT_FOUND',
-    });
-  });
-}
-
 describe('opt-in modules without their optional packages', () => {
-  let dir: string;
-  let cleanup: () => void;
-  beforeEach(() => {
-    jest.resetModules();
-    PEERS.forEach(notInstalled);
-    ({ dir, cleanup } = tempDir('orch-peers-'));
-  });
-  afterEach(() => {
-    PEERS.forEach((name) => jest.dontMock(name));
-    cleanup();
-  });
+  const peers = usePeersMissing(PEERS);
 
-  /** Compiles and starts an app with the library loaded afresh (so it sees the mocks). */
-  async function start(optIn = '') {
-    // Loaded after the mocks above.
-    // Nest too: its classes must be the ones the freshly loaded library sees.
-    const { Test } = require('@nestjs/testing');
-    const { OrchestratorEventsModule } = require('./lib/orchestrator-events.module');
-    const { OrchestratorEventsBullMQModule } = require('./bullmq');
-    const { OrchestratorEventsMetricsModule } = require('./metrics');
-    const { OrchestratorEventsTracingModule } = require('./tracing');
-    const module = await (Test as typeof import('@nestjs/testing').Test)
-      .createTestingModule({
-        imports: [
-          OrchestratorEventsModule.forRoot({
-            logFile: path.join(dir, 'orch.log'),
-            env: {},
-            controller: false,
-          }),
-          ...(optIn === 'bullmq'
-            ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })]
-            : []),
-          ...(optIn === 'metrics' ? [OrchestratorEventsMetricsModule.forRoot()] : []),
-          ...(optIn === 'tracing' ? [OrchestratorEventsTracingModule.forRoot()] : []),
-        ],
-      })
-      .compile();
-    await module.close();
-  }
+  /** An app with the core and the named opt-in module, all loaded afresh (so they see the mocks). */
+  const start = (optIn = '') =>
+    peers.start(() => {
+      const { OrchestratorEventsBullMQModule } = require('./bullmq');
+      const { OrchestratorEventsMetricsModule } = require('./metrics');
+      const { OrchestratorEventsTracingModule } = require('./tracing');
+      return [
+        ...(optIn === 'bullmq' ? [OrchestratorEventsBullMQModule.forRoot({ queues: ['q'] })] : []),
+        ...(optIn === 'metrics' ? [OrchestratorEventsMetricsModule.forRoot()] : []),
+        ...(optIn === 'tracing' ? [OrchestratorEventsTracingModule.forRoot()] : []),
+      ];
+    });
 
   it.each([
     ['metrics', 'prom-client'],

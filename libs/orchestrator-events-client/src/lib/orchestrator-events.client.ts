@@ -67,10 +67,10 @@ export class OrchestratorEventsClient {
    */
   async query(query: EventQuery = {}, options: RequestOptions = {}): Promise<EventsPage> {
     const url = withQuery(this.eventsUrl, toSearchParams(query));
-    const { events, has_more } = await this.getJson<EventsPage>(url, options);
-    if (!Array.isArray(events) || typeof has_more !== 'boolean') {
-      throw new OrchestratorEventsProtocolError(`${url} answered JSON without events/has_more`);
-    }
+    const { events, has_more } = await this.getPage<EventsPage>(url, options, {
+      events: 'array',
+      has_more: 'boolean',
+    });
     return { events, has_more };
   }
 
@@ -83,11 +83,7 @@ export class OrchestratorEventsClient {
    */
   async runs(query: RunsQuery = {}, options: RequestOptions = {}): Promise<RunsPage> {
     const url = withQuery(siblingUrl(this.eventsUrl, 'runs'), runsSearchParams(query));
-    const page = await this.getJson<RunsPage>(url, options);
-    if (!Array.isArray(page.runs) || typeof page.has_more !== 'boolean') {
-      throw new OrchestratorEventsProtocolError(`${url} answered JSON without runs/has_more`);
-    }
-    return page as RunsPage;
+    return this.getPage<RunsPage>(url, options, { runs: 'array', has_more: 'boolean' });
   }
 
   /**
@@ -97,11 +93,28 @@ export class OrchestratorEventsClient {
    */
   async counts(query: CountsQuery = {}, options: RequestOptions = {}): Promise<CountsPage> {
     const url = withQuery(joinUrl(this.eventsUrl, 'counts'), countsSearchParams(query));
-    const page = await this.getJson<CountsPage>(url, options);
-    if (!Array.isArray(page.buckets) || typeof page.bucket !== 'number') {
-      throw new OrchestratorEventsProtocolError(`${url} answered JSON without bucket/buckets`);
+    return this.getPage<CountsPage>(url, options, { bucket: 'number', buckets: 'array' });
+  }
+
+  /**
+   * `getJson`, then an `OrchestratorEventsProtocolError` naming `fields` unless the body has each
+   * of them of its kind (an array, a boolean or a number).
+   */
+  private async getPage<T>(
+    url: string,
+    options: RequestOptions,
+    fields: { [K in keyof T]?: 'array' | 'boolean' | 'number' },
+  ): Promise<T> {
+    const page = await this.getJson<T>(url, options);
+    const whole = Object.entries(fields).every(([key, kind]) => {
+      const value = (page as Record<string, unknown>)[key];
+      return kind === 'array' ? Array.isArray(value) : typeof value === kind;
+    });
+    if (!whole) {
+      const names = Object.keys(fields).join('/');
+      throw new OrchestratorEventsProtocolError(`${url} answered JSON without ${names}`);
     }
-    return page as CountsPage;
+    return page as T;
   }
 
   /** GETs `url` as JSON: HTTP errors, network errors and non-JSON bodies as the client's errors. */

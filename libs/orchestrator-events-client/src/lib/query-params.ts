@@ -18,21 +18,35 @@ import { OrchestratorEventsQueryError } from './errors';
  * so that a bad one comes back as the server's own 400 message.
  */
 export function toSearchParams(query: EventQuery): URLSearchParams {
+  const params = checkedParams(query, () => ({
+    task_id: query.task_id,
+    run_id: query.run_id,
+    event: query.event?.join(','),
+    level: query.level,
+    since: toIso(query.since),
+    until: toIso(query.until),
+    after: query.after,
+    before: query.before,
+    limit: query.limit,
+  }));
+  setSearch(params, query);
+  return params;
+}
+
+/**
+ * The values in their order, read once `query`'s limit and window pass the contract's rules
+ * (`OrchestratorEventsQueryError` otherwise, before an invalid date is read); an undefined or
+ * empty value is left out.
+ */
+function checkedParams(
+  query: Pick<EventQuery, 'limit' | 'since' | 'until'>,
+  values: () => Record<string, string | number | undefined>,
+): URLSearchParams {
   checkQuery(query);
   const params = new URLSearchParams();
-  const set = (name: string, value: string | number | undefined) => {
+  for (const [name, value] of Object.entries(values())) {
     if (value !== undefined && value !== '') params.set(name, String(value));
-  };
-  set('task_id', query.task_id);
-  set('run_id', query.run_id);
-  if (query.event !== undefined && query.event.length > 0) set('event', query.event.join(','));
-  set('level', query.level);
-  set('since', toIso(query.since));
-  set('until', toIso(query.until));
-  set('after', query.after);
-  set('before', query.before);
-  set('limit', query.limit);
-  setSearch(params, query);
+  }
   return params;
 }
 
@@ -65,18 +79,14 @@ function setSearch(params: URLSearchParams, query: EventQuery): void {
 
 /** The query string of a runs query (`GET .../orchestrator/runs`). */
 export function runsSearchParams(query: RunsQuery): URLSearchParams {
-  checkQuery(query);
-  const params = new URLSearchParams();
-  const set = (name: string, value: string | number | undefined) => {
-    if (value !== undefined && value !== '') params.set(name, String(value));
-  };
-  set('task_id', query.task_id);
-  set('status', query.status);
-  set('since', toIso(query.since));
-  set('until', toIso(query.until));
-  set('before', query.before);
-  set('limit', query.limit);
-  return params;
+  return checkedParams(query, () => ({
+    task_id: query.task_id,
+    status: query.status,
+    since: toIso(query.since),
+    until: toIso(query.until),
+    before: query.before,
+    limit: query.limit,
+  }));
 }
 
 /** The query string of a counts query (`GET .../orchestrator/events/counts`). */

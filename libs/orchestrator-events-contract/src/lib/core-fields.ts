@@ -1,4 +1,7 @@
-/** Fields the logger owns: a caller's extra field never overwrites them. */
+/**
+ * Fields the logger owns: a caller's extra field never overwrites them. Listed in the order they
+ * stand first on every line (the event-line spec checks it).
+ */
 export const CORE_FIELDS: ReadonlySet<string> = new Set([
   'timestamp',
   'level',

@@ -1,11 +1,11 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Job, Queue, Worker, WorkerOptions } from 'bullmq';
-import Redis from 'ioredis';
-import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readEvents, tempDir } from '../testing/temp-dir';
+import { TEST_REDIS, TestQueue, testQueue } from '../testing/test-queue';
 import { redisAvailable, until } from '../testing/require-redis';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
@@ -17,7 +17,7 @@ import { OrchestratorEventsBullMQModule } from './orchestrator-events-bullmq.mod
  * The capture against the real Redis on 127.0.0.1:6379 with real BullMQ workers: each test has its
  * own queue (and so its own stream and cursor key) and removes every key of it afterwards.
  */
-const REDIS = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+const REDIS = TEST_REDIS;
 const canRun = redisAvailable('BullMQ capture tests');
 
 type Logged = Record<string, unknown> & { event: string; task_id?: string; run_id?: string };
@@ -38,6 +38,7 @@ class ProcessorsModule {}
   () => {
     let dir: string;
     let cleanup: () => void;
+    let queue: TestQueue;
     let queueName: string;
     let producer: Queue;
     let admin: Redis;
@@ -99,19 +100,14 @@ class ProcessorsModule {}
 
     beforeEach(() => {
       ({ dir, cleanup } = tempDir('orch-bullmq-'));
-      queueName = `orch-test-${randomBytes(4).toString('hex')}`;
-      producer = new Queue(queueName, { connection: REDIS });
-      admin = new Redis(REDIS);
+      queue = testQueue('orch-test');
+      ({ name: queueName, producer, admin } = queue);
     });
 
     afterEach(async () => {
       await Promise.all(workers.splice(0).map((w) => w.close(true)));
       for (const app of apps.splice(0)) await app.close();
-      await producer.obliterate({ force: true }).catch(() => undefined);
-      await producer.close();
-      const keys = await admin.keys(`bull:${queueName}:*`);
-      if (keys.length > 0) await admin.del(...keys);
-      admin.disconnect();
+      await queue.remove();
       cleanup();
     });
 

@@ -1,11 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, Worker } from 'bullmq';
-import Redis from 'ioredis';
 import { tempDir } from '../testing/temp-dir';
+import { TEST_REDIS, TestQueue, testQueue } from '../testing/test-queue';
 import { redisAvailable, until } from '../testing/require-redis';
 
 /**
@@ -14,7 +13,7 @@ import { redisAvailable, until } from '../testing/require-redis';
  * events in the log are then checked, job by job, against BullMQ's own record of each job (its
  * state, attemptsStarted, attemptsMade).
  */
-const REDIS = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+const REDIS = TEST_REDIS;
 const CHILD = path.join(__dirname, '..', 'testing', 'bullmq-capture-child.ts');
 const TS_NODE_ENV = {
   TS_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.spec.json'),
@@ -74,24 +73,19 @@ function kindOf(n: number): Kind {
   let queue: string;
   let producer: Queue;
   let worker: Worker;
-  let admin: Redis;
+  let testing: TestQueue;
   const children: ChildProcess[] = [];
 
   beforeAll(() => {
     ({ dir, cleanup } = tempDir('orch-bullmq-restart-'));
-    queue = `orch-restart-${randomBytes(4).toString('hex')}`;
-    producer = new Queue(queue, { connection: REDIS });
-    admin = new Redis(REDIS);
+    testing = testQueue('orch-restart');
+    ({ name: queue, producer } = testing);
   });
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await worker?.close(true);
-    await producer.obliterate({ force: true }).catch(() => undefined);
-    await producer.close();
-    const keys = await admin.keys(`bull:${queue}:*`);
-    if (keys.length > 0) await admin.del(...keys);
-    admin.disconnect();
+    await testing.remove();
     cleanup();
   });
 

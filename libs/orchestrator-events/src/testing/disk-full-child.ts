@@ -5,31 +5,15 @@
  * from its own onApplicationShutdown, as jobs ending on shutdown do. The environment configures it.
  * With `reraise` as second argument, Nest ends the process by re-raising the signal instead.
  */
-import 'reflect-metadata';
-import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventLogger } from '../lib/write/event-logger.service';
-import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
-
-@Injectable()
-class LateLogger implements OnApplicationShutdown {
-  constructor(private readonly events: EventLogger) {}
-  onApplicationShutdown(signal?: string): void {
-    this.events.error('job_failed', { task_id: 'late', signal, message: 'shutdown' });
-  }
-}
-
-@Module({
-  imports: [OrchestratorEventsModule.forRoot({ logFile: process.argv[2] })],
-  providers: [LateLogger],
-})
-class ChildModule {}
+import { startChildApp } from './child-app';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(ChildModule, { logger: false });
-  // `reraise` as second argument: Nest re-raises the signal after the hooks (no exit handler runs).
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: process.argv[3] !== 'reraise' });
-  const events = app.get(EventLogger);
+  const events = await startChildApp(
+    (logger, signal) =>
+      logger.error('job_failed', { task_id: 'late', signal, message: 'shutdown' }),
+    // `reraise` as second argument: Nest re-raises the signal after the hooks (no exit handler runs).
+    process.argv[3] !== 'reraise',
+  );
   let n = 0;
   const fill = () => {
     for (let i = 0; i < 50; i++) {

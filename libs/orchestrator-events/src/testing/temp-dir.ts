@@ -17,3 +17,41 @@ export function readEvents(file: string): Record<string, unknown>[] {
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** The paths `useTempLogFile` hands out; read them inside a test or hook, where they are set. */
+export interface TempLogFile {
+  /** The test's own temp directory. */
+  readonly dir: string;
+  /** The log file's path in it (it is not created). */
+  readonly file: string;
+}
+
+/**
+ * Gives each test of the calling `describe` a fresh temp dir (made in `beforeEach`, removed in
+ * `afterEach`) and a log file path in it: `dir/orch.log`, or `dir/<segments...>` when given.
+ */
+export function useTempLogFile(...segments: string[]): TempLogFile {
+  let current: (TempLogFile & { cleanup: () => void }) | undefined;
+  beforeEach(() => {
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, ...(segments.length > 0 ? segments : ['orch.log']));
+    current = { dir, file, cleanup };
+  });
+  afterEach(() => {
+    current?.cleanup();
+    current = undefined;
+  });
+  const now = (): TempLogFile => {
+    if (current === undefined)
+      throw new Error('useTempLogFile: read dir and file in a test or hook');
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get file() {
+      return now().file;
+    },
+  };
+}

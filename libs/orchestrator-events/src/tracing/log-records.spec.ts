@@ -1,17 +1,12 @@
-import { Test, TestingModule } from '@nestjs/testing';
-import { context } from '@opentelemetry/api';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   InMemoryLogRecordExporter,
   LoggerProvider,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import * as path from 'node:path';
-import { readEvents, tempDir } from '../testing/temp-dir';
-import { EventLogger } from '../lib/write/event-logger.service';
-import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { useOtelApp } from '../testing/otel-app';
+import { readEvents } from '../testing/temp-dir';
 import { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
 import { OrchestratorEventsTracingOptions } from './tracing.options';
 
@@ -22,43 +17,18 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     processors: [new SimpleLogRecordProcessor({ exporter })],
   });
   const tracer = new BasicTracerProvider().getTracer('test');
-  let dir: string;
-  let cleanup: () => void;
-  let module: TestingModule;
-  let events: EventLogger;
-
-  beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    logs.setGlobalLoggerProvider(loggerProvider);
-  });
-  afterAll(async () => {
-    await loggerProvider.shutdown();
-    logs.disable();
-    context.disable();
-  });
-
-  async function start(options: OrchestratorEventsTracingOptions) {
-    ({ dir, cleanup } = tempDir('orch-otel-logs-'));
-    module = await Test.createTestingModule({
-      imports: [
-        OrchestratorEventsModule.forRoot({
-          logFile: path.join(dir, 'orch.log'),
-          orchId: 'o-logs',
-          env: {},
-          controller: false,
-          redactKeys: ['password'],
-        }),
-        OrchestratorEventsTracingModule.forRoot(options),
-      ],
-    }).compile();
-    await module.init();
-    events = module.get(EventLogger);
-    exporter.reset();
-  }
-  afterEach(async () => {
-    await module.close();
-    cleanup();
-  });
+  const app = useOtelApp(
+    {
+      install: () => logs.setGlobalLoggerProvider(loggerProvider),
+      shutdown: () => loggerProvider.shutdown(),
+      uninstall: () => logs.disable(),
+    },
+    () => exporter.reset(),
+  );
+  const start = (options: OrchestratorEventsTracingOptions) =>
+    app.start({ orchId: 'o-logs', redactKeys: ['password'] }, [
+      OrchestratorEventsTracingModule.forRoot(options),
+    ]);
 
   /**
    * The records so far, but the library's own start and stop events (a closed module's stop may
@@ -76,8 +46,8 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     let spanIds: { traceId: string; spanId: string } | undefined;
     tracer.startActiveSpan('job', (span) => {
       spanIds = span.spanContext();
-      events.withContext({ task_id: 't1', run_id: 'r1' }, () =>
-        events.warn('frame_slow', {
+      app.events.withContext({ task_id: 't1', run_id: 'r1' }, () =>
+        app.events.warn('frame_slow', {
           status: 'running',
           message: 'frame 3 took 4 s',
           frame: 3,
@@ -88,7 +58,7 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
       );
       span.end();
     });
-    const id = events.error('job_failed', { error: new Error('disk full') });
+    const id = app.events.error('job_failed', { error: new Error('disk full') });
     // Not on the caller's time: made at the end of the turn.
     expect(
       exporter
@@ -101,8 +71,8 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     expect(slow.severityNumber).toBe(SeverityNumber.WARN);
     expect(slow.severityText).toBe('WARNING');
     expect(slow.body).toBe('frame 3 took 4 s');
-    await events.flush();
-    const line = readEvents(path.join(dir, 'orch.log')).find((e) => e['event'] === 'frame_slow');
+    await app.events.flush();
+    const line = readEvents(app.file).find((e) => e['event'] === 'frame_slow');
     expect(slow.attributes).toEqual({
       event: 'frame_slow',
       task_id: 't1',
@@ -132,7 +102,7 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
     await start({ logs: { extrasPrefix: 'orch.', maxExtras: 3 } });
     const fields: Record<string, number> = {};
     for (let i = 0; i < 50; i++) fields[`f${i}`] = i;
-    events.info('many', fields);
+    app.events.info('many', fields);
     const [record] = await records();
     expect(Object.keys(record.attributes).filter((k) => k.startsWith('orch.'))).toEqual([
       'orch.f0',
@@ -143,20 +113,20 @@ describe('OrchestratorEventsTracingModule: events as OpenTelemetry log records',
 
   it('without logs, no records (trace ids only), and below-level events make none', async () => {
     await start({});
-    events.info('quiet');
-    events.debug('below the level');
+    app.events.info('quiet');
+    app.events.debug('below the level');
     expect(await records()).toHaveLength(0);
-    await module.close();
+    await app.stop();
     await start({ logs: true });
-    events.debug('below the level');
+    app.events.debug('below the level');
     expect(await records()).toHaveLength(0);
     // The span ids are stamped with logs on too.
     tracer.startActiveSpan('s', (span) => {
-      events.info('inside');
+      app.events.info('inside');
       span.end();
     });
-    await events.flush();
-    const inside = readEvents(path.join(dir, 'orch.log')).find((e) => e['event'] === 'inside');
+    await app.events.flush();
+    const inside = readEvents(app.file).find((e) => e['event'] === 'inside');
     expect(inside?.['span_id']).toMatch(/^[0-9a-f]{16}$/);
   });
 });

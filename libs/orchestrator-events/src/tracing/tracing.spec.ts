@@ -1,17 +1,13 @@
 import { DynamicModule } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readEvents, tempDir } from '../testing/temp-dir';
-import { EventLogger } from '../lib/write/event-logger.service';
-import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
+import { useOtelApp } from '../testing/otel-app';
+import { readEvents } from '../testing/temp-dir';
 import { OrchestratorEventsTracingModule } from './orchestrator-events-tracing.module';
 
 /** With OpenTelemetry's own SDK: real spans, exported to memory, a real async context manager. */
@@ -21,47 +17,21 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('test');
-  let dir: string;
-  let cleanup: () => void;
-  let module: TestingModule;
-  let events: EventLogger;
-
-  beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    trace.setGlobalTracerProvider(provider);
-  });
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-  });
-
+  const app = useOtelApp(
+    {
+      install: () => trace.setGlobalTracerProvider(provider),
+      shutdown: () => provider.shutdown(),
+      uninstall: () => trace.disable(),
+    },
+    () => exporter.reset(),
+  );
   /** The core, and the tracing module when given (no tracing module: no tracer at all). */
-  async function start(tracing: DynamicModule | undefined) {
-    ({ dir, cleanup } = tempDir('orch-otel-'));
-    module = await Test.createTestingModule({
-      imports: [
-        OrchestratorEventsModule.forRoot({
-          logFile: path.join(dir, 'orch.log'),
-          env: {},
-          controller: false,
-        }),
-        ...(tracing === undefined ? [] : [tracing]),
-      ],
-    }).compile();
-    await module.init();
-    events = module.get(EventLogger);
-    exporter.reset();
-  }
-
-  afterEach(async () => {
-    await module.close();
-    cleanup();
-  });
+  const start = (tracing: DynamicModule | undefined) =>
+    app.start({}, tracing === undefined ? [] : [tracing]);
 
   async function logged() {
-    await events.flush();
-    return readEvents(path.join(dir, 'orch.log'));
+    await app.events.flush();
+    return readEvents(app.file);
   }
 
   it('stamps trace_id and span_id of the active span, across awaits; none outside a span', async () => {
@@ -69,12 +39,12 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
     let ids: { traceId: string; spanId: string } | undefined;
     await tracer.startActiveSpan('render', async (span) => {
       ids = span.spanContext();
-      events.info('step_one', { task_id: 't1' });
+      app.events.info('step_one', { task_id: 't1' });
       await sleep(5);
-      events.warn('step_two');
+      app.events.warn('step_two');
       span.end();
     });
-    events.info('outside');
+    app.events.info('outside');
     const [one, two, outside] = (await logged()).filter(
       (e) => e['event'] !== 'orchestrator_started',
     );
@@ -89,7 +59,7 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
       ['a', 'b'].map((name) =>
         tracer.startActiveSpan(name, async (span) => {
           await sleep(name === 'a' ? 5 : 1);
-          events.info(`in_${name}`);
+          app.events.info(`in_${name}`);
           span.end();
           return span.spanContext().spanId;
         }),
@@ -104,8 +74,8 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
   it("keeps the caller's own trace_id, and opens no span for track() unless asked", async () => {
     await start(OrchestratorEventsTracingModule.forRoot());
     await tracer.startActiveSpan('outer', async (span) => {
-      events.info('mine', { trace_id: 'given' });
-      await events.track('job', { task_id: 't2' }, async () => 'ok');
+      app.events.info('mine', { trace_id: 'given' });
+      await app.events.track('job', { task_id: 't2' }, async () => 'ok');
       span.end();
     });
     const all = await logged();
@@ -117,12 +87,12 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
     await start(
       OrchestratorEventsTracingModule.forRootAsync({ useFactory: async () => ({ spans: true }) }),
     );
-    await events.track('job', { task_id: 't3', run_id: 'r3' }, async () => {
-      events.info('job_step');
+    await app.events.track('job', { task_id: 't3', run_id: 'r3' }, async () => {
+      app.events.info('job_step');
       return 42;
     });
     await expect(
-      events.track('upload', { task_id: 't4' }, async () => {
+      app.events.track('upload', { task_id: 't4' }, async () => {
         throw new Error('disk full');
       }),
     ).rejects.toThrow('disk full');
@@ -146,7 +116,7 @@ describe('OrchestratorEventsTracingModule: trace ids and spans (OpenTelemetry)',
   it('without the tracing module, events carry no ids even inside a span', async () => {
     await start(undefined);
     await tracer.startActiveSpan('render', async (span) => {
-      events.info('inside');
+      app.events.info('inside');
       span.end();
     });
     const inside = (await logged()).find((e) => e['event'] === 'inside');

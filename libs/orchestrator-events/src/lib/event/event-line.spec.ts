@@ -1,4 +1,4 @@
-import { EVENT_ID_PATTERN, EventInput } from '@orchestrator/events-contract';
+import { CORE_FIELDS, EVENT_ID_PATTERN, EventInput } from '@orchestrator/events-contract';
 import { EventIdGenerator } from './event-id';
 import { EventLineBuilder } from './event-line';
 
@@ -24,16 +24,7 @@ describe('EventLineBuilder', () => {
     );
     const parsed = JSON.parse(line);
     expect(parsed).toEqual(event);
-    expect(Object.keys(parsed).slice(0, 8)).toEqual([
-      'timestamp',
-      'level',
-      'logger',
-      'event',
-      'event_id',
-      'orch_id',
-      'task_id',
-      'run_id',
-    ]);
+    expect(Object.keys(parsed).slice(0, 8)).toEqual([...CORE_FIELDS, 'task_id', 'run_id']);
     expect(parsed).toMatchObject({
       level: 'INFO',
       logger: 'orchestrator_events',

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { EventQuery } from '@orchestrator/events-contract';
-import { tempDir } from '../../testing/temp-dir';
+import { useTempLogFile } from '../../testing/temp-dir';
 import { firstEventId, seekAfter } from './cursor.seek';
 import { EventStore } from './event-store';
 import { LogFileSet } from './log-file-set';
@@ -12,14 +11,7 @@ import { WriteOutScheduler } from './write-out.scheduler';
 const scheduler = new WriteOutScheduler();
 
 describe('after= cursor lookup (seekAfter through EventStore)', () => {
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'orch.log');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempLogFile();
 
   const id = (n: number) => `1795500000000-${String(n).padStart(6, '0')}-o`;
   const line = (n: number, fields: Record<string, unknown> = {}) =>
@@ -42,8 +34,8 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
     const lines = [line(0)];
     for (let i = 0; i < 20_000; i++) lines.push(CORRUPT);
     for (let n = 1; n <= 5_000; n++) lines.push(line(n));
-    fs.writeFileSync(file, lines.join('\n') + '\n');
-    const store = new EventStore(new LogFileSet(file, 0));
+    fs.writeFileSync(tmp.file, lines.join('\n') + '\n');
+    const store = new EventStore(new LogFileSet(tmp.file, 0));
     const expected = Array.from({ length: 100 }, (_, i) => 4_001 + i);
     // Every way a file is read: a plain scan, the task index, the event-name needle.
     const queries: EventQuery[] = [{}, { task_id: 't' }, { event: ['e'] }];
@@ -73,8 +65,8 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
       bytes += Buffer.byteLength(text) + 1;
     }
     // The last line torn: no newline.
-    fs.writeFileSync(file, lines.join('\n') + '\n' + line(3_000).slice(0, 40));
-    const fd = fs.openSync(file, 'r');
+    fs.writeFileSync(tmp.file, lines.join('\n') + '\n' + line(3_000).slice(0, 40));
+    const fd = fs.openSync(tmp.file, 'r');
     const size = fs.fstatSync(fd).size;
     try {
       const longest = Math.max(...lines.map((text) => text.length));
@@ -98,15 +90,15 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
   });
 
   it('pages forward over rotated files exactly as a full read would, for every cursor', async () => {
-    const writer = new RotatingFileWriter(file, 16 * 1024, 3, { scheduler });
-    const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
+    const writer = new RotatingFileWriter(tmp.file, 16 * 1024, 3, { scheduler });
+    const store = new EventStore(new LogFileSet(tmp.file, 3), () => writer.flushSync());
     for (let n = 0; n < 400; n++) {
       writer.append(line(n, { task_id: `t-${n % 3}`, pad: 'x'.repeat((n * 31) % 200) }));
     }
     writer.flushSync();
     const all = [3, 2, 1]
-      .map((i) => `${file}.${i}`)
-      .concat(file)
+      .map((i) => `${tmp.file}.${i}`)
+      .concat(tmp.file)
       .filter((f) => fs.existsSync(f))
       .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean))
       .map((text) => JSON.parse(text) as Record<string, unknown>);
@@ -127,8 +119,8 @@ describe('after= cursor lookup (seekAfter through EventStore)', () => {
 
   it('firstEventId: the first line that parses, past corrupt ones and through a long line', async () => {
     const firstOf = async (text: string) => {
-      fs.writeFileSync(file, text);
-      const fd = fs.openSync(file, 'r');
+      fs.writeFileSync(tmp.file, text);
+      const fd = fs.openSync(tmp.file, 'r');
       try {
         return await firstEventId(fd, fs.fstatSync(fd).size);
       } finally {

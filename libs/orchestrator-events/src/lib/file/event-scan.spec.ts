@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { OrchestratorEvent } from '@orchestrator/events-contract';
-import { tempDir } from '../../testing/temp-dir';
+import { useTempLogFile } from '../../testing/temp-dir';
 import { EventFileScan } from './event-scan';
 import { LogFileSet } from './log-file-set';
 
@@ -16,22 +15,17 @@ const line = (minute: number, id: string) =>
   });
 
 describe('EventFileScan', () => {
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
+  const tmp = useTempLogFile();
   beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'orch.log');
     // Oldest backup (with one torn line), newer backup, current file; a duplicate id after a crash.
-    fs.writeFileSync(`${file}.2`, `${line(0, 'a0')}\n{"torn\n${line(10, 'a1')}\n`);
-    fs.writeFileSync(`${file}.1`, `${line(20, 'b0')}\n${line(30, 'b1')}\n`);
-    fs.writeFileSync(file, `${line(30, 'b1')}\n${line(40, 'c0')}\n${line(50, 'c1')}`);
+    fs.writeFileSync(`${tmp.file}.2`, `${line(0, 'a0')}\n{"torn\n${line(10, 'a1')}\n`);
+    fs.writeFileSync(`${tmp.file}.1`, `${line(20, 'b0')}\n${line(30, 'b1')}\n`);
+    fs.writeFileSync(tmp.file, `${line(30, 'b1')}\n${line(40, 'c0')}\n${line(50, 'c1')}`);
   });
-  afterEach(() => cleanup());
 
   const visit = async (since?: string, stopAt?: string) => {
     const seen: string[] = [];
-    const result = await new EventFileScan(new LogFileSet(file, 2)).forEach(
+    const result = await new EventFileScan(new LogFileSet(tmp.file, 2)).forEach(
       (event: OrchestratorEvent) => {
         seen.push(event.event_id);
         return event.event_id !== stopAt;

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { readEvents, tempDir } from '../../testing/temp-dir';
+import { readEvents, useTempLogFile } from '../../testing/temp-dir';
 import { EventStore } from './event-store';
 import { LogFileSet } from './log-file-set';
 import { LineIndexCache } from './line-index';
@@ -11,14 +10,7 @@ import { WriteOutScheduler } from './write-out.scheduler';
 const scheduler = new WriteOutScheduler();
 
 describe('LineIndex (through EventStore queries)', () => {
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'orch.log');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempLogFile();
 
   let seq = 0;
   const line = (fields: Record<string, unknown>) =>
@@ -33,8 +25,8 @@ describe('LineIndex (through EventStore queries)', () => {
     });
 
   it('finds exactly what a full parse finds, across rotations and growth, for odd ids too', async () => {
-    const writer = new RotatingFileWriter(file, 8 * 1024, 3, { scheduler });
-    const store = new EventStore(new LogFileSet(file, 3), () => writer.flushSync());
+    const writer = new RotatingFileWriter(tmp.file, 8 * 1024, 3, { scheduler });
+    const store = new EventStore(new LogFileSet(tmp.file, 3), () => writer.flushSync());
     const tasks = ['t-1', 't-2', 'quote"in', 'back\\slash', 'ünï'];
     for (let round = 0; round < 3; round++) {
       for (let n = 0; n < 150; n++) {
@@ -47,8 +39,8 @@ describe('LineIndex (through EventStore queries)', () => {
       // Query between rounds: the index of the current file is extended, not rebuilt.
       writer.flushSync();
       const all = [3, 2, 1]
-        .map((i) => `${file}.${i}`)
-        .concat(file)
+        .map((i) => `${tmp.file}.${i}`)
+        .concat(tmp.file)
         .filter((f) => fs.existsSync(f))
         .flatMap((f) => readEvents(f));
       for (const task_id of [...tasks, 'absent']) {
@@ -68,14 +60,14 @@ describe('LineIndex (through EventStore queries)', () => {
 
   it('is not fooled by a new file that reuses the inode of a deleted one', async () => {
     const cache = new LineIndexCache();
-    fs.writeFileSync(file, line({ task_id: 'old' }) + '\n');
-    let fd = fs.openSync(file, 'r');
+    fs.writeFileSync(tmp.file, line({ task_id: 'old' }) + '\n');
+    let fd = fs.openSync(tmp.file, 'r');
     const key = 'same-key';
     let index = await cache.forFile(fd, key, fs.fstatSync(fd).size);
     expect(index.candidates('old', undefined)?.starts).toEqual([0]);
     fs.closeSync(fd);
-    fs.writeFileSync(file, line({ task_id: 'new' }) + '\n' + line({ task_id: 'new' }) + '\n');
-    fd = fs.openSync(file, 'r');
+    fs.writeFileSync(tmp.file, line({ task_id: 'new' }) + '\n' + line({ task_id: 'new' }) + '\n');
+    fd = fs.openSync(tmp.file, 'r');
     index = await cache.forFile(fd, key, fs.fstatSync(fd).size);
     expect(index.candidates('old', undefined)?.starts).toEqual([]);
     expect(index.candidates('new', undefined)?.starts).toHaveLength(2);

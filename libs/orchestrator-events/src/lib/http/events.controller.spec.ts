@@ -1,34 +1,8 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  INestApplication,
-  Injectable,
-  Module,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication } from '@nestjs/common';
 import * as path from 'node:path';
+import { serveEvents as serve, TeamGuard } from '../../testing/serve-events';
 import { tempDir } from '../../testing/temp-dir';
-import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { SseHub } from './sse-hub.service';
-
-/** A guard of the kind users bring (JWT, sessions): here, a header check. */
-@Injectable()
-class TeamGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    return context.switchToHttp().getRequest().headers['x-team'] === 'ops';
-  }
-}
-
-async function serve(
-  forRoot: Parameters<typeof OrchestratorEventsModule.forRoot>[0],
-): Promise<{ app: INestApplication; url: string }> {
-  @Module({ imports: [OrchestratorEventsModule.forRoot(forRoot)] })
-  class TestModule {}
-  const app = await NestFactory.create(TestModule, { logger: false });
-  app.setGlobalPrefix('api/v1');
-  await app.listen(0, '127.0.0.1');
-  return { app, url: `${await app.getUrl()}/api/v1` };
-}
 
 describe('events controller registration (real HTTP)', () => {
   let dir: string;

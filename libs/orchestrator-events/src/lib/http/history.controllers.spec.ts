@@ -1,24 +1,10 @@
-import {
-  INestApplication,
-  Injectable,
-  CanActivate,
-  ExecutionContext,
-  Module,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication } from '@nestjs/common';
 import type { CountsPage, RunsPage } from '@orchestrator/events-contract';
 import * as path from 'node:path';
+import { serveEvents, TeamGuard } from '../../testing/serve-events';
 import { tempDir } from '../../testing/temp-dir';
 import { EventLogger } from '../write/event-logger.service';
-import { OrchestratorEventsModule } from '../orchestrator-events.module';
 import { runsPathOf } from './history.controllers';
-
-@Injectable()
-class TeamGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    return context.switchToHttp().getRequest().headers['x-team'] === 'ops';
-  }
-}
 
 const TOKEN = 'a-long-enough-token-123';
 
@@ -37,21 +23,12 @@ describe('runs and counts endpoints (real HTTP, real files)', () => {
 
   beforeAll(async () => {
     ({ dir, cleanup } = tempDir());
-    @Module({
-      imports: [
-        OrchestratorEventsModule.forRoot({
-          logFile: path.join(dir, 'orch.log'),
-          env: {},
-          token: TOKEN,
-          guards: [TeamGuard],
-        }),
-      ],
-    })
-    class TestModule {}
-    app = await NestFactory.create(TestModule, { logger: false });
-    app.setGlobalPrefix('api/v1');
-    await app.listen(0, '127.0.0.1');
-    url = `${await app.getUrl()}/api/v1`;
+    ({ app, url } = await serveEvents({
+      logFile: path.join(dir, 'orch.log'),
+      env: {},
+      token: TOKEN,
+      guards: [TeamGuard],
+    }));
     logger = app.get(EventLogger);
     // Three runs of two tasks: one succeeded, one failed (a thrown error), one still running.
     await logger.track('job', { task_id: 'etl', run_id: 'r-ok', steps: 2 }, async () => {

@@ -1,4 +1,4 @@
-import { BadRequestException, CanActivate, Get, Req, Type } from '@nestjs/common';
+import { applyDecorators, BadRequestException, CanActivate, Get, Req, Type } from '@nestjs/common';
 import { CountsPage, RunsPage } from '@orchestrator/events-contract';
 import { IncomingMessage } from 'node:http';
 import { EventHistory } from '../history/event-history.service';
@@ -22,14 +22,31 @@ export function runsPathOf(eventsPath: string): string {
   return at < 0 ? 'runs' : `${trimmed.slice(0, at)}/runs`;
 }
 
-/** A `RangeError` from the history (a bound or cursor it cannot place) is the client's 400. */
-async function orBadRequest<T>(answer: Promise<T>): Promise<T> {
+/**
+ * The page for a parsed query: a parameter error is the client's 400 naming it, and so is a
+ * `RangeError` from the history (a bound or cursor it cannot place).
+ */
+async function answer<Q, T>(
+  parsed: { ok: true; query: Q } | { ok: false; errors: string[] },
+  read: (query: Q) => Promise<T>,
+): Promise<T> {
+  if (!parsed.ok) throw new BadRequestException(parsed.errors);
   try {
-    return await answer;
+    return await read(parsed.query);
   } catch (err) {
     if (err instanceof RangeError) throw new BadRequestException([err.message]);
     throw err;
   }
+}
+
+/** `GET` with its OpenAPI operation and 200 body, and the 400 every history endpoint can answer. */
+function HistoryGet(summary: string, description: string, ok: string): MethodDecorator {
+  return applyDecorators(
+    Get(),
+    ApiOperation({ summary, description }),
+    ApiOkResponse({ description: ok }),
+    ApiBadRequestResponse({ description: 'A parameter is unknown, malformed or out of range' }),
+  );
 }
 
 /** The runs controller at `path`, guarded like the events controller. */
@@ -41,18 +58,13 @@ export function createRunsController(
   class RunsController {
     constructor(private readonly history: EventHistory) {}
 
-    @Get()
-    @ApiOperation({
-      summary: 'Runs as records, newest first by started_at',
-      description:
-        'Parameters: task_id, status (running, success, failed), since/until (on started_at), limit (1-1000, default 100), before (a run_id: the page after it). From a history store when configured, else folded from the log files (bounded by what they hold). Body: `{ runs, has_more, partial? }`.',
-    })
-    @ApiOkResponse({ description: '{ "runs": [RunRecord...], "has_more": bool }' })
-    @ApiBadRequestResponse({ description: 'A parameter is unknown, malformed or out of range' })
+    @HistoryGet(
+      'Runs as records, newest first by started_at',
+      'Parameters: task_id, status (running, success, failed), since/until (on started_at), limit (1-1000, default 100), before (a run_id: the page after it). From a history store when configured, else folded from the log files (bounded by what they hold). Body: `{ runs, has_more, partial? }`.',
+      '{ "runs": [RunRecord...], "has_more": bool }',
+    )
     runs(@Req() req: IncomingMessage): Promise<RunsPage> {
-      const parsed = parseRunsQuery(searchOf(req.url));
-      if (!parsed.ok) throw new BadRequestException(parsed.errors);
-      return orBadRequest(this.history.runs(parsed.query));
+      return answer(parseRunsQuery(searchOf(req.url)), (query) => this.history.runs(query));
     }
   }
   return RunsController;
@@ -67,18 +79,13 @@ export function createCountsController(
   class CountsController {
     constructor(private readonly history: EventHistory) {}
 
-    @Get()
-    @ApiOperation({
-      summary: 'Events per level per time bucket',
-      description:
-        'The filters and window of GET /events (task_id, run_id, event, level, q, extras.<key>, since, until) and bucket (seconds, 1-604800, default 60; widened so the answer holds at most 1440 buckets). Buckets start at multiples of the width since the epoch; empty ones are left out. Body: `{ bucket, buckets: [{ start, counts: { LEVEL: n } }], partial? }`.',
-    })
-    @ApiOkResponse({ description: '{ "bucket": 60, "buckets": [{ "start", "counts" }] }' })
-    @ApiBadRequestResponse({ description: 'A parameter is unknown, malformed or out of range' })
+    @HistoryGet(
+      'Events per level per time bucket',
+      'The filters and window of GET /events (task_id, run_id, event, level, q, extras.<key>, since, until) and bucket (seconds, 1-604800, default 60; widened so the answer holds at most 1440 buckets). Buckets start at multiples of the width since the epoch; empty ones are left out. Body: `{ bucket, buckets: [{ start, counts: { LEVEL: n } }], partial? }`.',
+      '{ "bucket": 60, "buckets": [{ "start", "counts" }] }',
+    )
     counts(@Req() req: IncomingMessage): Promise<CountsPage> {
-      const parsed = parseCountsQuery(searchOf(req.url));
-      if (!parsed.ok) throw new BadRequestException(parsed.errors);
-      return orBadRequest(this.history.counts(parsed.query));
+      return answer(parseCountsQuery(searchOf(req.url)), (query) => this.history.counts(query));
     }
   }
   return CountsController;

@@ -34,6 +34,24 @@ describe('EventLogger', () => {
     return created.logger;
   }
 
+  /**
+   * A logger with a 64k pending bound that writes one `before` line, then logs 2,000 `during` events
+   * while a file stands where the log directory should be: every write fails, as on a broken disk.
+   * The caller removes that file (`fs.rmSync(dir)`) to let the disk recover.
+   */
+  async function startOnBrokenDisk(): Promise<EventLogger> {
+    const logger = await start({ maxPendingBytes: '64k' });
+    logger.info('before');
+    await logger.flush();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(dir, 'not a directory');
+    for (let n = 0; n < 2000; n++) {
+      logger.info('during', { n, pad: 'x'.repeat(60) });
+      if (n % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    return logger;
+  }
+
   describe('rotation under a tight burst', () => {
     it('200,000 events at 64k with 5 backups: exact retention, every line whole, ids without gaps', async () => {
       const logger = await start({ maxSize: '64k', maxFiles: 5 });
@@ -135,16 +153,7 @@ describe('EventLogger', () => {
   });
 
   it('bounds memory while the disk fails, then logs one events_dropped ERROR saying how many', async () => {
-    const logger = await start({ maxPendingBytes: '64k' });
-    logger.info('before');
-    await logger.flush();
-    // A file where the log directory should be: every write fails, as on a broken disk.
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.writeFileSync(dir, 'not a directory');
-    for (let n = 0; n < 2000; n++) {
-      logger.info('during', { n, pad: 'x'.repeat(60) });
-      if (n % 100 === 99) await new Promise((r) => setImmediate(r));
-    }
+    const logger = await startOnBrokenDisk();
     const failing = logger.stats();
     expect(failing.writeErrors).toBeGreaterThan(0);
     expect(failing.pendingBytes).toBeLessThanOrEqual(64 * 1024);
@@ -166,15 +175,7 @@ describe('EventLogger', () => {
   });
 
   it('logs events_dropped outside the context of the caller whose read or write recovered the file', async () => {
-    const logger = await start({ maxPendingBytes: '64k' });
-    logger.info('before');
-    await logger.flush();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.writeFileSync(dir, 'not a directory');
-    for (let n = 0; n < 2000; n++) {
-      logger.info('during', { n, pad: 'x'.repeat(60) });
-      if (n % 100 === 99) await new Promise((r) => setImmediate(r));
-    }
+    const logger = await startOnBrokenDisk();
     expect(logger.stats().dropped).toBeGreaterThan(0);
     fs.rmSync(dir);
     // A job's history read writes out what is pending first: the recovery happens inside its context.

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { readEvents, tempDir } from '../../testing/temp-dir';
 import { logFilesNewestFirst } from '../file/log-files';
 import { mount, unmount } from '../../testing/mount';
@@ -11,41 +12,44 @@ const TS_NODE_ENV = {
   TS_NODE_TRANSPILE_ONLY: 'true',
 };
 
-function runChild(file: string, count: number, signal: NodeJS.Signals | 'exit') {
-  return new Promise<{ code: number | null; signal: string | null; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register',
-          '-r',
-          'tsconfig-paths/register',
-          CHILD,
-          file,
-          String(count),
-          signal,
-        ],
-        {
-          env: { ...process.env, ...TS_NODE_ENV },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child did not finish: ${stderr}`));
-      }, 30_000);
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdout.on('data', (d: Buffer) => {
-        if (signal !== 'exit' && d.toString().includes('logged')) child.kill(signal);
-      });
-      child.on('exit', (code, sig) => {
-        clearTimeout(timer);
-        resolve({ code, signal: sig, stderr });
-      });
-    },
-  );
+/** How a child process ended: its exit code or signal, and all it wrote on stderr. */
+type Ended = { code: number | null; signal: string | null; stderr: string };
+
+/**
+ * Runs a testing child under ts-node with `env` added; `onStdout` sees each chunk of its stdout
+ * (to signal it at the right moment). Fails, killing it, when it has not ended after `timeoutMs`.
+ */
+function runTsChild(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+  onStdout: (text: string, child: ChildProcessByStdio<null, Readable, Readable>) => void,
+): Promise<Ended> {
+  return new Promise<Ended>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', script, ...args],
+      { env: { ...process.env, ...TS_NODE_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child did not finish: ${stderr}`));
+    }, timeoutMs);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => onStdout(d.toString(), child));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+function runChild(file: string, count: number, signal: NodeJS.Signals | 'exit'): Promise<Ended> {
+  return runTsChild(CHILD, [file, String(count), signal], {}, 30_000, (text, child) => {
+    if (signal !== 'exit' && text.includes('logged')) child.kill(signal);
+  });
 }
 
 function eventsIn(file: string) {
@@ -118,46 +122,47 @@ describe('SIGTERM while the disk is full', () => {
     };
   }
 
+  /** Runs `test` on a fresh small disk and removes it after; skips (with a note) where tmpfs cannot be mounted. */
+  async function onSmallDisk(
+    test: (disk: { file: string; filler: string }) => Promise<void>,
+  ): Promise<void> {
+    const disk = smallDisk();
+    if (typeof disk === 'string') {
+      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
+      return;
+    }
+    try {
+      await test({ file: path.join(disk.dir, 'orch.log'), filler: disk.filler });
+    } finally {
+      disk.cleanup();
+    }
+  }
+
   /** Runs the child until the disk is full, sends SIGTERM, then calls `afterSignal`. */
-  function runFull(
+  async function runFull(
     file: string,
     retryMs: number,
     afterSignal: () => void = () => undefined,
     mode: 'exit' | 'reraise' = 'exit',
-  ) {
-    return new Promise<{
-      code: number | null;
-      signal: string | null;
-      stderr: string;
-      logged: number;
-    }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', FULL_CHILD, file, mode],
-        {
-          env: { ...process.env, ...TS_NODE_ENV, ORCH_SHUTDOWN_RETRY_MS: String(retryMs) },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      let logged = -1;
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`child did not finish: ${stderr}`));
-      }, 60_000);
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdout.on('data', (d: Buffer) => {
-        const full = /full (\d+)/.exec(d.toString());
-        if (full === null) return;
-        logged = Number(full[1]);
-        child.kill('SIGTERM');
-        afterSignal();
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stderr, logged });
-      });
+  ): Promise<Ended & { logged: number }> {
+    let logged = -1;
+    const env = { ORCH_SHUTDOWN_RETRY_MS: String(retryMs) };
+    const ended = await runTsChild(FULL_CHILD, [file, mode], env, 60_000, (text, child) => {
+      const full = /full (\d+)/.exec(text);
+      if (full === null) return;
+      logged = Number(full[1]);
+      child.kill('SIGTERM');
+      afterSignal();
     });
+    return { ...ended, logged };
+  }
+
+  /** The one stderr line the process writes when events could not be written before it exits. */
+  function lostNotice(lost: number, file: string, retryMs: number): string {
+    return (
+      `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
+      `(ENOSPC: no space left on device, write), retried for ${retryMs} ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`
+    );
   }
 
   /** Every line of the file, parsed; a torn line (no newline at the end, or not JSON) fails here. */
@@ -167,14 +172,9 @@ describe('SIGTERM while the disk is full', () => {
     return readEvents(file);
   }
 
-  it('retries for ORCH_SHUTDOWN_RETRY_MS, then says on stderr how many events were lost and where, and exits 1', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('retries for ORCH_SHUTDOWN_RETRY_MS, then says on stderr how many events were lost and where, and exits 1', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 1000);
       const lines = wholeLines(file);
       const fills = lines.filter((e) => e['event'] === 'fill').map((e) => e['n']);
@@ -182,24 +182,13 @@ describe('SIGTERM while the disk is full', () => {
       // Accepted: the fills, the job's shutdown failure and orchestrator_stopped.
       const lost = result.logged + 2 - lines.length;
       expect(lost).toBeGreaterThanOrEqual(300);
-      expect(result.stderr).toBe(
-        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
-          `(ENOSPC: no space left on device, write), retried for 1000 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
-      );
+      expect(result.stderr).toBe(lostNotice(lost, file, 1000));
       expect(result.code).toBe(1);
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 
-  it('writes everything, in order, and exits 0 when space comes back within ORCH_SHUTDOWN_RETRY_MS', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('writes everything, in order, and exits 0 when space comes back within ORCH_SHUTDOWN_RETRY_MS', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 60_000, () =>
         setTimeout(() => fs.rmSync(disk.filler), 500),
       );
@@ -211,29 +200,15 @@ describe('SIGTERM while the disk is full', () => {
         expect.objectContaining({ event: 'job_failed', signal: 'SIGTERM' }),
         expect.objectContaining({ event: 'orchestrator_stopped', signal: 'SIGTERM' }),
       ]);
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 
-  it('says how many were lost also when Nest ends the process by re-raising the signal', async () => {
-    const disk = smallDisk();
-    if (typeof disk === 'string') {
-      console.log(`full-disk shutdown test skipped: cannot mount a tmpfs here (${disk})`);
-      return;
-    }
-    try {
-      const file = path.join(disk.dir, 'orch.log');
+  it('says how many were lost also when Nest ends the process by re-raising the signal', () =>
+    onSmallDisk(async (disk) => {
+      const { file } = disk;
       const result = await runFull(file, 500, undefined, 'reraise');
       const lines = wholeLines(file);
       const lost = result.logged + 2 - lines.length;
-      expect(result.stderr).toBe(
-        `orchestrator-events: ${lost} events were lost: they could not be written to ${file} ` +
-          `(ENOSPC: no space left on device, write), retried for 500 ms at shutdown (ORCH_SHUTDOWN_RETRY_MS)\n`,
-      );
+      expect(result.stderr).toBe(lostNotice(lost, file, 500));
       expect(result).toMatchObject({ code: null, signal: 'SIGTERM' });
-    } finally {
-      disk.cleanup();
-    }
-  });
+    }));
 });
