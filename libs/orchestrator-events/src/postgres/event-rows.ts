@@ -4,6 +4,7 @@ import {
   OrchestratorEvent,
   parseEventLine,
 } from '@orchestrator/events-contract';
+import { copyValue } from './copy-in';
 
 /** Fields with columns (or filters) of their own: not part of the search text nor of `extras`. */
 const OWN_FIELDS: ReadonlySet<string> = new Set([...CORE_FIELDS, 'task_id', 'run_id']);
@@ -97,4 +98,21 @@ export function addLine(columns: EventColumns, line: string): OrchestratorEvent 
   columns.extras.push(extrasJson(event));
   columns.line.push(line);
   return event;
+}
+
+/** The columns in `EventColumns`' order: the column list of the INSERT and of the COPY. */
+export const EVENT_COLUMN_NAMES = Object.keys(emptyColumns()) as (keyof EventColumns)[];
+
+/** The batch's rows in `COPY ... FROM STDIN`'s text format, columns in `EVENT_COLUMN_NAMES`' order. */
+export function copyRows(columns: EventColumns): Buffer {
+  const n = columns.event_id.length;
+  const rows = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    rows[i] =
+      `${copyValue(columns.ts[i])}\t${copyValue(columns.event_id[i])}\t${copyValue(columns.orch_id[i])}\t` +
+      `${columns.level[i]}\t${copyValue(columns.event[i])}\t${copyValue(columns.task_id[i])}\t` +
+      `${copyValue(columns.run_id[i])}\t${copyValue(columns.search[i])}\t` +
+      `${copyValue(columns.extras[i])}\t${copyValue(columns.line[i])}\n`;
+  }
+  return Buffer.from(rows.join(''), 'utf8');
 }

@@ -54,6 +54,8 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   private stopped = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** The writer wrote since the last read began: the next read is due now, not at the next poll. */
+  private written = false;
   private retentionTimer: NodeJS.Timeout | undefined;
   private lastError: string | null = null;
   private waitingSince: number | undefined;
@@ -149,6 +151,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
       let wait = this.options.ingestIntervalMs;
       try {
         if (!this.migrated) await this.start();
+        this.written = false;
         const step = await this.ingest.step();
         this.ingested += step.inserted;
         this.recover();
@@ -178,12 +181,21 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
     retention();
     this.retentionTimer = setInterval(retention, this.options.retentionIntervalMs);
     this.retentionTimer.unref();
+    // Read as soon as the writer wrote: the poll every `ingestIntervalMs` only backs this up.
+    this.tail.watchWrites(() => {
+      this.written = true;
+      if (this.up) this.wake?.();
+    });
   }
 
-  /** Sleeps `ms`, keeping an eye on rotations meanwhile; shutdown wakes it. */
+  /**
+   * Sleeps `ms`, keeping an eye on rotations meanwhile; shutdown wakes it, and so does a write to
+   * the file while the database answers (while it does not, the back-off holds).
+   */
   private async sleep(ms: number): Promise<void> {
     const end = Date.now() + ms;
     do {
+      if (this.written && this.up) return;
       const slice = Math.min(this.options.ingestIntervalMs, Math.max(0, end - Date.now()));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, slice);
