@@ -14,6 +14,9 @@ export interface IngestStep {
   inserted: number;
 }
 
+/** Lines parsed between two turns of the event loop. */
+const YIELD_EVERY = 500;
+
 /** SQLSTATE of a unique key violation: a row of the batch is stored already. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -107,7 +110,12 @@ export class PostgresIngest {
     let newest = lastId;
     const days = new Set<string>();
     const runEvents = new Map<string, OrchestratorEvent>();
-    for (const line of tail.lines) {
+    for (let i = 0; i < tail.lines.length; i++) {
+      // Read ahead while a batch is stored: the loop lets the database's answers in now and then,
+      // so the stored batch's next statement is not held up by the parsing of the next batch.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1)
+        await new Promise((resolve) => setImmediate(resolve));
+      const line = tail.lines[i];
       const before = columns.event_id.length;
       const event = addLine(columns, line);
       if (event === undefined) continue;
