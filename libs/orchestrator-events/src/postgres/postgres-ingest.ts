@@ -14,6 +14,8 @@ export interface IngestStep {
   inserted: number;
 }
 
+const DAY = 86_400_000;
+
 /** Lines parsed between two turns of the event loop. */
 const YIELD_EVERY = 500;
 
@@ -109,6 +111,7 @@ export class PostgresIngest {
     const cutoff = Date.now() - this.retentionMs;
     let newest = lastId;
     const days = new Set<string>();
+    let lastDay = NaN;
     const runEvents = new Map<string, OrchestratorEvent>();
     for (let i = 0; i < tail.lines.length; i++) {
       // Read ahead while a batch is stored: the loop lets the database's answers in now and then,
@@ -125,7 +128,10 @@ export class PostgresIngest {
         for (const column of Object.values(columns)) (column as unknown[]).length = before;
         continue;
       }
-      days.add(dayOf(ms));
+      // One string per day, not per event (a batch rarely spans two).
+      const dayNumber = Math.floor(ms / DAY);
+      if (dayNumber !== lastDay) days.add(dayOf(ms));
+      lastDay = dayNumber;
       if (typeof event.run_id === 'string' && event.run_id !== '') {
         runEvents.set(event.event_id, event);
       }
