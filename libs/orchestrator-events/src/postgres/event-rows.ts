@@ -9,7 +9,7 @@ import { copyValue } from './copy-in';
 /** Fields with columns (or filters) of their own: not part of the search text nor of `extras`. */
 const OWN_FIELDS: ReadonlySet<string> = new Set([...CORE_FIELDS, 'task_id', 'run_id']);
 
-/** One batch of events as column arrays: what `unnest()` turns into rows in one INSERT. */
+/** One batch of events as column arrays: the rows of one COPY (or of one unnest() INSERT). */
 export interface EventColumns {
   ts: string[];
   event_id: string[];
@@ -103,7 +103,7 @@ export function addLine(columns: EventColumns, line: string): OrchestratorEvent 
 /** The columns in `EventColumns`' order: the column list of the INSERT and of the COPY. */
 export const EVENT_COLUMN_NAMES = Object.keys(emptyColumns()) as (keyof EventColumns)[];
 
-/** The batch's rows in `COPY ... FROM STDIN`'s text format, columns in `EVENT_COLUMN_NAMES`' order. */
+/** The batch's rows in COPY's text format, columns in `EVENT_COLUMN_NAMES`' order. */
 export function copyRows(columns: EventColumns): Buffer {
   const n = columns.event_id.length;
   const rows = new Array<string>(n);
