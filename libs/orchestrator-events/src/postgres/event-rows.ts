@@ -103,16 +103,20 @@ export function addLine(columns: EventColumns, line: string): OrchestratorEvent 
 /** The columns in `EventColumns`' order: the column list of the INSERT and of the COPY. */
 export const EVENT_COLUMN_NAMES = Object.keys(emptyColumns()) as (keyof EventColumns)[];
 
-/** The batch's rows in COPY's text format, columns in `EVENT_COLUMN_NAMES`' order. */
+/** Row `i` in COPY's text format, with its newline; columns in `EVENT_COLUMN_NAMES`' order. */
+export function copyRow(columns: EventColumns, i: number): string {
+  return (
+    `${copyValue(columns.ts[i])}\t${copyValue(columns.event_id[i])}\t` +
+    `${copyValue(columns.orch_id[i])}\t${columns.level[i]}\t${copyValue(columns.event[i])}\t` +
+    `${copyValue(columns.task_id[i])}\t${copyValue(columns.run_id[i])}\t` +
+    `${copyValue(columns.search[i])}\t${copyValue(columns.extras[i])}\t${copyValue(columns.line[i])}\n`
+  );
+}
+
+/** The batch's rows in COPY's text format. */
 export function copyRows(columns: EventColumns): Buffer {
   const n = columns.event_id.length;
   const rows = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    rows[i] =
-      `${copyValue(columns.ts[i])}\t${copyValue(columns.event_id[i])}\t${copyValue(columns.orch_id[i])}\t` +
-      `${columns.level[i]}\t${copyValue(columns.event[i])}\t${copyValue(columns.task_id[i])}\t` +
-      `${copyValue(columns.run_id[i])}\t${copyValue(columns.search[i])}\t` +
-      `${copyValue(columns.extras[i])}\t${copyValue(columns.line[i])}\n`;
-  }
+  for (let i = 0; i < n; i++) rows[i] = copyRow(columns, i);
   return Buffer.from(rows.join(''), 'utf8');
 }

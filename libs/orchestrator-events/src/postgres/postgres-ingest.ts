@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { OrchestratorEvent } from '@orchestrator/events-contract';
 import { copyIn } from './copy-in';
-import { addLine, copyRows, emptyColumns, EVENT_COLUMN_NAMES, EventColumns } from './event-rows';
+import { addLine, copyRow, emptyColumns, EVENT_COLUMN_NAMES, EventColumns } from './event-rows';
 import { LogTail, TailBatch } from './log-tail.reader';
 import { foldRunsInto } from './postgres-runs.fold';
 import { dayOf, Partitions } from './postgres.partitions';
@@ -32,6 +32,8 @@ interface Added {
 interface PreparedBatch {
   tail: TailBatch;
   columns: EventColumns;
+  /** The same rows in COPY's text format, made while the previous batch was being stored. */
+  copy: Buffer;
   /** The newest event_id in it, or the checkpoint when it adds nothing. */
   newest: string | undefined;
   days: Set<string>;
@@ -113,6 +115,7 @@ export class PostgresIngest {
     const days = new Set<string>();
     let lastDay = NaN;
     const runEvents = new Map<string, OrchestratorEvent>();
+    const copy: string[] = [];
     for (let i = 0; i < tail.lines.length; i++) {
       // Read ahead while a batch is stored: the loop lets the database's answers in now and then,
       // so the stored batch's next statement is not held up by the parsing of the next batch.
@@ -136,8 +139,9 @@ export class PostgresIngest {
         runEvents.set(event.event_id, event);
       }
       if (newest === undefined || event.event_id > newest) newest = event.event_id;
+      copy.push(copyRow(columns, before));
     }
-    return { tail, columns, newest, days, runEvents };
+    return { tail, columns, copy: Buffer.from(copy.join(''), 'utf8'), newest, days, runEvents };
   }
 
   /**
@@ -195,7 +199,7 @@ export class PostgresIngest {
     const inserted = await copyIn(
       client,
       `COPY "${this.schema}".events (${EVENT_COLUMN_NAMES.join(', ')}) FROM STDIN`,
-      copyRows(batch.columns),
+      batch.copy,
     );
     return { inserted, runEvents: [...batch.runEvents.values()] };
   }
