@@ -4,11 +4,12 @@ import {
   OrchestratorEvent,
   parseEventLine,
 } from '@orchestrator/events-contract';
+import { copyValue } from './copy-in';
 
 /** Fields with columns (or filters) of their own: not part of the search text nor of `extras`. */
 const OWN_FIELDS: ReadonlySet<string> = new Set([...CORE_FIELDS, 'task_id', 'run_id']);
 
-/** One batch of events as column arrays: what `unnest()` turns into rows in one INSERT. */
+/** One batch of events as column arrays: the rows of one COPY (or of one unnest() INSERT). */
 export interface EventColumns {
   ts: string[];
   event_id: string[];
@@ -97,4 +98,25 @@ export function addLine(columns: EventColumns, line: string): OrchestratorEvent 
   columns.extras.push(extrasJson(event));
   columns.line.push(line);
   return event;
+}
+
+/** The columns in `EventColumns`' order: the column list of the INSERT and of the COPY. */
+export const EVENT_COLUMN_NAMES = Object.keys(emptyColumns()) as (keyof EventColumns)[];
+
+/** Row `i` in COPY's text format, with its newline; columns in `EVENT_COLUMN_NAMES`' order. */
+export function copyRow(columns: EventColumns, i: number): string {
+  return (
+    `${copyValue(columns.ts[i])}\t${copyValue(columns.event_id[i])}\t` +
+    `${copyValue(columns.orch_id[i])}\t${columns.level[i]}\t${copyValue(columns.event[i])}\t` +
+    `${copyValue(columns.task_id[i])}\t${copyValue(columns.run_id[i])}\t` +
+    `${copyValue(columns.search[i])}\t${copyValue(columns.extras[i])}\t${copyValue(columns.line[i])}\n`
+  );
+}
+
+/** The batch's rows in COPY's text format. */
+export function copyRows(columns: EventColumns): Buffer {
+  const n = columns.event_id.length;
+  const rows = new Array<string>(n);
+  for (let i = 0; i < n; i++) rows[i] = copyRow(columns, i);
+  return Buffer.from(rows.join(''), 'utf8');
 }

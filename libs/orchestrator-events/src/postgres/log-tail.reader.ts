@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { logFilesNewestFirst } from '../lib/file/log-files';
 
 const NEWLINE = 10;
@@ -40,6 +41,7 @@ export interface TailBatch {
 export class LogTail {
   private held: Held[] = [];
   private gaps: number[] = [];
+  private watcher: fs.FSWatcher | undefined;
 
   constructor(
     private readonly file: string,
@@ -112,7 +114,33 @@ export class LogTail {
     return gaps;
   }
 
+  /**
+   * Calls `onChange` when the writer has written to the log file (or rotated it): the directory is
+   * watched (inotify, FSEvents), so a new line is read as soon as it is on disk rather than at the
+   * next poll. Best effort: where the file system tells nothing (some network mounts), or the
+   * watch fails, the caller's polling still finds every line.
+   */
+  watchWrites(onChange: () => void): void {
+    if (this.watcher !== undefined) return;
+    const name = path.basename(this.file);
+    try {
+      this.watcher = fs.watch(path.dirname(this.file), { persistent: false }, (_type, changed) => {
+        // A rotation renames into `name.1`...: any name starting with the file's counts.
+        if (changed === null || changed.startsWith(name)) onChange();
+      });
+      this.watcher.on('error', () => this.unwatch());
+    } catch {
+      this.watcher = undefined;
+    }
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
   close(): void {
+    this.unwatch();
     for (const file of this.held) fs.closeSync(file.fd);
     this.held = [];
   }

@@ -3,9 +3,9 @@ import type { Pool, PoolClient } from 'pg';
 
 /**
  * Folds the events a batch newly inserted into their runs' rows, inside the batch's transaction:
- * with the contract's `foldRun`, onto the record stored so far. Only the rows the batch's INSERT
- * actually added are folded (a re-sent event is not counted twice), and the commit that stores
- * the events stores their runs: the two never disagree.
+ * with the contract's `foldRun`, onto the record stored so far. Only the rows the batch actually
+ * added (by COPY, or by the fallback INSERT) are folded (a re-sent event is not counted twice), and
+ * the commit that stores the events stores their runs: the two never disagree.
  *
  * Two instances may ingest events of one run at the same moment: each first inserts the missing
  * rows (as placeholders, never visible: they are replaced before the commit), then locks every row

@@ -20,9 +20,12 @@ export interface OrchestratorEventsPostgresOptions {
   retention?: string;
   /** The schema that holds the tables (created if missing). Default `orchestrator_events`. */
   schema?: string;
-  /** Most lines per ingest batch (one INSERT, one transaction). Default 5000. */
+  /** Most lines per ingest batch (one COPY, one transaction). Default 5000. */
   batchSize?: number;
-  /** How often the files are read for new lines when the last read found none, in ms. Default 200. */
+  /**
+   * How often the files are read for new lines when the last read found none, in ms: the backup of
+   * the directory watch, which reads as soon as the writer wrote. Default 200.
+   */
   ingestIntervalMs?: number;
   /** How often partitions past the retention are dropped, in ms. Default 3600000 (one hour). */
   retentionIntervalMs?: number;
