@@ -42,6 +42,7 @@ async function fill(stream, url, n, dir) {
   const { NestFactory } = require('@nestjs/core');
   const { OrchestratorEventsModule, EventLogger } = require(LIBRARY);
   const postgres = require(path.join(LIBRARY, 'postgres'));
+  const { OrchestratorEventsRedisModule } = require(path.join(LIBRARY, 'redis'));
   class InstanceA {}
   Module({
     imports: [
@@ -49,11 +50,10 @@ async function fill(stream, url, n, dir) {
         logFile: path.join(dir, 'a.log'),
         orchId: 'o-a',
         maxSize: '256m',
-        redisUrl: REDIS_URL,
-        redisStream: stream,
         env: {},
         controller: false,
       }),
+      OrchestratorEventsRedisModule.forRoot({ url: REDIS_URL, stream, env: {} }),
       ...(url === '-' ? [] : [postgres.OrchestratorEventsPostgresModule.forRoot({ url, env: {} })]),
     ],
   })(InstanceA);
@@ -67,16 +67,26 @@ async function fill(stream, url, n, dir) {
   await logger.flush();
   const Redis = require('ioredis');
   const redis = new Redis(REDIS_URL);
+  // A bounded wait: a fill that never completes is an error, not a benchmark that hangs.
+  const deadline = Date.now() + 120_000;
+  const until = async (done, what) => {
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`instance A: ${what} not reached in 120 s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   // The bus publishes in the background: wait until the stream holds them (MAXLEN ~ keeps ≥ n).
-  while (Number(await redis.xlen(stream)) < Math.min(n, 100_000)) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(
+    async () => Number(await redis.xlen(stream)) >= Math.min(n, 100_000),
+    `${n} entries on the stream`,
+  );
   redis.disconnect();
   if (url !== '-') {
     const store = app.get(postgres.PostgresHistoryStore);
-    while (store.state().ingested < n || store.state().lag_bytes > 0) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(
+      () => store.state().ingested >= n && store.state().lag_bytes === 0,
+      `${n} events ingested`,
+    );
   }
   await app.close();
 }
