@@ -7,6 +7,7 @@ import {
   OrchestratorEventsConfigError,
   parseSize,
   optionsFromEnv,
+  OrchestratorEventsModuleOptions,
   resolveOptions,
 } from './orchestrator-events.options';
 
@@ -137,6 +138,23 @@ describe('resolveOptions', () => {
     expect(() =>
       resolveOptions({ env: {}, orchId: 'a/b', logFile: path.join(dir, 'x.log') }),
     ).toThrow(/option orchId="a\/b"/);
+  });
+
+  it('refuses an option it does not have (a moved one too), without showing its value', () => {
+    const moved = { env: {}, redisUrl: 'redis://u:s3cret@127.0.0.1:6379', dashboard: {} };
+    let error: unknown;
+    try {
+      resolveOptions(moved as OrchestratorEventsModuleOptions);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OrchestratorEventsConfigError);
+    const text = (error as Error).message;
+    expect(text).toMatch(/option redisUrl=.*not an option of OrchestratorEventsModule/);
+    expect(text).toMatch(/option dashboard=/);
+    expect(text).not.toContain('s3cret');
+    // Every documented option and `env` are accepted.
+    expect(() => resolveOptions({ env: {}, ...optionsFromEnv({ ORCH_ID: 'o-1' }) })).not.toThrow();
   });
 
   it('refuses, when the module starts, a log file whose directory cannot be created', async () => {

@@ -33,6 +33,13 @@ export function resolveOptions(
     if (read.ok) values[key] = read.value;
     else problems.add(sources[key], row.shown?.(value) ?? value, read.allowed);
   }
+  // A misspelt or moved option (`redisUrl` is the Redis module's `url`) is an error, not ignored.
+  // Its value is not shown: it may be a URL with a password.
+  const known = [...Object.keys(CORE_OPTIONS), 'env'];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key))
+      problems.add(`option ${key}`, '<hidden>', MESSAGES.unknownOption(known));
+  }
   if (values['appLogFile'] !== undefined && values['appLogFile'] === values['logFile']) {
     problems.add(sources.appLogFile, values['appLogFile'], MESSAGES.appLogIsEventLog());
   }

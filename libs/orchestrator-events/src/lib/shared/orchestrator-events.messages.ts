@@ -21,6 +21,9 @@ export const MESSAGES = {
   invalidSettings: (problems: readonly string[]) =>
     `${problems.length} invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
   appLogIsEventLog: () => 'must differ from the event log file: one file, one writer',
+  unknownOption: (known: readonly string[]) =>
+    'not an option of OrchestratorEventsModule (Redis, PostgreSQL, tracing, the dashboard and the ' +
+    `other integrations are modules of their own); its options are ${known.join(', ')}`,
   logDirectoryUnusable: (dir: string, code: string) =>
     `its directory ${dir} cannot be created or written (${code})`,
   logPathIsDirectory: () => 'expected a file path, found a directory',
