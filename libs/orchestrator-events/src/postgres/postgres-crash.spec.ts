@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { logFilesNewestFirst } from '../lib/file/log-files';
 import { createStoreApp, storedCount } from '../testing/postgres-app';
 import { createTestDatabase, postgresAvailable, sql } from '../testing/require-postgres';
 import { until } from '../testing/require-redis';
@@ -9,11 +10,15 @@ import { tempDir } from '../testing/temp-dir';
 const run = postgresAvailable('PostgreSQL crash test') ? describe : describe.skip;
 const CHILD = path.join(__dirname, '..', 'testing', 'postgres-child.ts');
 
-/** Complete event lines in the file (a kill may leave a torn last line: not an event). */
+/**
+ * Complete event lines in the file and its rotated backups (a kill may leave a torn last line: not
+ * an event). The burst may rotate the file before the kill: the backups' events count too.
+ */
 function idsInFile(file: string): string[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
+  return logFilesNewestFirst(file, 5)
+    .filter((f) => fs.existsSync(f))
+    .reverse()
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
     .filter((line) => line.endsWith('}'))
     .map((line) => (JSON.parse(line) as { event_id: string }).event_id);
 }
