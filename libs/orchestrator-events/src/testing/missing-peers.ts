@@ -1,4 +1,5 @@
 import { DynamicModule } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
 import * as path from 'node:path';
 import { tempDir } from './temp-dir';
 
@@ -13,12 +14,16 @@ function notInstalled(name: string): void {
 
 /**
  * For the calling `describe`: `peers` unloadable in a fresh module registry before each test.
- * `start(optIns)` compiles and closes an app with the core beside what `optIns` returns; both are
- * loaded after the mocks (Nest too: its classes must be the ones the freshly loaded library sees),
- * so `optIns` must `require` its modules itself.
+ * `start(optIns)` compiles, starts and closes an app with the core beside what `optIns` returns,
+ * answering what `inspect` reads of it meanwhile; both are loaded after the mocks (Nest too: its
+ * classes must be the ones the freshly loaded library sees), so `optIns` must `require` its
+ * modules itself.
  */
 export function usePeersMissing(peers: string[]): {
-  start(optIns?: () => DynamicModule[]): Promise<void>;
+  start<T = void>(
+    optIns?: () => DynamicModule[],
+    inspect?: (app: TestingModule) => T,
+  ): Promise<T | undefined>;
 } {
   let cleanup = (): void => undefined;
   let file = '';
@@ -34,7 +39,7 @@ export function usePeersMissing(peers: string[]): {
     cleanup();
   });
   return {
-    async start(optIns = () => []) {
+    async start<T>(optIns: () => DynamicModule[] = () => [], inspect?: (app: TestingModule) => T) {
       const { Test } = require('@nestjs/testing') as typeof import('@nestjs/testing');
       const { OrchestratorEventsModule } =
         require('../lib/orchestrator-events.module') as typeof import('../lib/orchestrator-events.module');
@@ -44,7 +49,12 @@ export function usePeersMissing(peers: string[]): {
           ...optIns(),
         ],
       }).compile();
-      await module.close();
+      try {
+        await module.init();
+        return inspect?.(module);
+      } finally {
+        await module.close();
+      }
     },
   };
 }
