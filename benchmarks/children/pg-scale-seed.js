@@ -15,7 +15,7 @@
 const path = require('node:path');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
-const { LIBRARY } = require('./shared');
+const { LIBRARY, random } = require('./shared');
 
 const SCHEMA = 'orchestrator_events';
 // The demo app's default retention (ORCH_HISTORY_RETENTION=30d): as many day partitions.
@@ -56,17 +56,6 @@ const FAILURES = [
   'permission denied writing ledger',
 ];
 const ROWS_PER_CHUNK = 2000;
-
-/** A small seeded PRNG (mulberry32), as children/shared.js. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The logger's timestamp text: microseconds and `Z`. */
 const iso = (ms) => `${new Date(ms).toISOString().slice(0, -1)}000Z`;

@@ -129,6 +129,7 @@ function startDemoApp(main, env) {
 }
 
 module.exports = {
+  random,
   startDemoApp,
   LIBRARY,
   makeEvents,
