@@ -42,6 +42,8 @@ export class LogTail {
   private held: Held[] = [];
   private gaps: number[] = [];
   private watcher: fs.FSWatcher | undefined;
+  /** Set by `rewind()`: the next `discover()` looks at the files on disk even without a rotation. */
+  private rediscover = false;
 
   constructor(
     private readonly file: string,
@@ -92,6 +94,17 @@ export class LogTail {
     } catch {
       return true;
     }
+  }
+
+  /**
+   * Reads everything again from the start of each file: the database's checkpoint went back (it
+   * lost commits it had acknowledged, or was restored), so lines this reader had passed are not
+   * stored any more. Files already released are opened again if still on disk; the checkpoint
+   * given to the next `read()` skips the files and lines that are stored.
+   */
+  rewind(): void {
+    for (const file of this.held) file.offset = 0;
+    this.rediscover = true;
   }
 
   /** Bytes on disk not read yet: the ingest lag. */
@@ -150,7 +163,8 @@ export class LogTail {
    * called between attempts while the database is down, so that no rotation goes unseen.
    */
   discover(afterId: string | undefined): void {
-    if (!this.rotated()) return;
+    if (!this.rediscover && !this.rotated()) return;
+    this.rediscover = false;
     const found: Held[] = [];
     for (const path of logFilesNewestFirst(this.file, this.maxFiles)) {
       const opened = openHead(path);

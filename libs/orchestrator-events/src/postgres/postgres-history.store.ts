@@ -163,6 +163,8 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
         this.readAt = Date.now();
         const step = await this.ingest.step();
         this.ingested += step.inserted;
+        if (step.rewound)
+          this.log.warn(M.rewound(this.core.orchId, step.rewound.from, step.rewound.to));
         this.recover();
         this.reportGaps();
         // A full batch is a backlog: read on at once. Else the next write wakes the loop, but not

@@ -12,7 +12,15 @@ export interface IngestStep {
   lines: number;
   /** Rows inserted (a re-sent row is not). */
   inserted: number;
+  /**
+   * The checkpoint in the database was not the one this process last wrote (a crash that lost
+   * acknowledged commits, a restore): the files are read again from the database's checkpoint.
+   */
+  rewound?: { from: string | undefined; to: string | undefined };
 }
+
+/** The checkpoint row was not where this process left it: the batch is rolled back, not stored. */
+class CheckpointMoved extends Error {}
 
 const DAY = 86_400_000;
 
@@ -51,6 +59,8 @@ export class PostgresIngest {
   /** The checkpoint: the newest event_id ingested from this instance's files. */
   private lastId: string | undefined;
   private loaded = false;
+  /** Whether the checkpoint was ever read: a later read that differs is worth a warning. */
+  private started = false;
   /** The next batch, read while the previous one was being stored. */
   private ahead: PreparedBatch | undefined;
 
@@ -64,15 +74,28 @@ export class PostgresIngest {
     private readonly retentionMs: number,
   ) {}
 
-  /** Reads the checkpoint (once per connection life: it only moves through this object). */
-  private async load(): Promise<void> {
-    if (this.loaded) return;
+  /**
+   * Reads the checkpoint (at start and after each failure: between failures it only moves through
+   * this object). The database's checkpoint is the truth: when it is behind what this process
+   * wrote, the server lost commits it had acknowledged (`synchronous_commit = off` and a crash,
+   * or a restore), and the lines after it are read again from the files.
+   */
+  private async load(): Promise<IngestStep['rewound']> {
+    if (this.loaded) return undefined;
     const result = await this.pool.query<{ last_event_id: string }>(
       `SELECT last_event_id FROM "${this.schema}".ingest_checkpoints WHERE orch_id = $1`,
       [this.orchId],
     );
-    this.lastId = result.rows[0]?.last_event_id;
+    const stored: string | undefined = result.rows[0]?.last_event_id;
+    const known = this.lastId;
+    const first = !this.started;
+    this.lastId = stored;
     this.loaded = true;
+    this.started = true;
+    if (stored === known) return undefined;
+    this.tail.rewind();
+    // At start there is nothing to report: the checkpoint is simply where this process begins.
+    return first ? undefined : { from: known, to: stored };
   }
 
   /** Keeps the reader's view of the files up to date while the database does not answer. */
@@ -81,7 +104,7 @@ export class PostgresIngest {
   }
 
   async step(): Promise<IngestStep> {
-    await this.load();
+    const rewound = await this.load();
     const batch = this.ahead ?? (await this.prepare(this.lastId));
     this.ahead = undefined;
     const store =
@@ -98,12 +121,15 @@ export class PostgresIngest {
       inserted = await store;
     } catch (error) {
       await next?.catch(() => undefined);
-      throw error;
+      if (!(error instanceof CheckpointMoved)) throw error;
+      // Read the checkpoint again at the next step; that read rewinds the files.
+      this.reset();
+      return { lines: 0, inserted: 0, rewound };
     }
     batch.tail.commit();
     this.lastId = batch.newest;
     this.ahead = await next;
-    return { lines: batch.tail.lines.length, inserted };
+    return { lines: batch.tail.lines.length, inserted, rewound };
   }
 
   /** Reads up to a batch of lines (after `after` when given) and makes its rows. */
@@ -163,9 +189,9 @@ export class PostgresIngest {
       client.release();
       return inserted;
     } catch (error) {
-      // A broken connection is not put back in the pool.
       await client.query('ROLLBACK').catch(() => undefined);
-      client.release(error as Error);
+      // A broken connection is not put back in the pool.
+      client.release(error instanceof CheckpointMoved ? undefined : (error as Error));
       throw error;
     }
   }
@@ -184,12 +210,20 @@ export class PostgresIngest {
     await client.query('BEGIN; SET LOCAL synchronous_commit = off');
     const added = await insert();
     await foldRunsInto(client, s, added.runEvents);
-    await client.query(
+    // The checkpoint moves only from where this process left it (none: no row yet). Else the
+    // database went back in time, and what this batch assumed stored may not be. (`xmax = 0`: the
+    // row was inserted, not updated.)
+    const moved = await client.query<{ inserted: boolean }>(
       `INSERT INTO "${s}".ingest_checkpoints (orch_id, last_event_id, lines) VALUES ($1, $2, $3)
        ON CONFLICT (orch_id) DO UPDATE SET last_event_id = excluded.last_event_id,
-         lines = "${s}".ingest_checkpoints.lines + excluded.lines, updated_at = now()`,
-      [this.orchId, lastId, batch.tail.lines.length],
+         lines = "${s}".ingest_checkpoints.lines + excluded.lines, updated_at = now()
+       WHERE "${s}".ingest_checkpoints.last_event_id = $4
+       RETURNING (xmax = 0) AS inserted`,
+      [this.orchId, lastId, batch.tail.lines.length, this.lastId ?? null],
     );
+    const row = moved.rows[0];
+    if (row === undefined || row.inserted !== (this.lastId === undefined))
+      throw new CheckpointMoved();
     await client.query('COMMIT');
     return added.inserted;
   }

@@ -16,5 +16,7 @@ export const POSTGRES_MESSAGES = {
     count === undefined
       ? 'log lines were rotated away before the history store ingested them'
       : `${count} log lines were rotated away before the history store ingested them`,
+  rewound: (orchId: string, from: string | undefined, to: string | undefined) =>
+    `history store checkpoint of ${orchId} is ${to ?? 'none'}, not ${from ?? 'none'} as written last (the database lost commits or was restored): reading the files again from it`,
   retentionFailed: (reason: string) => `history store retention failed: ${reason}`,
 } as const;
