@@ -44,6 +44,8 @@ export class LogTail {
   private watcher: fs.FSWatcher | undefined;
   /** Set by `rewind()`: the next `discover()` looks at the files on disk even without a rotation. */
   private rediscover = false;
+  /** The current file's size at the last `growing()`. */
+  private lastSize = -1;
 
   constructor(
     private readonly file: string,
@@ -105,6 +107,20 @@ export class LogTail {
   rewind(): void {
     for (const file of this.held) file.offset = 0;
     this.rediscover = true;
+  }
+
+  /** Whether the current file changed size since the last call: the writer is appending (or rotated). */
+  growing(): boolean {
+    let size: number;
+    try {
+      size = fs.statSync(this.file).size;
+    } catch {
+      return false;
+    }
+    // The first look has nothing to compare with: not growing, as far as it knows.
+    const changed = this.lastSize !== -1 && size !== this.lastSize;
+    this.lastSize = size;
+    return changed;
   }
 
   /** Bytes on disk not read yet: the ingest lag. */

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { OrchestratorEvent } from '@orchestrator/events-contract';
 import { copyIn } from './copy-in';
+import { IngestPacer } from './ingest.pacer';
 import { addLine, copyRow, emptyColumns, EVENT_COLUMN_NAMES, EventColumns } from './event-rows';
 import { LogTail, TailBatch } from './log-tail.reader';
 import { foldRunsInto } from './postgres-runs.fold';
@@ -24,8 +25,8 @@ class CheckpointMoved extends Error {}
 
 const DAY = 86_400_000;
 
-/** Lines parsed between two turns of the event loop. */
-const YIELD_EVERY = 500;
+/** Lines parsed between two looks at the clock (`IngestPacer.due()`): a power of two, minus one. */
+const CHECK_EVERY = 63;
 
 /** SQLSTATE of a unique key violation: a row of the batch is stored already. */
 const UNIQUE_VIOLATION = '23505';
@@ -63,6 +64,8 @@ export class PostgresIngest {
   private started = false;
   /** The next batch, read while the previous one was being stored. */
   private ahead: PreparedBatch | undefined;
+  /** Gives way to the app's own work while it logs a burst. */
+  private readonly pacer = new IngestPacer(() => this.tail.growing());
 
   constructor(
     private readonly pool: Pool,
@@ -142,16 +145,19 @@ export class PostgresIngest {
     let lastDay = NaN;
     const runEvents = new Map<string, OrchestratorEvent>();
     const copy: string[] = [];
+    // The newest line's time: how far behind the writer the parsing is.
+    let lineMs = Date.now();
+    this.pacer.start();
     for (let i = 0; i < tail.lines.length; i++) {
-      // Read ahead while a batch is stored: the loop lets the database's answers in now and then,
-      // so the stored batch's next statement is not held up by the parsing of the next batch.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1)
-        await new Promise((resolve) => setImmediate(resolve));
+      // The loop turns now and then: the app's own work goes first during a burst, and the stored
+      // batch's next statement is not held up by the parsing of the next batch.
+      if ((i & CHECK_EVERY) === CHECK_EVERY && this.pacer.due()) await this.pacer.pause(lineMs);
       const line = tail.lines[i];
       const before = columns.event_id.length;
       const event = addLine(columns, line);
       if (event === undefined) continue;
       const ms = Date.parse(event.timestamp);
+      if (!Number.isNaN(ms)) lineMs = ms;
       // Already ingested (a restart re-reads the file it stopped in), or past the retention.
       if ((lastId !== undefined && event.event_id <= lastId) || ms < cutoff) {
         for (const column of Object.values(columns)) (column as unknown[]).length = before;
