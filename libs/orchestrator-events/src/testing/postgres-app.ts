@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Test, TestingModule } from '@nestjs/testing';
+import { logFilesNewestFirst } from '../lib/file/log-files';
 import { EventLogger } from '../lib/write/event-logger.service';
 import { EventHistory } from '../lib/history/event-history.service';
 import { OrchestratorEventsModule } from '../lib/orchestrator-events.module';
@@ -114,4 +116,43 @@ export function useStoreApps(options: Partial<OrchestratorEventsPostgresOptions>
       await app.module.close();
     },
   };
+}
+
+/**
+ * The ids of the complete event lines in `file` and its rotated backups (at most `maxFiles`),
+ * oldest first. A kill may leave a torn last line: not an event.
+ */
+export function idsInLogFiles(file: string, maxFiles = 5): string[] {
+  return logFilesNewestFirst(file, maxFiles)
+    .filter((f) => fs.existsSync(f))
+    .reverse()
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
+    .filter((line) => line.endsWith('}'))
+    .map((line) => (JSON.parse(line) as { event_id: string }).event_id);
+}
+
+/**
+ * Waits (up to `ms`) until the store holds as many events of `orchId` as `ids`, then expects it
+ * to hold exactly `ids`: none missing, none twice.
+ */
+export async function expectStoredExactly(
+  url: string,
+  orchId: string,
+  ids: string[],
+  ms: number,
+): Promise<void> {
+  await until(
+    async () => (await storedCount(url, orchId)) >= ids.length,
+    ms,
+    `${ids.length} events of ${orchId} stored`,
+  );
+  // A moment more: a batch sent twice would add its rows now.
+  await new Promise((r) => setTimeout(r, 300));
+  const stored = await sql<{ event_id: string }>(
+    url,
+    'SELECT event_id FROM orchestrator_events.events WHERE orch_id = $1',
+    [orchId],
+  );
+  expect(stored.length).toBe(ids.length);
+  expect(new Set(stored.map((r) => r.event_id))).toEqual(new Set(ids));
 }
