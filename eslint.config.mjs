@@ -45,9 +45,15 @@ export default [
               sourceTag: 'scope:app',
               onlyDependOnLibsWithTags: ['scope:lib', 'scope:contract', 'scope:client'],
             },
+            // The browser tests read the page's snapshot type from the dashboard.
             {
               sourceTag: 'scope:e2e',
-              onlyDependOnLibsWithTags: ['scope:lib', 'scope:contract', 'scope:client'],
+              onlyDependOnLibsWithTags: [
+                'scope:lib',
+                'scope:contract',
+                'scope:client',
+                'scope:dashboard',
+              ],
             },
           ],
         },

@@ -28,6 +28,7 @@ const {
   startDemoApp,
   yieldToLoop,
 } = require('./shared');
+const { withDatabase } = require('../lib/services');
 const { latencySummary } = require('../lib/stats');
 
 const ADMIN_URL = process.env.ORCH_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -163,22 +164,6 @@ function client() {
   });
 }
 
-async function withDatabase(use) {
-  const { Client } = require('pg');
-  const name = `orch_bench_http_${process.pid}`;
-  const admin = new Client(ADMIN_URL);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await use(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 function forkSelf(args) {
   return fork(__filename, args, {
     execArgv: ['-r', path.join(__dirname, 'preload.js')],
@@ -243,7 +228,9 @@ async function measure(main, variant, length, sequential, rounds) {
     };
   };
   try {
-    return variant === 'store' ? await withDatabase(run) : await run(undefined);
+    return variant === 'store'
+      ? await withDatabase(ADMIN_URL, 'orch_bench_http', run)
+      : await run(undefined);
   } finally {
     await redis.del(stream);
     redis.disconnect();

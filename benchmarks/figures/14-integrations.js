@@ -12,6 +12,7 @@
  * <calls> <warmup> <burst>` (the runner starts it like the other children).
  */
 const path = require('node:path');
+const { serviceUp } = require('../lib/services');
 
 const YIELD_EVERY = 1_000;
 const FULL = { CALLS: 100_000, WARMUP: 20_000, BURST: 200_000 };
@@ -195,26 +196,12 @@ if (require.main === module && process.argv[2] === '--child') {
 // ---------------------------------------------------------------------------------------------
 // The figure.
 
-function redisUp() {
-  const { spawnSync } = require('node:child_process');
-  return (
-    spawnSync(
-      process.execPath,
-      [
-        '-e',
-        "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))",
-      ],
-      { timeout: 5000 },
-    ).status === 0
-  );
-}
-
 async function run(ctx) {
   const { table, verdict } = require('../lib/markdown');
   const { medianOf, perRun, failures } = require('../lib/runs');
   const { int, fixed, ratio } = require('../lib/stats');
   const size = ctx.quick ? QUICK : FULL;
-  const withRedis = redisUp();
+  const withRedis = serviceUp(6379);
   const variants = VARIANTS.filter((v) => v.id !== 'bullmq' || withRedis);
   const contenders = variants.map((v) => ({
     ...v,

@@ -13,6 +13,7 @@
  * <n> [seconds]` (the runner starts it like the other children).
  */
 const path = require('node:path');
+const { serviceUp, withDatabase } = require('../lib/services');
 
 const ADMIN_URL = process.env.ORCH_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const FULL = { EVENTS: 200_000, SINGLE: 20_000, RATE: 5_000, SECONDS: 20 };
@@ -23,25 +24,6 @@ const GOAL_LAG_P99_MS = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // The child: one contender, in a fresh process, on a database of its own.
-
-async function withDatabase(use) {
-  const { Client } = require('pg');
-  const name = `orch_bench_${process.pid}_${Date.now()}`;
-  const admin = new Client(ADMIN_URL);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await use(url.toString());
-  } finally {
-    const drop = new Client(ADMIN_URL);
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
-  }
-}
 
 /** An app context with the core (and the store when `url` is given) on `logFile`. */
 async function startApp(LIBRARY, logFile, orchId, url) {
@@ -104,7 +86,7 @@ async function child([variant, nArg, secondsArg]) {
   const n = Number(nArg);
   const dir = freshDir();
   try {
-    return await withDatabase(async (url) => {
+    return await withDatabase(ADMIN_URL, 'orch_bench', async (url) => {
       if (variant === 'lag') return report(await lag(LIBRARY, dir, url, n, Number(secondsArg)));
       const { logFile, lines } = await writeFile(LIBRARY, dir, n);
       const pool = await prepare(LIBRARY, url, lines);
@@ -257,26 +239,12 @@ if (require.main === module && process.argv[2] === '--child') {
 // ---------------------------------------------------------------------------------------------
 // The figure.
 
-function postgresUp() {
-  const { spawnSync } = require('node:child_process');
-  return (
-    spawnSync(
-      process.execPath,
-      [
-        '-e',
-        "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))",
-      ],
-      { timeout: 5000 },
-    ).status === 0
-  );
-}
-
 async function run(ctx) {
   const { table, verdict } = require('../lib/markdown');
   const { medianOf, perRun, failures } = require('../lib/runs');
   const { int, fixed, ratio } = require('../lib/stats');
   const size = ctx.quick ? QUICK : FULL;
-  if (!postgresUp()) {
+  if (!serviceUp(5432)) {
     if (process.env.CI) throw new Error('Figure 15 needs PostgreSQL on 127.0.0.1:5432');
     return { headline: [], section: 'Skipped: no PostgreSQL on 127.0.0.1:5432.' };
   }

@@ -268,6 +268,102 @@ async function waitUntil(ready, ms) {
   return ready();
 }
 
+/** SIGTERM, then SIGKILL if it has not exited after `ms`; resolves with its exit ({ code: 'timeout' } then). */
+async function stop(proc, ms = 10_000) {
+  proc.child.kill('SIGTERM');
+  const exit = await withTimeout(proc.exit, ms, { code: 'timeout' });
+  if (exit.code === 'timeout') proc.child.kill('SIGKILL');
+  return exit;
+}
+
+/** Stops an app of the test (`stop`) and checks that SIGTERM ended it with code 0. */
+async function checkStops(app, what, ms = 10_000) {
+  const stopped = await stop(app, ms);
+  check(stopped.code === 0, what, `${JSON.stringify(stopped)} ${app.output()}`);
+}
+
+/**
+ * Starts the compiled `dist/<name>.js` of the app in `dir` on a free port, with `env` beside PORT;
+ * `ready` is a failed check or a pass for `starts`, once `base + path` answers (or `line` is in the
+ * output) within 30 s. The caller stops the app either way.
+ */
+async function startApp(dir, name, env, { starts, path: readyPath = '', line } = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = start(process.execPath, [`dist/${name}.js`], dir, { PORT: String(port), ...env });
+  const up =
+    line === undefined
+      ? await waitForHttp(base + readyPath, app, 30_000)
+      : await app.waitFor(line, 30_000);
+  return { app, base, ready: check(up, starts, app.output()) };
+}
+
+/** `npm install` of optional peers into the app: a check that npm added them without warning. */
+function installPeers(dir, packages, what = `npm install ${packages.join(' ')}: no warning`) {
+  const add = sh('npm', ['install', ...NPM_FLAGS, ...packages], dir);
+  const warnings = npmWarnings(add.out);
+  return check(add.code === 0 && warnings.length === 0, what, add.out);
+}
+
+/** Writes the app's `src/<name>.ts` and compiles the app with its strict tsc: a check. */
+function compileApp(dir, name, lines, what) {
+  fs.writeFileSync(path.join(dir, 'src', `${name}.ts`), [...lines, ''].join('\n'));
+  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
+  return check(tsc.code === 0, `\`npx tsc\` ${what}`, tsc.out);
+}
+
+/**
+ * The end of an app the test writes: its module `appModule` (`imports`, `controllers`, `providers`:
+ * expressions), and a `main()` that creates it (Nest's logger off unless `logger`), sets the global
+ * prefix api/v1 unless `prefix` is false and the shutdown hooks on SIGTERM unless `shutdown` is
+ * false, listens on PORT, then runs `then` (lines of its body).
+ */
+function appModuleAndMain(
+  appModule,
+  { imports, controllers = [], providers = [] },
+  { logger = false, prefix = true, shutdown = true, then = [] } = {},
+) {
+  const list = (key, items) => (items.length > 0 ? [`  ${key}: [${items.join(', ')}],`] : []);
+  return [
+    '@Module({',
+    ...list('imports', imports),
+    ...list('controllers', controllers),
+    ...list('providers', providers),
+    '})',
+    `class ${appModule} {}`,
+    '',
+    'async function main(): Promise<void> {',
+    `  const app = await NestFactory.create(${appModule}${logger ? '' : ', { logger: false }'});`,
+    ...(prefix ? ["  app.setGlobalPrefix('api/v1');"] : []),
+    ...(shutdown ? ["  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });"] : []),
+    "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
+    ...then.map((l) => `  ${l}`),
+    '}',
+    'void main();',
+  ];
+}
+
+/**
+ * Starts, from a CommonJS script, an application context that imports `imports` (the modules named
+ * in `modules`, each from its entry point): exit 0 when it starts, else exit 1 with the startup
+ * error's message as the output.
+ */
+function startupError(dir, modules, imports, env) {
+  const script = [
+    "require('reflect-metadata');",
+    "const { Module } = require('@nestjs/common');",
+    "const { NestFactory } = require('@nestjs/core');",
+    ...Object.entries(modules).map(([name, from]) => `const { ${name} } = require('${from}');`),
+    'class M {}',
+    `Module({ imports: [${imports}] })(M);`,
+    'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
+    '  () => process.exit(0),',
+    '  (e) => { process.stdout.write(e.message); process.exit(1); });',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'peer-check.cjs'), script);
+  return sh(process.execPath, ['peer-check.cjs'], dir, env);
+}
+
 /**
  * Every command of `orch-events`, from the app where the client is installed alone, against the
  * running app at `base`, which logged `ids` (the events of `taskId`) to `logFile`: --help,
@@ -281,12 +377,6 @@ async function testCli(dir, { base, taskId, ids, logFile, version }) {
   const npx = (...cliArgs) => sh('npx', ['--no-install', 'orch-events', ...cliArgs], dir, env);
   const bin = path.join(dir, 'node_modules', '.bin', 'orch-events');
   const idsOf = (out) => readJsonLines(out).map((e) => e.event_id);
-  async function untilStopped(proc) {
-    proc.child.kill('SIGTERM');
-    const exit = await withTimeout(proc.exit, 10_000, { code: 'timeout' });
-    if (exit.code === 'timeout') proc.child.kill('SIGKILL');
-    return exit.code;
-  }
 
   const help = npx('--help');
   check(
@@ -331,7 +421,7 @@ async function testCli(dir, { base, taskId, ids, logFile, version }) {
     env,
   );
   await waitUntil(() => idsOf(live.output()).length >= ids.length - 1, 20_000);
-  const liveCode = await untilStopped(live);
+  const liveCode = (await stop(live)).code;
   check(
     liveCode === 0 && idsOf(live.output()).join() === ids.slice(1).join(),
     '`orch-events tail --last-event-id` (the server) prints what came after it; SIGTERM: exit 0',
@@ -356,7 +446,7 @@ async function testCli(dir, { base, taskId, ids, logFile, version }) {
       ),
     15_000,
   );
-  const followCode = await untilStopped(follow);
+  const followCode = (await stop(follow)).code;
   const appended = readJsonLines(follow.output())
     .filter((e) => e.task_id === followed)
     .map((e) => e.event)
@@ -425,16 +515,11 @@ async function testVariant(major, tarballs, version, clientDir) {
       return;
     }
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const app = start(process.execPath, ['dist/main.js'], dir, { PORT: String(port) });
-    if (!check(await waitForHttp(base, app, 30_000), 'the app starts', app.output())) {
-      app.child.kill('SIGKILL');
-      return;
-    }
+    const { app, base, ready } = await startApp(dir, 'main', {}, { starts: 'the app starts' });
     const taskId = `task-${major}`;
     const expected = 'job_queued,job_started,job_step,job_completed';
     try {
+      if (!ready) return;
       // A live client first, then the work: the SSE client must see events logged after it opened.
       // The client runs from its own app, where it is installed alone (see installAlone).
       const sse = start(process.execPath, ['check-client.mjs', base, taskId], clientDir, {});
@@ -503,35 +588,19 @@ async function testVariant(major, tarballs, version, clientDir) {
         version,
       });
     } finally {
-      app.child.kill('SIGTERM');
-      const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
-      check(
-        stopped.code === 0,
-        'SIGTERM stops the app with exit code 0',
-        `${JSON.stringify(stopped)} ${app.output()}`,
-      );
+      await checkStops(app, 'SIGTERM stops the app with exit code 0');
     }
 
     // The Redis module without ioredis installed: one startup error that names the package.
-    fs.writeFileSync(
-      path.join(dir, 'redis-peer.cjs'),
-      [
-        "require('reflect-metadata');",
-        "const { Module } = require('@nestjs/common');",
-        "const { NestFactory } = require('@nestjs/core');",
-        "const { OrchestratorEventsModule } = require('@orchestrator/events');",
-        "const { OrchestratorEventsRedisModule } = require('@orchestrator/events/redis');",
-        'class M {}',
-        'Module({ imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsRedisModule.forRoot()] })(M);',
-        'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
-        '  () => process.exit(0),',
-        '  (e) => { process.stdout.write(e.message); process.exit(1); });',
-      ].join('\n'),
+    const redisPeer = startupError(
+      dir,
+      {
+        OrchestratorEventsModule: '@orchestrator/events',
+        OrchestratorEventsRedisModule: '@orchestrator/events/redis',
+      },
+      'OrchestratorEventsModule.forRoot(), OrchestratorEventsRedisModule.forRoot()',
+      { ORCH_LOG_FILE: path.join(dir, 'redis-peer.log'), REDIS_URL: 'redis://127.0.0.1:6379' },
     );
-    const redisPeer = sh(process.execPath, ['redis-peer.cjs'], dir, {
-      ORCH_LOG_FILE: path.join(dir, 'redis-peer.log'),
-      REDIS_URL: 'redis://127.0.0.1:6379',
-    });
     check(
       redisPeer.code === 1 && /npm install ioredis/.test(redisPeer.out),
       'OrchestratorEventsRedisModule without ioredis: one startup error saying `npm install ioredis`',
@@ -557,74 +626,52 @@ async function testVariant(major, tarballs, version, clientDir) {
  */
 async function testRedisBus(major, dir) {
   const ioredis = major === '11' ? 'ioredis@5' : 'ioredis';
-  const add = sh('npm', ['install', ...NPM_FLAGS, ioredis], dir);
-  const warnings = npmWarnings(add.out);
-  if (
-    !check(add.code === 0 && warnings.length === 0, `npm install ${ioredis}: no warning`, add.out)
-  ) {
-    return;
-  }
-  fs.writeFileSync(
-    path.join(dir, 'src', 'redis.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Controller, Module, Param, Post } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
-      "import { OrchestratorEventsRedisModule } from '@orchestrator/events/redis';",
-      '',
-      "@Controller('jobs')",
-      'class JobsController {',
-      '  constructor(private readonly events: EventLogger) {}',
-      '',
-      "  @Post(':taskId')",
-      "  run(@Param('taskId') taskId: string) {",
-      "    this.events.log({ event: 'job_queued', task_id: taskId });",
-      "    return this.events.track('job', { task_id: taskId }, async () => {",
-      "      this.events.info('job_step', { step: 1 });",
-      '      return { processed: 42 };',
-      '    });',
-      '  }',
-      '}',
-      '',
-      '@Module({',
-      '  imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsRedisModule.forRoot()],',
-      '  controllers: [JobsController],',
-      '})',
-      'class RedisAppModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(RedisAppModule);',
-      "  app.setGlobalPrefix('api/v1');",
-      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
-      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
-  );
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with the Redis module', tsc.out)) return;
+  if (!installPeers(dir, [ioredis])) return;
+  const source = [
+    "import 'reflect-metadata';",
+    "import { Controller, Module, Param, Post } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+    "import { OrchestratorEventsRedisModule } from '@orchestrator/events/redis';",
+    '',
+    "@Controller('jobs')",
+    'class JobsController {',
+    '  constructor(private readonly events: EventLogger) {}',
+    '',
+    "  @Post(':taskId')",
+    "  run(@Param('taskId') taskId: string) {",
+    "    this.events.log({ event: 'job_queued', task_id: taskId });",
+    "    return this.events.track('job', { task_id: taskId }, async () => {",
+    "      this.events.info('job_step', { step: 1 });",
+    '      return { processed: 42 };',
+    '    });',
+    '  }',
+    '}',
+    '',
+    ...appModuleAndMain(
+      'RedisAppModule',
+      {
+        imports: ['OrchestratorEventsModule.forRoot()', 'OrchestratorEventsRedisModule.forRoot()'],
+        controllers: ['JobsController'],
+      },
+      { logger: true },
+    ),
+  ];
+  if (!compileApp(dir, 'redis', source, 'with the Redis module')) return;
   const stream = `orch:consumer:${process.pid}:${major}`;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, ['dist/redis.js'], dir, {
-    PORT: String(port),
-    ORCH_LOG_FILE: path.join(dir, 'redis.log'),
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    ORCH_REDIS_STREAM: stream,
-  });
+  const { app, base, ready } = await startApp(
+    dir,
+    'redis',
+    {
+      ORCH_LOG_FILE: path.join(dir, 'redis.log'),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      ORCH_REDIS_STREAM: stream,
+    },
+    { starts: `starts with REDIS_URL and ${ioredis}` },
+  );
   const expected = 'job_queued,job_started,job_step,job_completed';
   try {
-    if (
-      !check(
-        await waitForHttp(base, app, 30_000),
-        `starts with REDIS_URL and ${ioredis}`,
-        app.output(),
-      )
-    ) {
-      return;
-    }
+    if (!ready) return;
     const taskId = `task-redis-${major}`;
     const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
     check(
@@ -651,9 +698,7 @@ async function testRedisBus(major, dir) {
       JSON.stringify(page),
     );
   } finally {
-    app.child.kill('SIGTERM');
-    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
-    check(stopped.code === 0, 'SIGTERM stops the Redis app with exit code 0', app.output());
+    await checkStops(app, 'SIGTERM stops the Redis app with exit code 0');
     sh('redis-cli', ['-p', '6379', 'DEL', stream], dir);
   }
 }
@@ -666,43 +711,28 @@ function testOpenApi(major, dir) {
   // @nestjs/swagger 12.0 declares an optional peer typescript ^5.5 || ^6, and `npm install -D
   // typescript` gives 7: a user adds typescript@6 with it, as the README says.
   const extra = major === '12' ? ['typescript@^6'] : [];
-  const add = sh('npm', ['install', ...NPM_FLAGS, `@nestjs/swagger@^${major}`, ...extra], dir);
-  const warnings = npmWarnings(add.out);
-  if (
-    !check(
-      add.code === 0 && warnings.length === 0,
-      `npm install @nestjs/swagger@^${major} ${extra.join(' ')}`.trim(),
-      add.out,
-    )
-  ) {
-    return;
-  }
+  if (!installPeers(dir, [`@nestjs/swagger@^${major}`, ...extra])) return;
   // An app module of its own (the README's main.ts listens on import), built by the same tsc.
-  fs.writeFileSync(
-    path.join(dir, 'src', 'openapi.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Module } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';",
-      "import { OrchestratorEventsModule } from '@orchestrator/events';",
-      '',
-      '@Module({ imports: [OrchestratorEventsModule.forRoot({ controller: { path: "orchestrator/events" } })] })',
-      'class DocsModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(DocsModule, { logger: false });',
-      "  app.setGlobalPrefix('api/v1');",
-      '  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());',
-      '  process.stdout.write(JSON.stringify(doc));',
-      '  await app.close();',
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
-  );
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with @nestjs/swagger installed', tsc.out)) return;
+  const source = [
+    "import 'reflect-metadata';",
+    "import { Module } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';",
+    "import { OrchestratorEventsModule } from '@orchestrator/events';",
+    '',
+    '@Module({ imports: [OrchestratorEventsModule.forRoot({ controller: { path: "orchestrator/events" } })] })',
+    'class DocsModule {}',
+    '',
+    'async function main(): Promise<void> {',
+    '  const app = await NestFactory.create(DocsModule, { logger: false });',
+    "  app.setGlobalPrefix('api/v1');",
+    '  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());',
+    '  process.stdout.write(JSON.stringify(doc));',
+    '  await app.close();',
+    '}',
+    'void main();',
+  ];
+  if (!compileApp(dir, 'openapi', source, 'with @nestjs/swagger installed')) return;
   const run = sh(process.execPath, ['dist/openapi.js'], dir, {
     ORCH_LOG_FILE: path.join(dir, 'docs.log'),
   });
@@ -742,24 +772,15 @@ async function testIntegrations(major, dir) {
     [bullmq, 'bullmq', `${core}, ${bullmq}`],
     ['OrchestratorEventsPostgresModule.forRoot()', 'pg', `${core}, ${postgres}`],
   ];
+  const modules = {
+    OrchestratorEventsModule: '@orchestrator/events',
+    OrchestratorEventsBullMQModule: '@orchestrator/events/bullmq',
+    OrchestratorEventsMetricsModule: '@orchestrator/events/metrics',
+    OrchestratorEventsPostgresModule: '@orchestrator/events/postgres',
+    OrchestratorEventsTracingModule: '@orchestrator/events/tracing',
+  };
   for (const [label, name, imported = label] of missing) {
-    const script = [
-      "require('reflect-metadata');",
-      "const { Module } = require('@nestjs/common');",
-      "const { NestFactory } = require('@nestjs/core');",
-      "const { OrchestratorEventsModule } = require('@orchestrator/events');",
-      "const { OrchestratorEventsBullMQModule } = require('@orchestrator/events/bullmq');",
-      "const { OrchestratorEventsMetricsModule } = require('@orchestrator/events/metrics');",
-      "const { OrchestratorEventsPostgresModule } = require('@orchestrator/events/postgres');",
-      "const { OrchestratorEventsTracingModule } = require('@orchestrator/events/tracing');",
-      'class M {}',
-      `Module({ imports: [${imported}] })(M);`,
-      'NestFactory.createApplicationContext(M, { logger: false, abortOnError: false }).then(',
-      '  () => process.exit(0),',
-      '  (e) => { process.stdout.write(e.message); process.exit(1); });',
-    ].join('\n');
-    fs.writeFileSync(path.join(dir, 'peer-check.cjs'), script);
-    const run = sh(process.execPath, ['peer-check.cjs'], dir, {
+    const run = startupError(dir, modules, imported, {
       ORCH_LOG_FILE: path.join(dir, 'peer-check.log'),
     });
     check(
@@ -770,97 +791,79 @@ async function testIntegrations(major, dir) {
   }
 
   const peers = ['prom-client', `@nestjs/terminus@^${major}`, '@opentelemetry/api', 'bullmq'];
-  const add = sh('npm', ['install', ...NPM_FLAGS, ...peers], dir);
-  const warnings = npmWarnings(add.out);
-  if (!check(add.code === 0 && warnings.length === 0, `npm install ${peers.join(' ')}`, add.out)) {
-    return;
-  }
-  fs.writeFileSync(
-    path.join(dir, 'src', 'integrations.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Controller, Get, Module, Res } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';",
-      "import { OrchestratorEventsModule } from '@orchestrator/events';",
-      "import { OrchestratorEventsBullMQModule } from '@orchestrator/events/bullmq';",
-      "import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';",
-      "import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';",
-      "import { OrchestratorEventsTracingModule } from '@orchestrator/events/tracing';",
-      "import { Queue, Worker } from 'bullmq';",
-      "import { register } from 'prom-client';",
-      '',
-      'const queue = String(process.env.QUEUE);',
-      '',
-      '@Controller()',
-      'class OpsController {',
-      '  constructor(',
-      '    private readonly health: HealthCheckService,',
-      '    private readonly events: OrchestratorEventsHealthIndicator,',
-      '  ) {}',
-      '',
-      "  @Get('metrics')",
-      '  async metrics(@Res() res: { type(t: string): { send(b: string): void } }): Promise<void> {',
-      '    res.type(register.contentType).send(await register.metrics());',
-      '  }',
-      '',
-      "  @Get('health')",
-      '  @HealthCheck()',
-      '  check() {',
-      '    return this.health.check([() => this.events.isHealthy()]);',
-      '  }',
-      '}',
-      '',
-      '@Module({',
-      '  imports: [',
-      '    OrchestratorEventsModule.forRoot(),',
-      '    OrchestratorEventsTracingModule.forRoot({ spans: true }),',
-      '    OrchestratorEventsMetricsModule.forRoot(),',
-      "    OrchestratorEventsBullMQModule.forRoot({ queues: [queue], connection: 'redis://127.0.0.1:6379' }),",
-      '    TerminusModule,',
-      '  ],',
-      '  controllers: [OpsController],',
-      '  providers: [OrchestratorEventsHealthIndicator],',
-      '})',
-      'class OpsModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(OpsModule, { logger: false });',
-      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
-      "  await app.listen(Number(process.env.PORT), '127.0.0.1');",
-      "  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };",
-      "  const worker = new Worker(queue, async () => 'done', { connection });",
-      "  worker.on('error', () => undefined);",
-      '  const producer = new Queue(queue, { connection });',
-      "  await producer.add('consumer', { task_id: 'consumer-bullmq' });",
-      '  await producer.close();',
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
-  );
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with the integration packages installed', tsc.out)) return;
+  if (!installPeers(dir, peers)) return;
+  const source = [
+    "import 'reflect-metadata';",
+    "import { Controller, Get, Module, Res } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';",
+    "import { OrchestratorEventsModule } from '@orchestrator/events';",
+    "import { OrchestratorEventsBullMQModule } from '@orchestrator/events/bullmq';",
+    "import { OrchestratorEventsMetricsModule } from '@orchestrator/events/metrics';",
+    "import { OrchestratorEventsHealthIndicator } from '@orchestrator/events/terminus';",
+    "import { OrchestratorEventsTracingModule } from '@orchestrator/events/tracing';",
+    "import { Queue, Worker } from 'bullmq';",
+    "import { register } from 'prom-client';",
+    '',
+    'const queue = String(process.env.QUEUE);',
+    '',
+    '@Controller()',
+    'class OpsController {',
+    '  constructor(',
+    '    private readonly health: HealthCheckService,',
+    '    private readonly events: OrchestratorEventsHealthIndicator,',
+    '  ) {}',
+    '',
+    "  @Get('metrics')",
+    '  async metrics(@Res() res: { type(t: string): { send(b: string): void } }): Promise<void> {',
+    '    res.type(register.contentType).send(await register.metrics());',
+    '  }',
+    '',
+    "  @Get('health')",
+    '  @HealthCheck()',
+    '  check() {',
+    '    return this.health.check([() => this.events.isHealthy()]);',
+    '  }',
+    '}',
+    '',
+    ...appModuleAndMain(
+      'OpsModule',
+      {
+        imports: [
+          'OrchestratorEventsModule.forRoot()',
+          'OrchestratorEventsTracingModule.forRoot({ spans: true })',
+          'OrchestratorEventsMetricsModule.forRoot()',
+          "OrchestratorEventsBullMQModule.forRoot({ queues: [queue], connection: 'redis://127.0.0.1:6379' })",
+          'TerminusModule',
+        ],
+        controllers: ['OpsController'],
+        providers: ['OrchestratorEventsHealthIndicator'],
+      },
+      {
+        prefix: false,
+        then: [
+          "const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };",
+          "const worker = new Worker(queue, async () => 'done', { connection });",
+          "worker.on('error', () => undefined);",
+          'const producer = new Queue(queue, { connection });',
+          "await producer.add('consumer', { task_id: 'consumer-bullmq' });",
+          'await producer.close();',
+        ],
+      },
+    ),
+  ];
+  if (!compileApp(dir, 'integrations', source, 'with the integration packages installed')) return;
 
   const queue = `orch-consumer-${process.pid}-${major}`;
   const logFile = path.join(dir, 'integrations.log');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, ['dist/integrations.js'], dir, {
-    PORT: String(port),
-    QUEUE: queue,
-    ORCH_LOG_FILE: logFile,
-  });
+  const { app, base, ready } = await startApp(
+    dir,
+    'integrations',
+    { QUEUE: queue, ORCH_LOG_FILE: logFile },
+    { starts: 'the app with the integrations starts', path: '/health' },
+  );
   try {
-    if (
-      !check(
-        await waitForHttp(`${base}/health`, app, 30_000),
-        'the app with the integrations starts',
-        app.output(),
-      )
-    ) {
-      return;
-    }
+    if (!ready) return;
     const metrics = await (await fetch(`${base}/metrics`)).text();
     check(
       /^orchestrator_events_logged_total\{level="INFO"\} \d+$/m.test(metrics) &&
@@ -890,14 +893,7 @@ async function testIntegrations(major, dir) {
       recorded.join() || app.output(),
     );
   } finally {
-    app.child.kill('SIGTERM');
-    const stopped = await withTimeout(app.exit, 15_000, { code: 'timeout' });
-    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
-    check(
-      stopped.code === 0,
-      'SIGTERM stops the app with the integrations with code 0',
-      app.output(),
-    );
+    await checkStops(app, 'SIGTERM stops the app with the integrations with code 0', 15_000);
     const keys = sh('redis-cli', ['-p', '6379', '--scan', '--pattern', `bull:${queue}:*`], dir)
       .out.split('\n')
       .filter(Boolean);
@@ -913,47 +909,33 @@ async function testIntegrations(major, dir) {
  * endpoint, the script is served immutable.
  */
 async function testDashboard(major, dir) {
-  fs.writeFileSync(
-    path.join(dir, 'src', 'dashboard.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Module } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { OrchestratorEventsModule } from '@orchestrator/events';",
-      "import { OrchestratorEventsDashboardModule } from '@orchestrator/events/dashboard';",
-      '',
-      '@Module({',
-      '  imports: [',
-      '    OrchestratorEventsModule.forRoot(),',
-      "    OrchestratorEventsDashboardModule.forRoot({ path: 'ops/events' }),",
-      '  ],',
-      '})',
-      'class DashboardModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(DashboardModule, { logger: false });',
-      "  app.setGlobalPrefix('api/v1');",
-      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
-      "  process.stdout.write('DASHBOARD READY\\n');",
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
+  const source = [
+    "import 'reflect-metadata';",
+    "import { Module } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { OrchestratorEventsModule } from '@orchestrator/events';",
+    "import { OrchestratorEventsDashboardModule } from '@orchestrator/events/dashboard';",
+    '',
+    ...appModuleAndMain(
+      'DashboardModule',
+      {
+        imports: [
+          'OrchestratorEventsModule.forRoot()',
+          "OrchestratorEventsDashboardModule.forRoot({ path: 'ops/events' })",
+        ],
+      },
+      { shutdown: false, then: ["process.stdout.write('DASHBOARD READY\\n');"] },
+    ),
+  ];
+  if (!compileApp(dir, 'dashboard', source, 'with the dashboard mounted')) return;
+  const { app, base, ready } = await startApp(
+    dir,
+    'dashboard',
+    { ORCH_LOG_FILE: path.join(dir, 'dashboard.log') },
+    { starts: 'the dashboard app starts', line: /DASHBOARD READY/ },
   );
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with the dashboard mounted', tsc.out)) return;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, ['dist/dashboard.js'], dir, {
-    PORT: String(port),
-    ORCH_LOG_FILE: path.join(dir, 'dashboard.log'),
-  });
   try {
-    if (
-      !check(await app.waitFor(/DASHBOARD READY/, 30_000), 'the dashboard app starts', app.output())
-    ) {
-      return;
-    }
+    if (!ready) return;
     const page = await fetch(`${base}/ops/events/`);
     const html = await page.text();
     const script = /<script type="module" src="(assets\/app-[A-Za-z0-9]+\.js)">/.exec(html)?.[1];
@@ -977,9 +959,7 @@ async function testDashboard(major, dir) {
       `${js.status} ${js.headers.get('content-type')} ${js.headers.get('cache-control')} ${body.length} bytes`,
     );
   } finally {
-    app.child.kill('SIGTERM');
-    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
-    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
+    await stop(app);
   }
 }
 
@@ -1007,53 +987,38 @@ async function startWebhookReceiver() {
 }
 
 /** The alerts app: the core, `OrchestratorEventsAlertsModule` (default rules: `run_failed`), a run that fails. */
-function writeAlertsApp(dir) {
-  fs.writeFileSync(
-    path.join(dir, 'src', 'alerts.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Controller, Module, Param, Post } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
-      "import { OrchestratorEventsAlertsModule } from '@orchestrator/events/alerts';",
-      '',
-      "@Controller('jobs')",
-      'class FailingJobs {',
-      '  constructor(private readonly events: EventLogger) {}',
-      '',
-      "  @Post(':taskId')",
-      "  async run(@Param('taskId') taskId: string): Promise<{ failed: boolean }> {",
-      "    const run = this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, () => {",
-      "      throw new Error('step 2 of 3 failed');",
-      '    });',
-      '    return run.then(',
-      '      () => ({ failed: false }),',
-      '      () => ({ failed: true }),',
-      '    );',
-      '  }',
-      '}',
-      '',
-      '@Module({',
-      '  imports: [',
-      '    OrchestratorEventsModule.forRoot(),',
-      '    OrchestratorEventsAlertsModule.forRoot({',
-      "      webhook: { url: String(process.env['WEBHOOK_URL']), secret: String(process.env['WEBHOOK_SECRET']) },",
-      '    }),',
-      '  ],',
-      '  controllers: [FailingJobs],',
-      '})',
-      'class AlertsModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(AlertsModule, { logger: false });',
-      "  app.setGlobalPrefix('api/v1');",
-      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
-      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
-  );
+function alertsApp() {
+  return [
+    "import 'reflect-metadata';",
+    "import { Controller, Module, Param, Post } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+    "import { OrchestratorEventsAlertsModule } from '@orchestrator/events/alerts';",
+    '',
+    "@Controller('jobs')",
+    'class FailingJobs {',
+    '  constructor(private readonly events: EventLogger) {}',
+    '',
+    "  @Post(':taskId')",
+    "  async run(@Param('taskId') taskId: string): Promise<{ failed: boolean }> {",
+    "    const run = this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, () => {",
+    "      throw new Error('step 2 of 3 failed');",
+    '    });',
+    '    return run.then(',
+    '      () => ({ failed: false }),',
+    '      () => ({ failed: true }),',
+    '    );',
+    '  }',
+    '}',
+    '',
+    ...appModuleAndMain('AlertsModule', {
+      imports: [
+        'OrchestratorEventsModule.forRoot()',
+        "OrchestratorEventsAlertsModule.forRoot({ webhook: { url: String(process.env['WEBHOOK_URL']), secret: String(process.env['WEBHOOK_SECRET']) } })",
+      ],
+      controllers: ['FailingJobs'],
+    }),
+  ];
 }
 
 /**
@@ -1062,22 +1027,18 @@ function writeAlertsApp(dir) {
  * `X-Orchestrator-Signature` is the HMAC-SHA256 of the raw body with the secret (docs/alerts.md).
  */
 async function testAlerts(major, dir) {
-  writeAlertsApp(dir);
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with the alerts module', tsc.out)) return;
+  if (!compileApp(dir, 'alerts', alertsApp(), 'with the alerts module')) return;
   const receiver = await startWebhookReceiver();
   const secret = `consumer-secret-${process.pid}`;
   const logFile = path.join(dir, 'alerts.log');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, ['dist/alerts.js'], dir, {
-    PORT: String(port),
-    ORCH_LOG_FILE: logFile,
-    WEBHOOK_URL: receiver.url,
-    WEBHOOK_SECRET: secret,
-  });
+  const { app, base, ready } = await startApp(
+    dir,
+    'alerts',
+    { ORCH_LOG_FILE: logFile, WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: secret },
+    { starts: 'the alerts app starts' },
+  );
   try {
-    if (!check(await waitForHttp(base, app, 30_000), 'the alerts app starts', app.output())) return;
+    if (!ready) return;
     const taskId = `task-alerts-${major}`;
     const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
     const answer = await posted.text();
@@ -1089,10 +1050,7 @@ async function testAlerts(major, dir) {
     await waitUntil(sent, 20_000);
     checkAlert(receiver.requests, secret, taskId);
   } finally {
-    app.child.kill('SIGTERM');
-    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
-    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
-    check(stopped.code === 0, 'SIGTERM stops the alerts app with exit code 0', app.output());
+    await checkStops(app, 'SIGTERM stops the alerts app with exit code 0');
     await receiver.close();
   }
 }
@@ -1159,58 +1117,45 @@ async function ownDatabase() {
 }
 
 /** The store's app: the core, `OrchestratorEventsPostgresModule.forRoot()` (ORCH_HISTORY_URL), a job, the store's state. */
-function writePostgresApp(dir) {
-  fs.writeFileSync(
-    path.join(dir, 'src', 'postgres.ts'),
-    [
-      "import 'reflect-metadata';",
-      "import { Controller, Get, Module, Param, Post } from '@nestjs/common';",
-      "import { NestFactory } from '@nestjs/core';",
-      "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
-      'import {',
-      '  OrchestratorEventsPostgresModule,',
-      '  PostgresHistoryStore,',
-      '  type PostgresStoreState,',
-      "} from '@orchestrator/events/postgres';",
-      '',
-      '@Controller()',
-      'class JobsController {',
-      '  constructor(',
-      '    private readonly events: EventLogger,',
-      '    private readonly store: PostgresHistoryStore,',
-      '  ) {}',
-      '',
-      "  @Post('jobs/:taskId')",
-      "  run(@Param('taskId') taskId: string) {",
-      "    this.events.log({ event: 'job_queued', task_id: taskId });",
-      "    return this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, async () => {",
-      "      this.events.info('job_step', { step: 1 });",
-      '      return { processed: 42 };',
-      '    });',
-      '  }',
-      '',
-      "  @Get('store')",
-      '  state(): PostgresStoreState {',
-      '    return this.store.state();',
-      '  }',
-      '}',
-      '',
-      '@Module({',
-      '  imports: [OrchestratorEventsModule.forRoot(), OrchestratorEventsPostgresModule.forRoot()],',
-      '  controllers: [JobsController],',
-      '})',
-      'class PostgresAppModule {}',
-      '',
-      'async function main(): Promise<void> {',
-      '  const app = await NestFactory.create(PostgresAppModule, { logger: false });',
-      "  app.setGlobalPrefix('api/v1');",
-      "  app.enableShutdownHooks(['SIGTERM'], { useProcessExit: true });",
-      "  await app.listen(Number(process.env['PORT']), '127.0.0.1');",
-      '}',
-      'void main();',
-      '',
-    ].join('\n'),
-  );
+function postgresApp() {
+  return [
+    "import 'reflect-metadata';",
+    "import { Controller, Get, Module, Param, Post } from '@nestjs/common';",
+    "import { NestFactory } from '@nestjs/core';",
+    "import { EventLogger, OrchestratorEventsModule } from '@orchestrator/events';",
+    'import {',
+    '  OrchestratorEventsPostgresModule,',
+    '  PostgresHistoryStore,',
+    '  type PostgresStoreState,',
+    "} from '@orchestrator/events/postgres';",
+    '',
+    '@Controller()',
+    'class JobsController {',
+    '  constructor(',
+    '    private readonly events: EventLogger,',
+    '    private readonly store: PostgresHistoryStore,',
+    '  ) {}',
+    '',
+    "  @Post('jobs/:taskId')",
+    "  run(@Param('taskId') taskId: string) {",
+    "    this.events.log({ event: 'job_queued', task_id: taskId });",
+    "    return this.events.track('job', { task_id: taskId, run_id: `run-${taskId}` }, async () => {",
+    "      this.events.info('job_step', { step: 1 });",
+    '      return { processed: 42 };',
+    '    });',
+    '  }',
+    '',
+    "  @Get('store')",
+    '  state(): PostgresStoreState {',
+    '    return this.store.state();',
+    '  }',
+    '}',
+    '',
+    ...appModuleAndMain('PostgresAppModule', {
+      imports: ['OrchestratorEventsModule.forRoot()', 'OrchestratorEventsPostgresModule.forRoot()'],
+      controllers: ['JobsController'],
+    }),
+  ];
 }
 
 /**
@@ -1220,43 +1165,25 @@ function writePostgresApp(dir) {
  * and the events and runs endpoints return them while the store says it is up.
  */
 async function testPostgres(major, dir) {
-  const add = sh('npm', ['install', ...NPM_FLAGS, 'pg'], dir);
-  const warnings = npmWarnings(add.out);
-  if (!check(add.code === 0 && warnings.length === 0, 'npm install pg: no warning', add.out))
-    return;
-  writePostgresApp(dir);
-  const tsc = sh('npx', ['--no-install', 'tsc'], dir);
-  if (!check(tsc.code === 0, '`npx tsc` with the PostgreSQL module', tsc.out)) return;
+  if (!installPeers(dir, ['pg'])) return;
+  if (!compileApp(dir, 'postgres', postgresApp(), 'with the PostgreSQL module')) return;
   const db = await ownDatabase();
   if (db === undefined) return;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const logFile = path.join(dir, 'postgres.log');
-  const app = start(process.execPath, ['dist/postgres.js'], dir, {
-    PORT: String(port),
-    ORCH_ID: `consumer-pg-${major}`,
-    ORCH_LOG_FILE: logFile,
-    ORCH_HISTORY_URL: db.url,
-  });
+  const { app, base, ready } = await startApp(
+    dir,
+    'postgres',
+    { ORCH_ID: `consumer-pg-${major}`, ORCH_LOG_FILE: logFile, ORCH_HISTORY_URL: db.url },
+    { starts: 'starts with pg and ORCH_HISTORY_URL' },
+  );
   try {
-    if (
-      !check(
-        await waitForHttp(base, app, 30_000),
-        'starts with pg and ORCH_HISTORY_URL',
-        app.output(),
-      )
-    ) {
-      return;
-    }
+    if (!ready) return;
     const taskId = `task-pg-${major}`;
     const posted = await fetch(`${base}/api/v1/jobs/${taskId}`, { method: 'POST' });
     check(posted.status === 201, 'POST /api/v1/jobs/:taskId with the store', await posted.text());
     await checkStored(base, db.url, taskId, logFile);
   } finally {
-    app.child.kill('SIGTERM');
-    const stopped = await withTimeout(app.exit, 10_000, { code: 'timeout' });
-    if (stopped.code === 'timeout') app.child.kill('SIGKILL');
-    check(stopped.code === 0, 'SIGTERM stops the store app with exit code 0', app.output());
+    await checkStops(app, 'SIGTERM stops the store app with exit code 0');
     await db.drop();
   }
 }

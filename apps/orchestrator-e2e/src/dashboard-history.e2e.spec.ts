@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { http, RunningApp, startApp, waitFor } from './support/app-process';
 import { useTestDatabase } from './support/test-database';
-import { launchChromium, requireChromium } from './support/chromium';
+import { requireChromium, useChromium } from './support/chromium';
+import { DashboardSnapshot, picture, snapshot, windowOptions } from './support/dashboard-page';
 
 /**
  * The dashboard's windows of days (6 h, 24 h, 7 d): offered only with a history store
@@ -17,10 +18,10 @@ const EVENTS = 100_000;
 const PER_RUN = 10;
 const RUNS = EVENTS / PER_RUN;
 const ORCH_ID = 'hist-e2e';
+/** The windows the page offers without a history store (it adds the windows of days with one). */
+const LIVE_WINDOWS = ['auto', '1m', '5m', '15m', '1h'];
 const VIEWPORT = { width: 1400, height: 900 };
-const SCREENSHOT = process.env['UPDATE_SCREENSHOTS']
-  ? path.resolve(__dirname, '../../../docs/dashboard-24h.png')
-  : path.join(os.tmpdir(), 'orch-dashboard-24h.png');
+const SCREENSHOT = picture('dashboard-24h');
 
 /**
  * 10,000 runs of 10 events, starting from 24 h - 10 min ago to 5 min ago, one in ten failed
@@ -85,21 +86,6 @@ function writeDay(file: string, nowMs: number): void {
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
-interface Snapshot {
-  longestRenderMs: Record<string, number>;
-  history?: {
-    since: string;
-    until: string;
-    runs: number;
-    capped: boolean;
-    bucket: number;
-    complete: boolean;
-  };
-}
-const snapshot = (page: Page) =>
-  page.evaluate(() =>
-    (window as unknown as { __orchDashboard: { snapshot(): Snapshot } }).__orchDashboard.snapshot(),
-  );
 /**
  * Resolves at the first paint of a window of days: its counts drawn (the chart's totals are the
  * window's) and its newest runs drawn (rows on the timeline, counted by its summary); older pages
@@ -109,7 +95,7 @@ const firstPaint = (page: Page) =>
   page.waitForFunction(
     () => {
       const shown = (
-        window as unknown as { __orchDashboard?: { snapshot(): Snapshot } }
+        window as unknown as { __orchDashboard?: { snapshot(): DashboardSnapshot } }
       ).__orchDashboard?.snapshot().history;
       const totals = document.getElementById('rate-totals')?.dataset;
       return (
@@ -128,17 +114,13 @@ const shownWindow = (page: Page) =>
   page.evaluate(
     () =>
       (
-        window as unknown as { __orchDashboard: { snapshot(): Snapshot } }
+        window as unknown as { __orchDashboard: { snapshot(): DashboardSnapshot } }
       ).__orchDashboard.snapshot().history,
   );
 /** The run ids of the timeline's rows in the DOM (those in view and a few beyond), sorted. */
 const rowsDrawn = (page: Page) =>
   page.$$eval('#timeline .tl-row.run', (rows) =>
     rows.map((row) => (row as HTMLElement).dataset['runId'] ?? '').sort(),
-  );
-const windowOptions = (page: Page) =>
-  page.$$eval('select[name="window"] option', (options) =>
-    options.map((o) => (o as HTMLOptionElement).value),
   );
 
 interface RunsPage {
@@ -157,13 +139,7 @@ const db = useTestDatabase('orch_e2e_dash', 'dashboard history e2e');
 const name = db.name;
 
 (requireChromium() ? describe : describe.skip)('dashboard windows of days in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   it("a 24 h window of 100,000 events from the PostgreSQL store: runs and counts equal the server's", async () => {
     if (!db.canRun()) return;
@@ -187,7 +163,7 @@ const name = db.name;
           : undefined;
       }, 180_000);
 
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       // The page open and live in its default window; then the operator picks 24 h.
       await page.goto(`${app.origin}/dashboard/`);
       await page.waitForSelector('#conn[data-state="live"]', { timeout: 15_000 });
@@ -230,16 +206,7 @@ const name = db.name;
         `24 h window, ${EVENTS} events in PostgreSQL: first paint of runs and counts ${firstPaintMs} ms after the click ` +
           `(${shown.runs} runs, bucket ${shown.bucket} s); all ${shown.runs} runs drawn at ${wholeMs} ms`,
       );
-      expect(await windowOptions(page)).toEqual([
-        'auto',
-        '1m',
-        '5m',
-        '15m',
-        '1h',
-        '6h',
-        '24h',
-        '7d',
-      ]);
+      expect(await windowOptions(page)).toEqual([...LIVE_WINDOWS, '6h', '24h', '7d']);
       expect(await page.inputValue('select[name="window"]')).toBe('24h');
       expect(new URL(page.url()).searchParams.get('window')).toBe('24h');
       expect(shown.capped).toBe(false);
@@ -322,10 +289,10 @@ const name = db.name;
   it('without a history store the windows of days are not offered, even from a link', async () => {
     const app = await startApp();
     try {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${app.origin}/dashboard/?window=24h`);
       await page.waitForSelector('#conn[data-state="live"]', { timeout: 15_000 });
-      expect(await windowOptions(page)).toEqual(['auto', '1m', '5m', '15m', '1h']);
+      expect(await windowOptions(page)).toEqual(LIVE_WINDOWS);
       expect(await page.inputValue('select[name="window"]')).toBe('auto');
       expect((await snapshot(page)).history).toBeUndefined();
       await page.close();

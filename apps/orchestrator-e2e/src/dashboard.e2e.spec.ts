@@ -3,41 +3,18 @@ import { OrchestratorEventsClient } from '@orchestrator/events-client';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { freePort, http, postJob, RunningApp, startApp, waitFor } from './support/app-process';
-import { launchChromium, requireChromium } from './support/chromium';
+import { launchChromium, requireChromium, useChromium } from './support/chromium';
+import { picture, snapshot } from './support/dashboard-page';
 import { InProcessApp, startInProcessApp } from './support/in-process-app';
 
 /** The README's picture of the default view during a burst with failures (the triage test). */
-// The README's picture: rewritten only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves the
-// tree clean; otherwise the same picture goes to the temp directory, and is still made every run.
-const SCREENSHOT = process.env['UPDATE_SCREENSHOTS']
-  ? path.resolve(__dirname, '../../../docs/dashboard-timeline.png')
-  : path.join(os.tmpdir(), 'orch-dashboard-timeline.png');
+const SCREENSHOT = picture('dashboard-timeline');
 const VIEWPORT = { width: 1400, height: 900 };
-/** The docs' other pictures (docs/dashboard.md), made by the triage tests. */
-const picture = (name: string) =>
-  process.env['UPDATE_SCREENSHOTS']
-    ? path.resolve(__dirname, `../../../docs/${name}.png`)
-    : path.join(os.tmpdir(), `orch-${name}.png`);
 /** The failed bar's colour (style.css `--err`). */
 const FAILED_RGB = [0xcf, 0x22, 0x2e];
 
-/** What the page exposes as `window.__orchDashboard.snapshot()`. */
-interface Snapshot {
-  received: number;
-  kept: number;
-  eventIds: string[];
-  levelTotals: Record<string, number>;
-  runs: { runId: string; status: string; step: number; steps?: number; reason?: string }[];
-  state: string;
-  longestRenderMs: Record<string, number>;
-}
-
-const snapshot = (page: Page) =>
-  page.evaluate(() =>
-    (window as unknown as { __orchDashboard: { snapshot(): Snapshot } }).__orchDashboard.snapshot(),
-  );
 const live = (page: Page, timeout = 15_000) =>
   page.waitForSelector('#conn[data-state="live"]', { timeout });
 const runRow = (runId: string) => `#timeline .tl-row.run[data-run-id="${runId}"]`;
@@ -54,13 +31,7 @@ class OpsCookieGuard implements CanActivate {
 }
 
 (requireChromium() ? describe : describe.skip)('dashboard in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   it('mounts under a custom path in a fresh app, behind its guards, and follows its runs', async () => {
     const user = await startInProcessApp(
@@ -83,7 +54,7 @@ class OpsCookieGuard implements CanActivate {
       });
       expect([bare.status, bare.headers.get('location')]).toEqual([301, 'orchestrator/']);
 
-      const context = await browser.newContext({ viewport: VIEWPORT });
+      const context = await browser().newContext({ viewport: VIEWPORT });
       await context.addCookies([{ name: 'team', value: 'ops', url: user.origin }]);
       const page = await context.newPage();
       const assets: { url: string; cache: string | null; type: string | null }[] = [];
@@ -149,7 +120,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('grows a running bar on the timeline, marks its steps, and tells its times on hover', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?window=1m`);
       await live(page);
       const job = (await postJob(demo, { task_id: 'grow', steps: 8, step_ms: 400 })).body;
@@ -182,7 +153,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('lists a failed run with its reason; one click opens the run, every event, its JSON', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?window=1m`);
       await live(page);
       // A few tasks, as an orchestrator has them (and as the README's picture shows them).
@@ -254,7 +225,7 @@ class OpsCookieGuard implements CanActivate {
         );
         return page.body.events.length === 2 || undefined;
       });
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/`);
       await live(page);
       await page.fill('#filters input[name="task_id"]', 'url-a');
@@ -286,7 +257,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('pauses the live feed, catches up on resume, and offers a jump to the newest', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?task_id=pause`);
       await live(page);
       const received = async () => Number(await page.getAttribute('#event-count', 'data-received'));
@@ -333,7 +304,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('shows a filter the server refuses once, with its message, and does not retry', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       const requests: string[] = [];
       page.on('request', (req) => {
         if (req.url().includes('/orchestrator/events')) requests.push(req.url());
@@ -415,7 +386,7 @@ class OpsCookieGuard implements CanActivate {
     }
 
     it('shows recent runs legibly, failed bars in their colour, counts of the window, failures by reason', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/`);
       await live(page);
       // Whole seconds: the page counts by the second, and says which seconds.
@@ -598,7 +569,7 @@ class OpsCookieGuard implements CanActivate {
           channel: 'webhook',
         })}\n`,
       );
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?run=${job.run_id}`);
       await page.waitForSelector('#run-waterfall .wf-row');
       // Steps 1-4 logged, then the failure: five segments.
@@ -624,7 +595,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('follows new runs at the bottom, but moves no row under the pointer', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?window=15m`);
       await live(page);
       // More rows than the panel holds: the list shows the newest, at the bottom.
@@ -655,7 +626,7 @@ class OpsCookieGuard implements CanActivate {
     });
 
     it('dates the times of a run that crosses midnight', async () => {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?run=midnight-run`);
       await page.waitForSelector('#run-count[data-count="3"]');
       await page.waitForSelector('#run-view.dated');
@@ -675,7 +646,7 @@ class OpsCookieGuard implements CanActivate {
     it('filters runs by status in the URL, zooms by dragging and back, one time axis for both', async () => {
       await postJob(demo, { task_id: 'status-a', steps: 2, step_ms: 50, fail_at_step: 2 });
       await postJob(demo, { task_id: 'status-a', steps: 2, step_ms: 50 });
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${demo.origin}/dashboard/?window=15m`);
       await live(page);
       await page.waitForSelector('#timeline .tl-row.run[data-status="success"]');
@@ -739,7 +710,7 @@ class OpsCookieGuard implements CanActivate {
     const port = await freePort();
     let app = await startApp({ port });
     try {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       await page.goto(`${app.origin}/dashboard/`);
       await live(page);
       const before = (await postJob(app, { task_id: 'restart', steps: 2, step_ms: 1 })).body;
@@ -770,7 +741,7 @@ class OpsCookieGuard implements CanActivate {
     const token = 'dashboard-token-0123456789';
     const secured = await startApp({ env: { ORCH_EVENTS_TOKEN: token } });
     try {
-      const page = await browser.newPage({ viewport: VIEWPORT });
+      const page = await browser().newPage({ viewport: VIEWPORT });
       const urls: string[] = [];
       const bearer: string[] = [];
       page.on('request', (req) => {

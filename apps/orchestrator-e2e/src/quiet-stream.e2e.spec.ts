@@ -1,4 +1,4 @@
-import { RunningApp, startApp } from './support/app-process';
+import { useDemoWithClient } from './support/demo-client';
 import { RawSse } from './support/sse-raw';
 
 /**
@@ -11,22 +11,16 @@ describe.each([
   ['on', 'true'],
   ['off', 'false'],
 ])('a quiet stream on the demo, fast path %s', (_label, fastPath) => {
-  let app: RunningApp;
-  beforeAll(async () => {
-    app = await startApp({
-      env: {
-        ORCH_SSE_FAST_PATH: fastPath,
-        HTTP_HEADERS_TIMEOUT_MS: '300',
-        ORCH_SSE_HEARTBEAT_MS: '900',
-      },
-    });
-  });
-  afterAll(async () => {
-    expect(await app.stop()).toBe(0);
+  const demo = useDemoWithClient({
+    env: {
+      ORCH_SSE_FAST_PATH: fastPath,
+      HTTP_HEADERS_TIMEOUT_MS: '300',
+      ORCH_SSE_HEARTBEAT_MS: '900',
+    },
   });
 
   it('stays open across three heartbeat periods, with each heartbeat', async () => {
-    const sse = await RawSse.open(`${app.api}/orchestrator/events/stream?task_id=quiet`);
+    const sse = await RawSse.open(`${demo.app.api}/orchestrator/events/stream?task_id=quiet`);
     try {
       expect(sse.response?.statusCode).toBe(200);
       // `until` throws if the stream closes first.

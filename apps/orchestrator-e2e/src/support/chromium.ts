@@ -32,3 +32,21 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * One Chromium for the tests of the calling `describe`: launched in `beforeAll`, closed in
+ * `afterAll`. The function returned gives it, inside a test.
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error('useChromium: Chromium did not start');
+    return browser;
+  };
+}

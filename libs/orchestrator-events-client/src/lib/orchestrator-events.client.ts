@@ -18,14 +18,7 @@ import {
 import { OrchestratorEventsNetworkError, OrchestratorEventsProtocolError } from './errors';
 import { streamEvents } from './event-stream';
 import { readHttpError } from './http-error.reader';
-import {
-  countsSearchParams,
-  joinUrl,
-  runsSearchParams,
-  siblingUrl,
-  toSearchParams,
-  withQuery,
-} from './query-params';
+import { EndpointUrls, endpointUrls, joinUrl } from './query-params';
 
 /** Where the module serves its controller by default, under the demo app's `api/v1` prefix. */
 export const DEFAULT_EVENTS_PATH = '/api/v1/orchestrator/events';
@@ -44,13 +37,13 @@ export type QueryAllFilter = Omit<EventQuery, 'limit' | 'before'>;
  * live, resumable stream (`stream`). Uses only `fetch`, streams and `TextDecoder`: Node 20 and browsers.
  */
 export class OrchestratorEventsClient {
-  private readonly eventsUrl: string;
+  private readonly urls: EndpointUrls;
   private readonly headers: Record<string, string>;
   private readonly fetch: typeof fetch;
 
   constructor(options: OrchestratorEventsClientOptions) {
     if (!options.baseUrl) throw new TypeError('OrchestratorEventsClient: baseUrl is required');
-    this.eventsUrl = joinUrl(options.baseUrl, options.eventsPath ?? DEFAULT_EVENTS_PATH);
+    this.urls = endpointUrls(joinUrl(options.baseUrl, options.eventsPath ?? DEFAULT_EVENTS_PATH));
     this.headers = options.token ? { Authorization: `Bearer ${options.token}` } : {};
     // A wrapper, not the bare global: browsers throw "Illegal invocation" when fetch is called
     // as a method of another object.
@@ -66,7 +59,7 @@ export class OrchestratorEventsClient {
    *   OrchestratorEventsUnauthorizedError (401), OrchestratorEventsHttpError, OrchestratorEventsNetworkError.
    */
   async query(query: EventQuery = {}, options: RequestOptions = {}): Promise<EventsPage> {
-    const url = withQuery(this.eventsUrl, toSearchParams(query));
+    const url = this.urls.events(query);
     const { events, has_more } = await this.getPage<EventsPage>(url, options, {
       events: 'array',
       has_more: 'boolean',
@@ -82,7 +75,7 @@ export class OrchestratorEventsClient {
    * @throws as `query()`.
    */
   async runs(query: RunsQuery = {}, options: RequestOptions = {}): Promise<RunsPage> {
-    const url = withQuery(siblingUrl(this.eventsUrl, 'runs'), runsSearchParams(query));
+    const url = this.urls.runs(query);
     return this.getPage<RunsPage>(url, options, { runs: 'array', has_more: 'boolean' });
   }
 
@@ -92,7 +85,7 @@ export class OrchestratorEventsClient {
    * @throws as `query()`.
    */
   async counts(query: CountsQuery = {}, options: RequestOptions = {}): Promise<CountsPage> {
-    const url = withQuery(joinUrl(this.eventsUrl, 'counts'), countsSearchParams(query));
+    const url = this.urls.counts(query);
     return this.getPage<CountsPage>(url, options, { bucket: 'number', buckets: 'array' });
   }
 
@@ -174,7 +167,7 @@ export class OrchestratorEventsClient {
     filter: EventFilter = {},
     options: StreamOptions = {},
   ): AsyncGenerator<OrchestratorEvent, void, undefined> {
-    const url = withQuery(joinUrl(this.eventsUrl, 'stream'), toSearchParams(filter));
+    const url = this.urls.stream(filter);
     return streamEvents({ url, headers: this.headers, fetch: this.fetch }, options);
   }
 }

@@ -1,6 +1,7 @@
 import { OrchestratorEventsQueryError } from './errors';
 import {
   countsSearchParams,
+  endpointUrls,
   joinUrl,
   runsSearchParams,
   siblingUrl,
@@ -113,6 +114,22 @@ describe('runsSearchParams', () => {
     );
     expect(runsSearchParams({ status: 'failed', limit: 5 }).toString()).toBe(
       'status=failed&limit=5',
+    );
+  });
+});
+
+describe('endpointUrls', () => {
+  it('puts each endpoint beside or below the events endpoint, with its own query string', () => {
+    const urls = endpointUrls('http://h:1/api/v1/orchestrator/events');
+    expect(urls.events({ task_id: 't', limit: 5 })).toBe(
+      'http://h:1/api/v1/orchestrator/events?task_id=t&limit=5',
+    );
+    expect(urls.stream({})).toBe('http://h:1/api/v1/orchestrator/events/stream');
+    expect(urls.runs({ status: 'failed' })).toBe(
+      'http://h:1/api/v1/orchestrator/runs?status=failed',
+    );
+    expect(urls.counts({ bucket: 300 })).toBe(
+      'http://h:1/api/v1/orchestrator/events/counts?bucket=300',
     );
   });
 });

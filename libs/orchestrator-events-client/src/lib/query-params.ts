@@ -1,5 +1,6 @@
 import {
   CountsQuery,
+  EventFilter,
   EventQuery,
   parseQueryLimit,
   parseQueryTime,
@@ -115,4 +116,26 @@ export function joinUrl(base: string, path: string): string {
 export function withQuery(url: string, params: URLSearchParams): string {
   const search = params.toString();
   return search ? `${url}?${search}` : url;
+}
+
+/** The URL, query string included, of each endpoint the client reads. */
+export interface EndpointUrls {
+  /** `GET <eventsPath>`: a page of history. */
+  events(query: EventQuery): string;
+  /** `GET <eventsPath>/stream`: the live stream. */
+  stream(filter: EventFilter): string;
+  /** `GET .../orchestrator/runs`, beside the events endpoint: a page of runs. */
+  runs(query: RunsQuery): string;
+  /** `GET <eventsPath>/counts`: events per level per bucket. */
+  counts(query: CountsQuery): string;
+}
+
+/** Every endpoint's URL from the events endpoint's (`eventsUrl`). */
+export function endpointUrls(eventsUrl: string): EndpointUrls {
+  return {
+    events: (query) => withQuery(eventsUrl, toSearchParams(query)),
+    stream: (filter) => withQuery(joinUrl(eventsUrl, 'stream'), toSearchParams(filter)),
+    runs: (query) => withQuery(siblingUrl(eventsUrl, 'runs'), runsSearchParams(query)),
+    counts: (query) => withQuery(joinUrl(eventsUrl, 'counts'), countsSearchParams(query)),
+  };
 }

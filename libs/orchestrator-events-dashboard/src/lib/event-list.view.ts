@@ -1,7 +1,7 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { plural } from './timeline.layout';
 import { byId, formatCount, handleCopyButtons } from './dom.util';
-import { differentDays, eventTimeMs } from './event.format';
+import { spansDays } from './event.format';
 import { EventWindow } from './event.window';
 import { EVENT_ROW_HEIGHT, renderEventRow } from './event-row.view';
 import { VirtualList } from './virtual-list.view';
@@ -77,12 +77,7 @@ export class EventListView {
       this.list.scrollTo(this.list.scrollTop + added * EVENT_ROW_HEIGHT);
       this.newerAway += added;
     }
-    const newest = this.events.at(0);
-    const oldest = this.events.at(this.events.size - 1);
-    const dated =
-      newest !== undefined &&
-      oldest !== undefined &&
-      differentDays(eventTimeMs(newest), eventTimeMs(oldest));
+    const dated = spansDays(this.events);
     if (dated !== this.dated) {
       this.dated = dated;
       this.list.viewport.parentElement?.classList.toggle('dated', dated);

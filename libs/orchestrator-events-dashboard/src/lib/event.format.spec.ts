@@ -6,6 +6,7 @@ import {
   differentDays,
   formatDuration,
   formatEventTime,
+  spansDays,
   traceLink,
 } from './event.format';
 import { eventAt } from '../testing/test-events';
@@ -66,5 +67,16 @@ describe('event format', () => {
     expect(formatEventTime(midnight - 1, true)).toBe('12-05 23:59:59.999');
     expect(differentDays(midnight - 1, midnight)).toBe(true);
     expect(differentDays(midnight, midnight + 86_399_999)).toBe(false);
+  });
+
+  it('says whether a list of events, newest first, spans more than one day', () => {
+    const midnight = Date.UTC(2026, 11, 6);
+    const list = (...ms: number[]) => ({
+      size: ms.length,
+      at: (i: number) => (i >= 0 && i < ms.length ? eventAt(ms[i], { event: 'x' }) : undefined),
+    });
+    expect(spansDays(list())).toBe(false);
+    expect(spansDays(list(midnight + 5, midnight))).toBe(false);
+    expect(spansDays(list(midnight, midnight - 1))).toBe(true);
   });
 });

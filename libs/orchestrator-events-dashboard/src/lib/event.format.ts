@@ -43,6 +43,20 @@ export function differentDays(aMs: number, bMs: number): boolean {
   return Math.floor(aMs / 86_400_000) !== Math.floor(bMs / 86_400_000);
 }
 
+/** Whether events listed newest first (`at(0)` the newest) span more than one day (UTC). */
+export function spansDays(events: {
+  readonly size: number;
+  at(index: number): OrchestratorEvent | undefined;
+}): boolean {
+  const newest = events.at(0);
+  const oldest = events.at(events.size - 1);
+  return (
+    newest !== undefined &&
+    oldest !== undefined &&
+    differentDays(eventTimeMs(newest), eventTimeMs(oldest))
+  );
+}
+
 /** `2026-11-24 10:30:45.123 UTC`. */
 export function formatDateTime(ms: number): string {
   const iso = new Date(ms).toISOString();

@@ -1,6 +1,6 @@
 import { OrchestratorEvent } from '@orchestrator/events-contract';
 import { byId, copyButton, el, formatCount, handleCopyButtons } from './dom.util';
-import { differentDays, eventTimeMs, formatDateTime, formatDuration } from './event.format';
+import { eventTimeMs, formatDateTime, formatDuration, spansDays } from './event.format';
 import { EventWindow } from './event.window';
 import { EVENT_ROW_HEIGHT, renderEventRow } from './event-row.view';
 import { EventsSource, Feed, FeedState } from './feed.controller';
@@ -120,12 +120,7 @@ export class RunView {
     const run = this.summary.get(this.runId);
     if (version === this.shownVersion && run?.status !== 'running') return;
     this.shownVersion = version;
-    const oldest = this.events.at(this.events.size - 1);
-    const newest = this.events.at(0);
-    const dated =
-      oldest !== undefined &&
-      newest !== undefined &&
-      differentDays(eventTimeMs(oldest), eventTimeMs(newest));
+    const dated = spansDays(this.events);
     if (dated !== this.dated) {
       this.dated = dated;
       this.panel.classList.toggle('dated', dated);

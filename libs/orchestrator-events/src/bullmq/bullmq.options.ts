@@ -1,5 +1,5 @@
 import { OptionProblems } from '../lib/options/option-problems';
-import { bad, ok, Read, readInteger } from '../lib/options/option-readers';
+import { bad, integerIn, ok, Read } from '../lib/options/option-readers';
 import { BULLMQ_MESSAGES as M } from './bullmq.messages';
 import { BullMQRunIdSource, BullMQTaskIdSource } from './job-ids';
 
@@ -111,11 +111,17 @@ export function resolveBullMQOptions(
       'attempt',
       readIdSource('attempt'),
     ),
-    maxValueBytes: problems.read(at('maxValueBytes'), options.maxValueBytes, 1024, (v) =>
-      readInteger(v, 16, 1024 * 1024),
+    maxValueBytes: problems.read(
+      at('maxValueBytes'),
+      options.maxValueBytes,
+      1024,
+      integerIn(16, 1024 * 1024),
     ),
-    fetchConcurrency: problems.read(at('fetchConcurrency'), options.fetchConcurrency, 8, (v) =>
-      readInteger(v, 1, 256),
+    fetchConcurrency: problems.read(
+      at('fetchConcurrency'),
+      options.fetchConcurrency,
+      8,
+      integerIn(1, 256),
     ),
   };
   problems.throwIfAny();

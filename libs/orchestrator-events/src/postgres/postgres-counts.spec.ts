@@ -5,8 +5,7 @@ import {
   OrchestratorEvent,
 } from '@orchestrator/events-contract';
 import { Pool } from 'pg';
-import { CountsFold, countsWindow } from '../lib/history/counts-query';
-import { acceptor } from '../lib/event/history-query';
+import { filesCounts } from '../testing/files-counts';
 import { createTestDatabase, postgresAvailable } from '../testing/require-postgres';
 import { addLine, emptyColumns } from './event-rows';
 import { queryCounts } from './postgres-counts.query';
@@ -15,15 +14,6 @@ import { migrate } from './postgres.migrations';
 
 const run = postgresAvailable('PostgreSQL counts test') ? describe : describe.skip;
 const S = 'orchestrator_events';
-
-/** What the files' counts answer for `events` (FileHistorySource's fold and filter). */
-function countsOf(events: OrchestratorEvent[], query: CountsQuery) {
-  const { since, until } = countsWindow(query);
-  const accept = acceptor(query);
-  const fold = new CountsFold(query.bucket, since, until);
-  for (const event of events) if (accept(event)) fold.add(event);
-  return fold.page();
-}
 
 run('PostgreSQL counts over days of events', () => {
   it('equals the files counts, widened buckets and every filter included', async () => {
@@ -89,12 +79,12 @@ run('PostgreSQL counts over days of events', () => {
         { since: mid, until: new Date(t0 + 2 * 86_400_000).toISOString(), bucket: 7 },
       ];
       for (const query of queries) {
-        const want = countsOf(events, query);
+        const want = filesCounts(events, query);
         expect({ query, page: await queryCounts(pool, S, query) }).toEqual({ query, page: want });
       }
       // The cases are not empty, and the 1 s buckets were widened (three days of them).
-      expect(countsOf(events, { bucket: 1 }).bucket).toBeGreaterThan(1);
-      expect(countsOf(events, { q: 'quota', bucket: 3600 }).buckets.length).toBeGreaterThan(10);
+      expect(filesCounts(events, { bucket: 1 }).bucket).toBeGreaterThan(1);
+      expect(filesCounts(events, { q: 'quota', bucket: 3600 }).buckets.length).toBeGreaterThan(10);
       await expect(queryCounts(pool, S, { since: 'yesterday' })).rejects.toBeInstanceOf(RangeError);
     } finally {
       await pool.end();

@@ -1,27 +1,17 @@
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { logFilesNewestFirst } from '../lib/file/log-files';
-import { createStoreApp, storedCount } from '../testing/postgres-app';
-import { createTestDatabase, postgresAvailable, sql } from '../testing/require-postgres';
+import {
+  createStoreApp,
+  expectStoredExactly,
+  idsInLogFiles,
+  storedCount,
+} from '../testing/postgres-app';
+import { createTestDatabase, postgresAvailable } from '../testing/require-postgres';
 import { until } from '../testing/require-redis';
 import { tempDir } from '../testing/temp-dir';
 
 const run = postgresAvailable('PostgreSQL crash test') ? describe : describe.skip;
 const CHILD = path.join(__dirname, '..', 'testing', 'postgres-child.ts');
-
-/**
- * Complete event lines in the file and its rotated backups (a kill may leave a torn last line: not
- * an event). The burst may rotate the file before the kill: the backups' events count too.
- */
-function idsInFile(file: string): string[] {
-  return logFilesNewestFirst(file, 5)
-    .filter((f) => fs.existsSync(f))
-    .reverse()
-    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n'))
-    .filter((line) => line.endsWith('}'))
-    .map((line) => (JSON.parse(line) as { event_id: string }).event_id);
-}
 
 run('a crash (SIGKILL) in the middle of ingesting', () => {
   jest.setTimeout(180_000);
@@ -56,26 +46,14 @@ run('a crash (SIGKILL) in the middle of ingesting', () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
-      const ids = idsInFile(file);
+      const ids = idsInLogFiles(file);
       expect(await storedCount(db.url, 'o-crash')).toBeLessThan(ids.length + 1);
 
       const app = await createStoreApp({ orchId: 'o-crash', logFile: file }, { url: db.url });
       try {
         await app.store.whenReady();
         await app.logger.flush();
-        const all = idsInFile(file);
-        await until(
-          async () => (await storedCount(db.url, 'o-crash')) >= all.length,
-          90_000,
-          'rest ingested',
-        );
-        await new Promise((r) => setTimeout(r, 300));
-        const stored = await sql<{ event_id: string }>(
-          db.url,
-          "SELECT event_id FROM orchestrator_events.events WHERE orch_id = 'o-crash'",
-        );
-        expect(stored.length).toBe(all.length);
-        expect(new Set(stored.map((r) => r.event_id))).toEqual(new Set(all));
+        await expectStoredExactly(db.url, 'o-crash', idsInLogFiles(file), 90_000);
       } finally {
         await app.module.close();
       }

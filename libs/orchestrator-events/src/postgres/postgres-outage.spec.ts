@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OrchestratorEventsStatus } from '../lib/orchestrator-events.status';
-import { createStoreApp } from '../testing/postgres-app';
+import { createStoreApp, expectStoredExactly, idsInLogFiles } from '../testing/postgres-app';
 import { OwnPostgres } from '../testing/own-postgres';
 import { sql } from '../testing/require-postgres';
 import { until } from '../testing/require-redis';
@@ -15,18 +14,6 @@ if (!available) {
   console.warn(message);
 }
 const run = available ? describe : describe.skip;
-
-/** The event ids in the files (current and backups): the count the store must match. */
-function idsInFiles(dir: string): string[] {
-  const ids: string[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('o.log'))) {
-    for (const line of fs.readFileSync(path.join(dir, name), 'utf8').split('\n')) {
-      const id = /"event_id":"([^"]+)"/.exec(line)?.[1];
-      if (id !== undefined && line.endsWith('}')) ids.push(id);
-    }
-  }
-  return ids;
-}
 
 run('a PostgreSQL outage during a burst', () => {
   jest.setTimeout(240_000);
@@ -80,27 +67,9 @@ run('a PostgreSQL outage during a burst', () => {
       expect(killed).toBe(true);
       await app.logger.flush();
       server.start();
-      const ids = idsInFiles(dir.dir);
+      const ids = idsInLogFiles(path.join(dir.dir, 'o.log'));
       expect(ids.length).toBeGreaterThanOrEqual(total);
-      await until(
-        async () => {
-          const rows = await sql<{ n: string }>(
-            server.url,
-            "SELECT count(*) AS n FROM orchestrator_events.events WHERE orch_id = 'o-out'",
-          ).catch(() => [{ n: '0' }]);
-          return Number(rows[0].n) >= ids.length;
-        },
-        180_000,
-        'backlog ingested',
-      );
-      await new Promise((r) => setTimeout(r, 300));
-      const stored = await sql<{ event_id: string }>(
-        server.url,
-        "SELECT event_id FROM orchestrator_events.events WHERE orch_id = 'o-out'",
-      );
-      // Exactly the events of the files: none missing, none twice.
-      expect(stored.length).toBe(ids.length);
-      expect(new Set(stored.map((r) => r.event_id))).toEqual(new Set(ids));
+      await expectStoredExactly(server.url, 'o-out', ids, 180_000);
       await until(() => status.snapshot().history[0].status === 'up', 30_000, 'store up');
       expect(seen).toEqual(expect.arrayContaining(['up', 'down']));
       expect(seen.lastIndexOf('up')).toBeGreaterThan(seen.indexOf('down'));

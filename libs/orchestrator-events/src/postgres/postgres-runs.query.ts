@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { toTimestamp } from '../lib/event/event-time';
 import { clampLimit } from '../lib/event/history-query';
 import { MESSAGES } from '../lib/shared/orchestrator-events.messages';
+import { SqlWhere } from './postgres-where';
 
 /**
  * One page of the `runs` table for `query`: the files' rules (`runsPage`) in SQL. Newest first by
@@ -12,17 +13,11 @@ import { MESSAGES } from '../lib/shared/orchestrator-events.messages';
  */
 export async function queryRuns(pool: Pool, schema: string, query: RunsQuery): Promise<RunsPage> {
   const limit = clampLimit(query.limit);
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (query.task_id !== undefined) conditions.push(`task_id = ${param(query.task_id)}`);
-  if (query.status !== undefined) conditions.push(`status = ${param(query.status)}`);
-  if (query.since !== undefined)
-    conditions.push(`started_at >= ${param(toTimestamp(query.since))}`);
-  if (query.until !== undefined) conditions.push(`started_at < ${param(toTimestamp(query.until))}`);
+  const w = new SqlWhere();
+  if (query.task_id !== undefined) w.add(`task_id = ${w.param(query.task_id)}`);
+  if (query.status !== undefined) w.add(`status = ${w.param(query.status)}`);
+  if (query.since !== undefined) w.add(`started_at >= ${w.param(toTimestamp(query.since))}`);
+  if (query.until !== undefined) w.add(`started_at < ${w.param(toTimestamp(query.until))}`);
   if (query.before !== undefined) {
     const cursor = await pool.query<{ started_at: string }>(
       `SELECT started_at FROM "${schema}".runs WHERE run_id = $1`,
@@ -30,13 +25,12 @@ export async function queryRuns(pool: Pool, schema: string, query: RunsQuery): P
     );
     const startedAt = cursor.rows[0]?.started_at;
     if (startedAt === undefined) throw new RangeError(MESSAGES.unknownRunCursor(query.before));
-    conditions.push(`(started_at, run_id) < (${param(startedAt)}, ${param(query.before)})`);
+    w.add(`(started_at, run_id) < (${w.param(startedAt)}, ${w.param(query.before)})`);
   }
-  const where = conditions.length === 0 ? 'true' : conditions.join(' AND ');
   const result = await pool.query<{ record: string }>(
-    `SELECT record FROM "${schema}".runs WHERE ${where}
-     ORDER BY started_at DESC, run_id DESC LIMIT ${param(limit + 1)}`,
-    params,
+    `SELECT record FROM "${schema}".runs WHERE ${w.sql}
+     ORDER BY started_at DESC, run_id DESC LIMIT ${w.param(limit + 1)}`,
+    w.params,
   );
   const runs = result.rows.slice(0, limit).map((row) => JSON.parse(row.record) as RunRecord);
   return { runs, has_more: result.rows.length > limit };

@@ -7,13 +7,12 @@ import {
   RunsQuery,
 } from '@orchestrator/events-contract';
 import { Pool } from 'pg';
-import { CountsFold, countsWindow } from '../lib/history/counts-query';
-import { acceptor } from '../lib/event/history-query';
+import { filesCounts } from '../testing/files-counts';
 import { runsPage } from '../lib/history/runs-query';
-import { createStoreApp, untilStored } from '../testing/postgres-app';
-import { createTestDatabase, postgresAvailable, sql } from '../testing/require-postgres';
+import { untilStored, useStoreApps } from '../testing/postgres-app';
+import { postgresAvailable, sql } from '../testing/require-postgres';
 import { until } from '../testing/require-redis';
-import { readEvents, tempDir } from '../testing/temp-dir';
+import { readEvents } from '../testing/temp-dir';
 import { foldRunsInto } from './postgres-runs.fold';
 import { migrate } from './postgres.migrations';
 
@@ -32,39 +31,10 @@ function foldAll(events: OrchestratorEvent[]): Map<string, RunRecord> {
   return byId;
 }
 
-/** What the files' counts answer for `events` (the same fold and filter as FileHistorySource). */
-function countsOf(events: OrchestratorEvent[], query: CountsQuery) {
-  const { since, until } = countsWindow(query);
-  const accept = acceptor(query);
-  const fold = new CountsFold(query.bucket, since, until);
-  for (const event of events) if (accept(event)) fold.add(event);
-  return fold.page();
-}
-
 run('PostgreSQL runs and counts', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dir: ReturnType<typeof tempDir>;
-  const apps: Awaited<ReturnType<typeof createStoreApp>>[] = [];
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    for (const app of apps.splice(0)) await app.module.close();
-    await db.drop();
-    dir.cleanup();
-  });
-
-  const start = async (orchId: string) => {
-    // Batches of 3 lines: a run's events are split across batches (and across instances).
-    const app = await createStoreApp(
-      { orchId, logFile: path.join(dir.dir, `${orchId}.log`) },
-      { url: db.url, batchSize: 3 },
-    );
-    apps.push(app);
-    return app;
-  };
+  // Batches of 3 lines: a run's events are split across batches (and across instances).
+  const pg = useStoreApps({ batchSize: 3 });
+  const { start } = pg;
 
   it('runs from the store equal a fold from scratch of every instance events, a re-sent batch counting nothing twice', async () => {
     let a = await start('o-a');
@@ -87,12 +57,12 @@ run('PostgreSQL runs and counts', () => {
     a.logger.log({ event: 'free_text', message: 'no run' });
     a.logger.log({ event: 'job_step', level: 'WARNING', task_id: 'etl', run_id: 'r4', step: 1 });
     await Promise.all([a.logger.flush(), b.logger.flush()]);
-    await Promise.all([untilStored(db.url, 'o-a', 6), untilStored(db.url, 'o-b', 4)]);
+    await Promise.all([untilStored(pg.db.url, 'o-a', 6), untilStored(pg.db.url, 'o-b', 4)]);
 
     const all = () =>
       [
-        ...readEvents(path.join(dir.dir, 'o-a.log')),
-        ...readEvents(path.join(dir.dir, 'o-b.log')),
+        ...readEvents(path.join(pg.dir, 'o-a.log')),
+        ...readEvents(path.join(pg.dir, 'o-b.log')),
       ] as unknown as OrchestratorEvent[];
     const expected = foldAll(all());
     expect(expected.get('r1')).toMatchObject({ status: 'success', events: 4, steps_done: 3 });
@@ -121,20 +91,22 @@ run('PostgreSQL runs and counts', () => {
 
     // a's checkpoint lost (a crash after the commit, its answer lost): every batch is sent
     // again on restart; the events are there already, so no run changes.
-    await a.module.close();
-    apps.splice(apps.indexOf(a), 1);
-    await sql(db.url, "DELETE FROM orchestrator_events.ingest_checkpoints WHERE orch_id = 'o-a'");
+    await pg.stop(a);
+    await sql(
+      pg.db.url,
+      "DELETE FROM orchestrator_events.ingest_checkpoints WHERE orch_id = 'o-a'",
+    );
     a = await start('o-a');
     a.logger.log({ event: 'job_step', task_id: 'etl', run_id: 'r4', step: 2 });
     await a.logger.flush();
     // Its stop event too: every line of its file, once.
-    await untilStored(db.url, 'o-a', readEvents(path.join(dir.dir, 'o-a.log')).length);
+    await untilStored(pg.db.url, 'o-a', readEvents(path.join(pg.dir, 'o-a.log')).length);
     await a.store.whenReady();
     const after = foldAll(all());
     expect(after.get('r4')).toMatchObject({ events: 2, steps_done: 2 });
     expect(await a.history.runs({})).toEqual(runsPage({}, after));
     const rows = await sql<{ record: string }>(
-      db.url,
+      pg.db.url,
       "SELECT record FROM orchestrator_events.runs WHERE run_id = 'r1'",
     );
     expect(JSON.parse(rows[0].record)).toEqual(expected.get('r1'));
@@ -152,18 +124,20 @@ run('PostgreSQL runs and counts', () => {
       { extras: { step: '2' } },
       { since: t0, until: new Date(Date.parse(t0) + 86_400_000 * 3).toISOString(), bucket: 1 },
     ] as CountsQuery[]) {
-      const want = countsOf(events, query);
+      const want = filesCounts(events, query);
       expect({ query, page: await b.history.counts(query) }).toEqual({ query, page: want });
     }
-    expect(countsOf(events, {}).buckets.length).toBeGreaterThan(0);
+    expect(filesCounts(events, {}).buckets.length).toBeGreaterThan(0);
     // A window of three days at 1 s buckets is widened to at most MAX_COUNTS_BUCKETS.
-    expect(countsOf(events, { since: t0, until: '2100-01-01T00:00:00Z', bucket: 1 }).bucket).toBe(
+    expect(
+      filesCounts(events, { since: t0, until: '2100-01-01T00:00:00Z', bucket: 1 }).bucket,
+    ).toBe(
       (await b.history.counts({ since: t0, until: '2100-01-01T00:00:00Z', bucket: 1 })).bucket,
     );
   });
 
   it('two batches of one new run, in two transactions at once: the row lock serializes them, no event is lost', async () => {
-    const pool = new Pool({ connectionString: db.url, max: 4 });
+    const pool = new Pool({ connectionString: pg.db.url, max: 4 });
     try {
       await migrate(pool, 'orchestrator_events');
       const event = (id: string, name: string, orch: string, extra = {}): OrchestratorEvent =>
@@ -197,7 +171,7 @@ run('PostgreSQL runs and counts', () => {
             Number(
               (
                 await sql<{ n: string }>(
-                  db.url,
+                  pg.db.url,
                   "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
                 )
               )[0].n,
@@ -212,7 +186,7 @@ run('PostgreSQL runs and counts', () => {
         two.release();
       }
       const rows = await sql<{ record: string; status: string; last_ts: Date }>(
-        db.url,
+        pg.db.url,
         "SELECT record, status, last_ts FROM orchestrator_events.runs WHERE run_id = 'rx'",
       );
       expect(rows).toHaveLength(1);

@@ -1,39 +1,19 @@
 import * as path from 'node:path';
-import { createStoreApp, storedCount, untilStored } from '../testing/postgres-app';
-import { createTestDatabase, postgresAvailable, sql } from '../testing/require-postgres';
-import { readEvents, tempDir } from '../testing/temp-dir';
+import { storedCount, untilStored, useStoreApps } from '../testing/postgres-app';
+import { postgresAvailable, sql } from '../testing/require-postgres';
+import { readEvents } from '../testing/temp-dir';
 
 const run = postgresAvailable('PostgreSQL history store tests') ? describe : describe.skip;
 
 run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dir: ReturnType<typeof tempDir>;
-  const apps: Awaited<ReturnType<typeof createStoreApp>>[] = [];
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    for (const app of apps.splice(0)) await app.module.close();
-    await db.drop();
-    dir.cleanup();
-  });
-
-  const start = async (orchId: string, extra: Record<string, unknown> = {}) => {
-    const app = await createStoreApp(
-      { orchId, logFile: path.join(dir.dir, `${orchId}.log`), ...extra },
-      { url: db.url },
-    );
-    apps.push(app);
-    return app;
-  };
+  const pg = useStoreApps();
+  const { start } = pg;
 
   it('two instances starting together on an empty database migrate once', async () => {
     const [a, b] = await Promise.all([start('o-a'), start('o-b')]);
     await Promise.all([a.store.whenReady(), b.store.whenReady()]);
     const versions = await sql<{ version: number }>(
-      db.url,
+      pg.db.url,
       'SELECT version FROM orchestrator_events.schema_migrations',
     );
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
@@ -56,16 +36,16 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
     // b's own files stay empty: what b answers comes from the store.
     a.logger.log({ event: 'other', task_id: 'elsewhere', attempt: 4 });
     await a.logger.flush();
-    await untilStored(db.url, 'o-a', 3);
+    await untilStored(pg.db.url, 'o-a', 3);
 
     const onB = await b.history.query({ task_id: 'nightly-etl' });
     expect(onB.events.map((e) => e.event)).toEqual(['job_started', 'job_failed']);
     expect(onB.partial).toBeUndefined();
     // The stored line is the line as written: the same JSON as the file's.
-    const fileLines = readEvents(path.join(dir.dir, 'o-a.log'));
+    const fileLines = readEvents(path.join(pg.dir, 'o-a.log'));
     expect(onB.events).toEqual(fileLines.slice(0, 2));
     const lines = await sql<{ line: string }>(
-      db.url,
+      pg.db.url,
       'SELECT line FROM orchestrator_events.events WHERE orch_id = $1 ORDER BY event_id',
       ['o-a'],
     );
@@ -98,10 +78,9 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
     let a = await start('o-r');
     for (let i = 0; i < 500; i++) a.logger.log({ event: 'tick', task_id: 't', n: i });
     await a.logger.flush();
-    const file = path.join(dir.dir, 'o-r.log');
-    await untilStored(db.url, 'o-r', readEvents(file).length);
-    await a.module.close();
-    apps.splice(apps.indexOf(a), 1);
+    const file = path.join(pg.dir, 'o-r.log');
+    await untilStored(pg.db.url, 'o-r', readEvents(file).length);
+    await pg.stop(a);
     const before = readEvents(file).length;
 
     a = await start('o-r');
@@ -110,17 +89,17 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
     await a.logger.flush();
     const lines = readEvents(file);
     expect(lines.length).toBeGreaterThanOrEqual(before + 10);
-    await untilStored(db.url, 'o-r', lines.length);
+    await untilStored(pg.db.url, 'o-r', lines.length);
     // Settled: nothing more arrives, and no event_id twice.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await storedCount(db.url, 'o-r')).toBe(lines.length);
+    expect(await storedCount(pg.db.url, 'o-r')).toBe(lines.length);
     const dupes = await sql(
-      db.url,
+      pg.db.url,
       'SELECT event_id FROM orchestrator_events.events GROUP BY event_id HAVING count(*) > 1',
     );
     expect(dupes).toEqual([]);
     const checkpoint = await sql<{ last_event_id: string }>(
-      db.url,
+      pg.db.url,
       'SELECT last_event_id FROM orchestrator_events.ingest_checkpoints WHERE orch_id = $1',
       ['o-r'],
     );
@@ -128,32 +107,27 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
   });
 
   it('runs with the least-privilege role of docs/postgres.md: no superuser, CREATE on its database', async () => {
-    const role = `orch_role_${db.name.slice(-8)}`;
+    const role = `orch_role_${pg.db.name.slice(-8)}`;
     await sql(
-      db.url,
+      pg.db.url,
       `CREATE ROLE ${role} LOGIN PASSWORD 'role-pw' NOSUPERUSER NOCREATEDB NOCREATEROLE`,
     );
     try {
-      await sql(db.url, `GRANT CONNECT, CREATE ON DATABASE ${db.name} TO ${role}`);
-      const url = new URL(db.url);
+      await sql(pg.db.url, `GRANT CONNECT, CREATE ON DATABASE ${pg.db.name} TO ${role}`);
+      const url = new URL(pg.db.url);
       url.username = role;
       url.password = 'role-pw';
-      const app = await createStoreApp(
-        { orchId: 'o-role', logFile: path.join(dir.dir, 'role.log') },
-        { url: url.toString() },
-      );
-      apps.push(app);
+      const app = await start('o-role', {}, { url: url.toString() });
       app.logger.log({ event: 'as_role', message: 'least privilege' });
       await app.logger.flush();
-      await untilStored(db.url, 'o-role', readEvents(path.join(dir.dir, 'role.log')).length);
+      await untilStored(pg.db.url, 'o-role', readEvents(path.join(pg.dir, 'o-role.log')).length);
       expect((await app.history.query({ q: 'privilege' })).events.map((e) => e.event)).toContain(
         'as_role',
       );
-      await app.module.close();
-      apps.splice(apps.indexOf(app), 1);
+      await pg.stop(app);
     } finally {
-      await sql(db.url, `DROP OWNED BY ${role} CASCADE`).catch(() => undefined);
-      await sql(db.url, `DROP ROLE IF EXISTS ${role}`);
+      await sql(pg.db.url, `DROP OWNED BY ${role} CASCADE`).catch(() => undefined);
+      await sql(pg.db.url, `DROP ROLE IF EXISTS ${role}`);
     }
   });
 
@@ -169,10 +143,10 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
           env: {},
           controller: false,
           orchId: 'o-async',
-          logFile: path.join(dir.dir, 'async.log'),
+          logFile: path.join(pg.dir, 'async.log'),
         }),
         OrchestratorEventsPostgresModule.forRootAsync({
-          useFactory: async () => ({ url: db.url, retention: '2d', env: {} }),
+          useFactory: async () => ({ url: pg.db.url, retention: '2d', env: {} }),
         }),
       ],
     }).compile();
@@ -180,7 +154,7 @@ run('OrchestratorEventsPostgresModule against a real PostgreSQL', () => {
     try {
       const store = module.get(PostgresHistoryStore);
       await store.whenReady();
-      expect(store.state()).toMatchObject({ name: 'postgres', status: 'up', url: db.url });
+      expect(store.state()).toMatchObject({ name: 'postgres', status: 'up', url: pg.db.url });
     } finally {
       await module.close();
     }

@@ -1,5 +1,5 @@
 import { OptionProblems } from '../lib/options/option-problems';
-import { bad, ok, Read, readInteger, readText } from '../lib/options/option-readers';
+import { bad, integerIn, ok, Read, readText } from '../lib/options/option-readers';
 import { POSTGRES_MESSAGES as M } from './postgres.messages';
 
 /**
@@ -90,8 +90,6 @@ function readRetention(value: unknown): Read<{ text: string; ms: number }> {
   return ms === undefined ? bad(M.badRetention()) : ok({ text: value as string, ms });
 }
 
-const integer = (min: number, max: number) => (value: unknown) => readInteger(value, min, max);
-
 /**
  * Defaults and validation; every bad value at once in one `OrchestratorEventsConfigError`, each
  * naming the variable (or option), the value and what is allowed.
@@ -119,26 +117,26 @@ export function resolvePostgresOptions(
     schema: problems.read(at('schema'), options.schema, 'orchestrator_events', (v) =>
       readText(v, /^[a-z_][a-z0-9_]{0,62}$/, M.badSchema()),
     ),
-    batchSize: problems.read(at('batchSize'), options.batchSize, 5000, integer(1, 100_000)),
+    batchSize: problems.read(at('batchSize'), options.batchSize, 5000, integerIn(1, 100_000)),
     ingestIntervalMs: problems.read(
       at('ingestIntervalMs'),
       options.ingestIntervalMs,
       200,
-      integer(1, 3_600_000),
+      integerIn(1, 3_600_000),
     ),
     retentionIntervalMs: problems.read(
       at('retentionIntervalMs'),
       options.retentionIntervalMs,
       HOUR,
-      integer(1000, 7 * 24 * HOUR),
+      integerIn(1000, 7 * 24 * HOUR),
     ),
     maxRetryDelayMs: problems.read(
       at('maxRetryDelayMs'),
       options.maxRetryDelayMs,
       5000,
-      integer(10, 600_000),
+      integerIn(10, 600_000),
     ),
-    poolSize: problems.read(at('poolSize'), options.poolSize, 4, integer(1, 100)),
+    poolSize: problems.read(at('poolSize'), options.poolSize, 4, integerIn(1, 100)),
   };
   problems.throwIfAny();
   return resolved;

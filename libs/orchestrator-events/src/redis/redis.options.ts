@@ -1,6 +1,6 @@
 import { OrchestratorEventsConfigError } from '../lib/shared/orchestrator-events.errors';
 import { MESSAGES } from '../lib/shared/orchestrator-events.messages';
-import { Read, readInteger, readText } from '../lib/options/option-readers';
+import { integerIn, Read, readText } from '../lib/options/option-readers';
 import { REDIS_MESSAGES as M } from './redis.messages';
 
 /**
@@ -65,8 +65,8 @@ const RULES: {
     fallback: 'orch:events',
     read: (v) => readText(v, /^[\x21-\x7e]{1,256}$/, M.badStream()),
   },
-  maxLen: { fallback: 100000, read: (v) => readInteger(v, 100, 1_000_000_000) },
-  buffer: { fallback: 100000, read: (v) => readInteger(v, 0, 100_000_000) },
+  maxLen: { fallback: 100000, read: integerIn(100, 1_000_000_000) },
+  buffer: { fallback: 100000, read: integerIn(0, 100_000_000) },
 };
 
 /** Each option's variable and its value there (an empty variable counts as unset). */

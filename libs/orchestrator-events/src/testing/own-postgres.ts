@@ -54,30 +54,24 @@ export class OwnPostgres {
   }
 
   start(): void {
-    this.as([
-      path.join(BIN, 'pg_ctl'),
-      '-D',
-      path.join(this.dir, 'data'),
+    this.pgCtl(
       '-o',
       `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
       '-l',
       path.join(this.dir, 'log'),
       '-w',
       'start',
-    ]);
+    );
   }
 
   /** A crash: no shutdown checkpoint, connections cut at once. */
   kill(): void {
-    this.as([
-      path.join(BIN, 'pg_ctl'),
-      '-D',
-      path.join(this.dir, 'data'),
-      '-m',
-      'immediate',
-      '-w',
-      'stop',
-    ]);
+    this.pgCtl('-m', 'immediate', '-w', 'stop');
+  }
+
+  /** `pg_ctl` on this server's data directory. */
+  private pgCtl(...args: string[]): void {
+    this.as([path.join(BIN, 'pg_ctl'), '-D', path.join(this.dir, 'data'), ...args]);
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { perTest } from './per-test';
 
 /** A fresh directory under the OS temp dir; `cleanup()` removes it. */
 export function tempDir(prefix = 'orch-events-'): { dir: string; cleanup: () => void } {
@@ -31,21 +32,18 @@ export interface TempLogFile {
  * `afterEach`) and a log file path in it: `dir/orch.log`, or `dir/<segments...>` when given.
  */
 export function useTempLogFile(...segments: string[]): TempLogFile {
-  let current: (TempLogFile & { cleanup: () => void }) | undefined;
-  beforeEach(() => {
-    const { dir, cleanup } = tempDir();
-    const file = path.join(dir, ...(segments.length > 0 ? segments : ['orch.log']));
-    current = { dir, file, cleanup };
-  });
-  afterEach(() => {
-    current?.cleanup();
-    current = undefined;
-  });
-  const now = (): TempLogFile => {
-    if (current === undefined)
-      throw new Error('useTempLogFile: read dir and file in a test or hook');
-    return current;
-  };
+  const now = perTest(
+    'useTempLogFile',
+    () => {
+      const { dir, cleanup } = tempDir();
+      return {
+        dir,
+        file: path.join(dir, ...(segments.length > 0 ? segments : ['orch.log'])),
+        cleanup,
+      };
+    },
+    ({ cleanup }) => cleanup(),
+  );
   return {
     get dir() {
       return now().dir;

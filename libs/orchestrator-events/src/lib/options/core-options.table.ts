@@ -3,12 +3,12 @@ import type { OrchestratorEventsModuleOptions } from './orchestrator-events.opti
 import {
   Read,
   readBoolean,
-  readInteger,
+  integerIn,
   readKeyList,
   readLevel,
   readPath,
-  readSize,
   readText,
+  sizeIn,
 } from './option-readers';
 
 /** Every option of `OrchestratorEventsModuleOptions` but `env` (where the variables are read). */
@@ -77,43 +77,27 @@ export const CORE_OPTIONS = {
   maxSize: {
     env: 'ORCH_LOG_MAX_SIZE',
     fallback: 10 * MIB,
-    read: (v: unknown) => readSize(v, KIB, 1024 * GIB, '1k to 1024g', '64k, 10m'),
+    read: sizeIn(KIB, 1024 * GIB, '1k to 1024g', '64k, 10m'),
   },
-  maxFiles: {
-    env: 'ORCH_LOG_MAX_FILES',
-    fallback: 5,
-    read: (v: unknown) => readInteger(v, 0, 1000),
-  },
+  maxFiles: { env: 'ORCH_LOG_MAX_FILES', fallback: 5, read: integerIn(0, 1000) },
   maxPendingBytes: {
     env: 'ORCH_LOG_MAX_PENDING',
     fallback: 64 * MIB,
-    read: (v: unknown) => readSize(v, 64 * KIB, 1024 * GIB, '64k to 1024g', '64m'),
+    read: sizeIn(64 * KIB, 1024 * GIB, '64k to 1024g', '64m'),
   },
-  shutdownRetryMs: {
-    env: 'ORCH_SHUTDOWN_RETRY_MS',
-    fallback: 10000,
-    read: (v: unknown) => readInteger(v, 0, 600_000),
-  },
-  maxLineBytes: { env: null, fallback: 65536, read: (v: unknown) => readInteger(v, KIB, 64 * MIB) },
-  replayBufferSize: {
-    env: 'ORCH_REPLAY_BUFFER',
-    fallback: 1000,
-    read: (v: unknown) => readInteger(v, 0, 10_000_000),
-  },
+  shutdownRetryMs: { env: 'ORCH_SHUTDOWN_RETRY_MS', fallback: 10000, read: integerIn(0, 600_000) },
+  maxLineBytes: { env: null, fallback: 65536, read: integerIn(KIB, 64 * MIB) },
+  replayBufferSize: { env: 'ORCH_REPLAY_BUFFER', fallback: 1000, read: integerIn(0, 10_000_000) },
   sseHeartbeatMs: {
     env: 'ORCH_SSE_HEARTBEAT_MS',
     fallback: 15000,
-    read: (v: unknown) => readInteger(v, 100, 3_600_000),
+    read: integerIn(100, 3_600_000),
   },
-  sseMaxBacklog: {
-    env: 'ORCH_SSE_MAX_BACKLOG',
-    fallback: 10000,
-    read: (v: unknown) => readInteger(v, 1, 10_000_000),
-  },
+  sseMaxBacklog: { env: 'ORCH_SSE_MAX_BACKLOG', fallback: 10000, read: integerIn(1, 10_000_000) },
   sseMaxBacklogBytes: {
     env: 'ORCH_SSE_MAX_BACKLOG_BYTES',
     fallback: 8 * MIB,
-    read: (v: unknown) => readSize(v, 16 * KIB, GIB, '16k to 1g', '8m'),
+    read: sizeIn(16 * KIB, GIB, '16k to 1g', '8m'),
   },
   token: {
     env: 'ORCH_EVENTS_TOKEN',
@@ -127,15 +111,11 @@ export const CORE_OPTIONS = {
     shown: () => '<hidden>',
   },
   redactKeys: { env: 'ORCH_REDACT_KEYS', fallback: DEFAULT_REDACT_KEYS, read: readKeyList },
-  sseMaxClients: {
-    env: 'ORCH_SSE_MAX_CLIENTS',
-    fallback: 10000,
-    read: (v: unknown) => readInteger(v, 1, 10_000_000),
-  },
+  sseMaxClients: { env: 'ORCH_SSE_MAX_CLIENTS', fallback: 10000, read: integerIn(1, 10_000_000) },
   sseMaxClientsPerIp: {
     env: 'ORCH_SSE_MAX_CLIENTS_PER_IP',
     fallback: 100,
-    read: (v: unknown) => readInteger(v, 1, 10_000_000),
+    read: integerIn(1, 10_000_000),
   },
   sseFastPath: { env: 'ORCH_SSE_FAST_PATH', fallback: false, read: readBoolean },
 } as const satisfies {

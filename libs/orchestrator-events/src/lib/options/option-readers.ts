@@ -32,6 +32,12 @@ export function readInteger(value: unknown, min: number, max: number): Read<numb
     : bad(`expected an integer from ${min} to ${max}`);
 }
 
+/** The reader of an integer within [min, max] (`readInteger`), for an option's row. */
+export const integerIn =
+  (min: number, max: number) =>
+  (value: unknown): Read<number> =>
+    readInteger(value, min, max);
+
 /** A size in bytes within [min, max]; `range` and `example` word the problem (`1k to 1024g`, `10m`). */
 export function readSize(
   value: unknown,
@@ -45,6 +51,12 @@ export function readSize(
     ? ok(n)
     : bad(`expected a size from ${range}: bytes, or a number with k, m or g (${example})`);
 }
+
+/** The reader of a size within [min, max] (`readSize`), for an option's row. */
+export const sizeIn =
+  (min: number, max: number, range: string, example: string) =>
+  (value: unknown): Read<number> =>
+    readSize(value, min, max, range, example);
 
 /** `true`/`false` (any case, also `1`/`0`, `yes`/`no`, `on`/`off`) or a boolean. */
 export function readBoolean(value: unknown): Read<boolean> {
