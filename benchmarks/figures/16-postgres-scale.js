@@ -17,6 +17,7 @@
  * removes them. Without either, the figure says it was skipped (under `CI=true` it fails).
  */
 const { DEMO_MAIN } = require('../lib/demo-app');
+const { serviceUp } = require('../lib/services');
 
 const FULL = {
   SIZES: [1_000_000, 3_000_000, 10_000_000],
@@ -49,20 +50,8 @@ const GOAL_HTTP_P99_MS = 20;
 /** "Without memory growth": the RSS after ten-at-once rounds within this much of before. */
 const GOAL_RSS_GROWTH_MB = 32;
 const GOAL_WRITE_RATIO = 0.9;
-
-function serviceUp(port) {
-  const { spawnSync } = require('node:child_process');
-  return (
-    spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `require('net').connect(${port},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`,
-      ],
-      { timeout: 5000 },
-    ).status === 0
-  );
-}
+/** Runs of (c), each contender, in a full run: see writePath(). */
+const WRITE_RUNS = 11;
 
 /** (a): one child, one run: each query is timed hundreds of times at each size. */
 async function queries(ctx, size) {
@@ -281,8 +270,15 @@ async function writePath(ctx, size) {
     { name: 'EventLogger, store on', spec: spec('event-logger-postgres') },
     { name: 'EventLogger, store off', spec: spec('event-logger') },
   ];
-  ctx.progress(`  (c) figure 1 with the store on and off, ${ctx.runs} runs`);
-  const runs = await ctx.runInterleaved(contenders, (r) => `${int(r.eventsPerSec)} events/s`);
+  // Each run lasts about 0.3 s: a ratio of two such medians moves by ±5 % from one set of 3 runs
+  // to the next on a shared machine, so this part takes more of them (quick mode: the default).
+  const writeRuns = ctx.quick ? ctx.runs : Math.max(ctx.runs, WRITE_RUNS);
+  ctx.progress(`  (c) figure 1 with the store on and off, ${writeRuns} runs`);
+  const runs = await ctx.runInterleaved(
+    contenders,
+    (r) => `${int(r.eventsPerSec)} events/s`,
+    writeRuns,
+  );
   const rate = (name) => medianOf(runs[name], (r) => r.eventsPerSec);
   const on = rate(contenders[0].name);
   const off = rate(contenders[1].name);
@@ -291,7 +287,9 @@ async function writePath(ctx, size) {
     `**(c) The write path.** Figure 1's child (${int(size.WRITE_EVENTS)} events of the seed's ` +
       'shape, from the first `log()` until every byte is written), the app with ' +
       '`OrchestratorEventsPostgresModule` on a database of its own (migrated before the clock ' +
-      'starts; it ingests the file while the run logs) and without it, interleaved.',
+      'starts; it ingests the file while the run logs, giving way during the burst) and without ' +
+      `it, interleaved, ${writeRuns} runs each (a run lasts about 0.3 s: 3 runs are too few ` +
+      'for a ratio within 10 %).',
     '',
     table(
       ['contender', 'events/s (median)', 'per run', 'on ÷ off', 'goal', 'result'],

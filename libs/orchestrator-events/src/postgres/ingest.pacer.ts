@@ -1,58 +1,122 @@
 import { performance } from 'node:perf_hooks';
 
-/** The most of the event loop the ingest takes while the app is logging: 5 %. */
-const SHARE = 0.05;
+/** How the ingest gives way (see `IngestPacer`). */
+const PACE = {
+  /** The most of the event loop the parsing takes while the app is logging: 5 %. */
+  share: 0.05,
+  /** How long the ingest may hold back, or how far behind it may fall, before it catches up. */
+  catchUpAfterMs: 2_000,
+  /** The longest single rest, so that a slow slice does not park the ingest for long. */
+  maxRestMs: 50,
+  /** How long the ingest parses before it lets the loop turn: the longest it holds up the app. */
+  sliceMs: 1,
+  /** Event-loop utilization from which the app counts as saturated (a burst). */
+  busy: 0.9,
+  /** How long the loop is watched before a batch, to tell a burst. */
+  probeMs: 10,
+} as const;
 
-/** How far behind the writer the ingest may fall before it stops giving way: 2 s. */
-const CATCH_UP_AFTER_MS = 2_000;
+/** The clocks the pacer reads; a test gives its own. */
+export interface PacerClock {
+  /** A monotonic clock, in ms. */
+  elapsed(): number;
+  /** The clock of the events' timestamps, in ms. */
+  wall(): number;
+  /** The event loop's utilization (0 to 1) since the previous call. */
+  utilization(): number;
+}
 
-/** The longest single rest, so that a slow chunk does not park the ingest for long. */
-const MAX_REST_MS = 50;
-
-/** How long the ingest parses before it lets the loop turn: the longest it holds up the app. */
-const SLICE_MS = 1;
+/** `performance.now`, `Date.now` and `performance.eventLoopUtilization`. */
+export function systemPacerClock(): PacerClock {
+  let last = performance.eventLoopUtilization();
+  return {
+    elapsed: () => performance.now(),
+    wall: Date.now,
+    utilization: () => {
+      const now = performance.eventLoopUtilization();
+      const since = performance.eventLoopUtilization(now, last);
+      last = now;
+      return since.utilization;
+    },
+  };
+}
 
 /**
- * Keeps the ingest's parsing out of the way of `log()`. The ingest parses on the app's event loop,
- * between the app's own work: during a burst (the writer appending while a batch is parsed) it
- * rests after each chunk of lines so that it takes at most {@link SHARE} of the loop, and takes up
- * the backlog once the burst is over. Giving way has a bound: once the line being parsed is more
- * than {@link CATCH_UP_AFTER_MS} old, the ingest runs at full speed until it has caught up, so an
- * app that logs without pause is slowed by the ingest's real cost rather than left without history.
- * At a steady rate its batches are small (one per write window) and it never rests.
+ * Keeps the ingest out of the way of `log()`. The ingest parses on the app's event loop, and the
+ * database's work on the rows runs on the same machine: during a burst (the app's loop saturated)
+ * both would take CPU from the app. So the ingest gives way, twice:
+ *
+ * - between batches, it does not start one while the loop is saturated (90 %), up to
+ *   2 s (`holdBack()`), and takes up the backlog once the burst is over;
+ * - inside a batch, it parses in slices of 1 ms and, while the writer is appending,
+ *   rests after each so that it takes at most 5 % of the loop (`pause()`).
+ *
+ * Giving way has a bound: after holding back for 2 s, or once the line being parsed is 2 s old, it
+ * runs at full speed until it has caught up (a batch that is not full), so an app that never stops
+ * logging is slowed by the ingest's real cost rather than left without history. At a steady rate
+ * the loop is far from saturated and the batches are small: it never waits.
  */
 export class IngestPacer {
-  private chunkStart: number;
+  private sliceStart: number;
+  /** Since when batches have been held back (undefined: not holding back). */
+  private holdingSince: number | undefined;
+  /** Held back for the longest allowed: no more until the backlog is read. */
+  private catchingUp = false;
 
   /**
    * @param writing whether the writer has appended since the last call (the app is logging now)
-   * @param elapsed a monotonic clock in ms (default `performance.now`)
-   * @param wall the clock of the events' timestamps, in ms (default `Date.now`)
+   * @param clock the clocks (default: the system's)
    */
   constructor(
     private readonly writing: () => boolean,
-    private readonly elapsed: () => number = () => performance.now(),
-    private readonly wall: () => number = Date.now,
+    private readonly clock: PacerClock = systemPacerClock(),
   ) {
-    this.chunkStart = elapsed();
+    this.sliceStart = clock.elapsed();
+  }
+
+  /**
+   * Before a batch: whether to wait rather than start it, because the app's loop is saturated
+   * (watched for 10 ms: a longer look back would blur the start of a burst into the quiet before
+   * it). Never for more than 2 s in a row, and not again until the backlog has been read (`read()`).
+   */
+  async holdBack(): Promise<boolean> {
+    if (this.catchingUp) return false;
+    this.clock.utilization();
+    await new Promise((resolve) => setTimeout(resolve, PACE.probeMs));
+    const busy = this.clock.utilization() >= PACE.busy;
+    if (!busy) {
+      this.holdingSince = undefined;
+      return false;
+    }
+    const now = this.clock.elapsed();
+    this.holdingSince ??= now;
+    if (now - this.holdingSince < PACE.catchUpAfterMs) return true;
+    this.holdingSince = undefined;
+    this.catchingUp = true;
+    return false;
+  }
+
+  /** After a batch: `full` when it read a whole batch (a backlog is left), else it has caught up. */
+  read(full: boolean): void {
+    if (!full) this.catchingUp = false;
   }
 
   /** Marks the start of a run of parsing (a batch): time spent waiting before it is not work. */
   start(): void {
-    this.chunkStart = this.elapsed();
+    this.sliceStart = this.clock.elapsed();
   }
 
   /** Whether the parsing has held the loop for a slice: then `pause()`. Cheap; call it often. */
   due(): boolean {
-    return this.elapsed() - this.chunkStart >= SLICE_MS;
+    return this.clock.elapsed() - this.sliceStart >= PACE.sliceMs;
   }
 
   /** How long to rest now, in ms, after the slice that began at `start()` or the last pause. */
   rest(eventMs: number): number {
-    const worked = this.elapsed() - this.chunkStart;
-    const behind = this.wall() - eventMs;
-    if (behind >= CATCH_UP_AFTER_MS || !this.writing()) return 0;
-    return Math.min(worked * (1 / SHARE - 1), MAX_REST_MS);
+    const worked = this.clock.elapsed() - this.sliceStart;
+    const behind = this.clock.wall() - eventMs;
+    if (this.catchingUp || behind >= PACE.catchUpAfterMs || !this.writing()) return 0;
+    return Math.min(worked * (1 / PACE.share - 1), PACE.maxRestMs);
   }
 
   /**
@@ -64,6 +128,6 @@ export class IngestPacer {
     await new Promise<void>((resolve) =>
       rest >= 1 ? setTimeout(resolve, rest) : setImmediate(resolve),
     );
-    this.chunkStart = this.elapsed();
+    this.sliceStart = this.clock.elapsed();
   }
 }

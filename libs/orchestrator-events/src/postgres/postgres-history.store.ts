@@ -5,6 +5,7 @@ import { HistorySourceState } from '../lib/history/history-source';
 import { HistorySources } from '../lib/history/history-sources.registry';
 import { ORCH_EVENTS_OPTIONS } from '../lib/shared/orchestrator-events.constants';
 import { ResolvedOrchestratorEventsOptions } from '../lib/options/orchestrator-events.options';
+import { IngestPacer } from './ingest.pacer';
 import { LogTail } from './log-tail.reader';
 import { PostgresHistorySource } from './postgres-history.source';
 import { PostgresIngest } from './postgres-ingest';
@@ -21,6 +22,12 @@ import { loadPg } from './postgres.peer';
  * events/s a batch of about 250 lines, at the cost of at most this much more lag.
  */
 const WRITE_WINDOW_MS = 50;
+
+/**
+ * While there is nothing to ingest, how often the store asks the database whether it answers, so
+ * that health shows an outage (an idle pool may hold no connection to lose).
+ */
+const PING_EVERY_MS = 1_000;
 
 /** What the store reports in `OrchestratorEventsStatus.snapshot().history` and the health check. */
 export interface PostgresStoreState extends HistorySourceState {
@@ -54,6 +61,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   private tail!: LogTail;
   private ingest!: PostgresIngest;
   private partitions!: Partitions;
+  private pacer!: IngestPacer;
   private removeSource: (() => void) | undefined;
   private up = false;
   private migrated = false;
@@ -62,6 +70,8 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   private wake: (() => void) | undefined;
   /** The writer wrote since the last read began: the next read is due now, not at the next poll. */
   private written = false;
+  /** When the database last answered (ms). */
+  private answeredAt = 0;
   /** When the last read began (ms): the window of `WRITE_WINDOW_MS` runs from it. */
   private readAt = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -94,6 +104,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.tail = new LogTail(this.core.logFile, this.core.maxFiles);
     this.partitions = new Partitions(this.pool, o.schema);
+    this.pacer = new IngestPacer(() => this.tail.growing());
     this.ingest = new PostgresIngest(
       this.pool,
       o.schema,
@@ -102,6 +113,7 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
       this.partitions,
       o.batchSize,
       o.retentionMs,
+      this.pacer,
     );
     const source = new PostgresHistorySource(
       this.pool,
@@ -159,12 +171,20 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
       let wait = this.options.ingestIntervalMs;
       try {
         if (!this.migrated) await this.start();
+        if (this.up && (await this.pacer.holdBack())) {
+          // The app's loop is saturated (a burst): the batch waits for it, up to 2 s.
+          this.readAt = Date.now();
+          await this.sleep(wait);
+          continue;
+        }
         this.written = false;
         this.readAt = Date.now();
         const step = await this.ingest.step();
+        this.pacer.read(step.lines >= this.options.batchSize);
         this.ingested += step.inserted;
         if (step.rewound)
           this.log.warn(M.rewound(this.core.orchId, step.rewound.from, step.rewound.to));
+        await this.keepInTouch(step.lines > 0);
         this.recover();
         this.reportGaps();
         // A full batch is a backlog: read on at once. Else the next write wakes the loop, but not
@@ -235,6 +255,16 @@ export class PostgresHistoryStore implements OnModuleInit, OnApplicationShutdown
   private due(end: number): number {
     if (!this.written || !this.up) return end;
     return Math.min(end, this.readAt + Math.min(WRITE_WINDOW_MS, this.options.ingestIntervalMs));
+  }
+
+  /**
+   * After a step: when it sent nothing, asks the database whether it answers (at most once per
+   * `PING_EVERY_MS`), so that an outage shows while there is nothing to ingest; throws if not.
+   */
+  private async keepInTouch(sent: boolean): Promise<void> {
+    if (!sent && Date.now() - this.answeredAt < PING_EVERY_MS) return;
+    if (!sent) await this.pool.query('SELECT 1');
+    this.answeredAt = Date.now();
   }
 
   private recover(): void {

@@ -64,8 +64,6 @@ export class PostgresIngest {
   private started = false;
   /** The next batch, read while the previous one was being stored. */
   private ahead: PreparedBatch | undefined;
-  /** Gives way to the app's own work while it logs a burst. */
-  private readonly pacer = new IngestPacer(() => this.tail.growing());
 
   constructor(
     private readonly pool: Pool,
@@ -75,6 +73,8 @@ export class PostgresIngest {
     private readonly partitions: Partitions,
     private readonly batchSize: number,
     private readonly retentionMs: number,
+    /** Gives way to the app's own work during a burst: the parsing rests between slices. */
+    private readonly pacer: IngestPacer,
   ) {}
 
   /**
