@@ -19,6 +19,12 @@ describe('IngestPacer: the ingest gives way to log() during a burst, within boun
       expect(await p.holdBack()).toBe(false);
     });
 
+    it('does not hold back while the writer is quiet, however busy the loop', async () => {
+      const { p, state } = pacer(false);
+      state.busy = 1;
+      expect(await p.holdBack()).toBe(false);
+    });
+
     it('holds batches back while the loop is saturated, for 2 s at the most', async () => {
       const { p, state } = pacer(true);
       state.busy = 1;

@@ -75,12 +75,17 @@ export class IngestPacer {
   }
 
   /**
-   * Before a batch: whether to wait rather than start it, because the app's loop is saturated
+   * Before a batch: whether to wait rather than start it, because the app is logging and its loop
+   * is saturated
    * (watched for 10 ms: a longer look back would blur the start of a burst into the quiet before
    * it). Never for more than 2 s in a row, and not again until the backlog has been read (`read()`).
    */
   async holdBack(): Promise<boolean> {
-    if (this.catchingUp) return false;
+    // Only a burst of logging is waited for: a backlog read while the writer is quiet goes on.
+    if (this.catchingUp || !this.writing()) {
+      this.holdingSince = undefined;
+      return false;
+    }
     this.clock.utilization();
     await new Promise((resolve) => setTimeout(resolve, PACE.probeMs));
     const busy = this.clock.utilization() >= PACE.busy;
