@@ -11,6 +11,15 @@ function pacer(writing: boolean) {
   return { p: new IngestPacer(() => writing, clock), state };
 }
 
+/** A pacer that has held a batch back during a burst (writer appending, loop saturated) `ms` ago. */
+async function heldBack(ms: number) {
+  const made = pacer(true);
+  made.state.busy = 1;
+  await made.p.holdBack();
+  made.state.at += ms;
+  return made;
+}
+
 describe('IngestPacer: the ingest gives way to log() during a burst, within bounds', () => {
   describe('between batches', () => {
     it('starts a batch while the loop is not saturated', async () => {
@@ -26,20 +35,14 @@ describe('IngestPacer: the ingest gives way to log() during a burst, within boun
     });
 
     it('holds batches back while the loop is saturated, for 2 s at the most', async () => {
-      const { p, state } = pacer(true);
-      state.busy = 1;
-      expect(await p.holdBack()).toBe(true);
-      state.at += 1_999;
+      const { p, state } = await heldBack(1_999);
       expect(await p.holdBack()).toBe(true);
       state.at += 1;
       expect(await p.holdBack()).toBe(false);
     });
 
     it('after 2 s held back, does not hold back again until a batch is not full', async () => {
-      const { p, state } = pacer(true);
-      state.busy = 1;
-      await p.holdBack();
-      state.at += 2_000;
+      const { p } = await heldBack(2_000);
       expect(await p.holdBack()).toBe(false);
       p.read(true);
       expect(await p.holdBack()).toBe(false);
@@ -49,10 +52,7 @@ describe('IngestPacer: the ingest gives way to log() during a burst, within boun
     });
 
     it('counts the 2 s from the start of each burst', async () => {
-      const { p, state } = pacer(true);
-      state.busy = 1;
-      await p.holdBack();
-      state.at += 1_500;
+      const { p, state } = await heldBack(1_500);
       state.busy = 0;
       expect(await p.holdBack()).toBe(false);
       state.busy = 1;
@@ -101,10 +101,7 @@ describe('IngestPacer: the ingest gives way to log() during a burst, within boun
     });
 
     it('does not rest while catching up after holding back for 2 s', async () => {
-      const { p, state } = pacer(true);
-      state.busy = 1;
-      await p.holdBack();
-      state.at += 2_000;
+      const { p, state } = await heldBack(2_000);
       await p.holdBack();
       p.start();
       state.at += 2;
