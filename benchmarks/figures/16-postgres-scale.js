@@ -134,7 +134,7 @@ async function queries(ctx, size) {
       `${size.SIZES.map(int).join(' → ')} events: 30 days (the default retention; the history's "now" is 23:30 UTC, so the last hour's day partition is nearly full), 1,000 tasks, ten instances per 10 M, ` +
       'runs of 3 to 20 events a few seconds apart (1 in 12 failed, with a reason such as `quota ' +
       'exceeded on bucket`), messages of words; each line turned into its columns by the ' +
-      "module's own `addLine()`, the run rows as the ingest folds them, then `VACUUM ANALYZE`. At " +
+      "module's own `addLine()`, the run rows as the ingest folds them, then `VACUUM ANALYZE` and a `CHECKPOINT`. At " +
       "each size every query runs through the module's own `PostgresHistorySource` (the SQL, " +
       'parsing and page `GET /api/v1/orchestrator/events` and `/runs` get), 20 warm-up then 300 ' +
       'times (100 for `q`), one at a time, a task, run or word at random each time. Database size: ' +
