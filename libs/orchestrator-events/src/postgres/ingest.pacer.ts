@@ -43,7 +43,7 @@ export function systemPacerClock(): PacerClock {
 
 /**
  * Keeps the ingest out of the way of `log()`. The ingest parses on the app's event loop, and the
- * database's work on the rows runs on the same machine: during a burst (the app's loop saturated)
+ * database often works on the rows on the same machine: during a burst (the app's loop saturated)
  * both would take CPU from the app. So the ingest gives way, twice:
  *
  * - between batches, it does not start one while the loop is saturated (90 %), up to
